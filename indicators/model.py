@@ -1,0 +1,144 @@
+"""What a self-assessment (绩效自评表) is, as published.
+
+Every field keeps what the table says, not what it should say: a cut-off
+name stays cut off, a wrong total stays wrong.  Text cells are kept as
+raw text (``target``, ``actual``) so that findings can quote the source;
+parsing them is the job of :mod:`indicators.values`.  Money, weights,
+scores and rates are ``Decimal`` so that a figure keeps the precision it
+was published with.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Nature = Literal[">=", "<=", "=", ">", "<", "qualitative"]
+Kind = Literal["project", "department"]
+MoneyUnit = Literal["元", "万元", "亿元"]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are refused: a typo in a hand-made file is an error, not a silent loss."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class SourceRef(_Strict):
+    """Where a figure stands in the source: file, table (1-based), row (line), column (1-based)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+
+class BudgetLine(_Strict):
+    """One row of the budget block (预算安排及执行情况), in the assessment's money unit."""
+
+    name: str = Field(description="row label as published, e.g. 基本支出, 上年结转")
+    group: Literal["source", "direction"] | None = Field(
+        default=None,
+        description="source: by funding source (财政拨款, 上年结转, 其他资金); direction: by use (基本支出, 项目支出)",
+    )
+    requested: Decimal | None = Field(default=None, description="目标申报数 (山西 layout)")
+    initial: Decimal | None = Field(default=None, description="年初预算数 / 预算编制数")
+    adjustment: Decimal | None = Field(default=None, description="预算调整数 (+/-)")
+    full_year: Decimal | None = Field(default=None, description="全年预算数 / 预算确定数")
+    executed: Decimal | None = Field(default=None, description="全年执行数")
+    balance: Decimal | None = Field(default=None, description="资金结(转)余")
+    rate: Decimal | None = Field(default=None, description="执行率 in percent, as stated")
+    weight: Decimal | None = Field(default=None, description="分值, as stated")
+    score: Decimal | None = Field(default=None, description="得分, as stated")
+    note: str | None = Field(default=None, description="情况说明")
+    source: SourceRef | None = None
+
+
+class Budget(BudgetLine):
+    """The 年度资金总额 row, with the rows that break it down."""
+
+    name: str = "年度资金总额"
+    lines: list[BudgetLine] = Field(default_factory=list)
+
+
+class Indicator(_Strict):
+    """One row of the indicator table (一级/二级/三级指标)."""
+
+    level1: str | None = Field(default=None, description="一级指标")
+    level2: str | None = Field(default=None, description="二级指标")
+    name: str | None = Field(default=None, description="三级指标; empty for a 二级 row with nothing under it")
+    nature: Nature | None = Field(default=None, description="指标性质 where a column states it")
+    target: str | None = Field(default=None, description="年度指标值 / 年初指标值, raw text")
+    adjusted_target: str | None = Field(default=None, description="调整后指标值, raw text")
+    unit: str | None = Field(default=None, description="度量单位 where a column states it")
+    actual: str | None = Field(default=None, description="实际完成值, raw text")
+    weight: Decimal | None = Field(default=None, description="分值 (权重)")
+    score: Decimal | None = Field(default=None, description="得分, as stated")
+    note: str | None = Field(default=None, description="偏差原因分析及改进措施")
+    source: SourceRef | None = None
+
+    @property
+    def is_heading(self) -> bool:
+        """A 二级 row standing alone: no 三级 name and no figure at all."""
+        return not (self.name or "").strip() and not any(
+            (v or "").strip() if isinstance(v, str) else v is not None
+            for v in (self.target, self.adjusted_target, self.actual, self.weight, self.score)
+        )
+
+    @property
+    def effective_target(self) -> str | None:
+        """调整后指标值 when the table gives one, else the target."""
+        adjusted = (self.adjusted_target or "").strip()
+        return self.adjusted_target if adjusted else self.target
+
+
+class Stated(_Strict):
+    """The 总分 row as published."""
+
+    total: Decimal | None = None
+    grade: str | None = None
+    source: SourceRef | None = None
+
+
+class Goals(_Strict):
+    """年度(总体)目标: the goal text and the 实际完成情况 text."""
+
+    target: str | None = None
+    actual: str | None = None
+    source: SourceRef | None = None
+
+
+class Assessment(_Strict):
+    """One self-assessment table: a project (项目支出) or a department (部门整体支出)."""
+
+    kind: Kind
+    year: int | None = Field(default=None, description="assessment year (年度)")
+    name: str = Field(description="项目名称; for a department table, what the table assesses")
+    title: str | None = Field(default=None, description="table title as published")
+    unit: str | None = Field(default=None, description="实施单位 / 预算单位 / 部门名称")
+    authority: str | None = Field(default=None, description="主管部门(及代码)")
+    money_unit: MoneyUnit = "万元"
+    ruleset: str | None = Field(default=None, description="rule set to score with, if not default")
+    budget: Budget | None = None
+    goals: Goals | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    stated: Stated | None = None
+    analysis: dict[str, str] = Field(
+        default_factory=dict, description="自评结果分析 and other text blocks: heading → text"
+    )
+    source: SourceRef | None = None
+
+    @property
+    def scorable_indicators(self) -> list[Indicator]:
+        """Indicator rows that are real indicators (headings left out)."""
+        return [i for i in self.indicators if not i.is_heading]
+
+
+class AssessmentFile(_Strict):
+    """The canonical file: one or more assessments."""
+
+    assessments: list[Assessment]

@@ -1,0 +1,44 @@
+"""What every reader returns: assessments, and located problems instead of exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indicators.model import Assessment
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """One problem with an input file, with its place; printed as one line."""
+
+    file: str
+    message: str
+    line: int | None = None
+    place: str | None = None  # path inside the document, e.g. assessments[0].indicators[3].weight
+    severity: str = "error"  # "error": the input is bad; "info": nothing to read, nothing wrong
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "place": self.place,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class ReadResult:
+    """Assessments read from one source, and what could not be read."""
+
+    source: str
+    assessments: list[Assessment] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(e.severity == "error" for e in self.errors)

@@ -1,0 +1,209 @@
+"""The canonical format: YAML (or the same structure as JSON) of :class:`Assessment`.
+
+A file holds one assessment (a mapping with ``kind``), a list of them, or a
+mapping ``{assessments: [...]}``.  Numbers keep the precision they were
+written with (``100.00`` stays two decimals) because stated figures are
+compared at their own precision.  Every problem becomes a :class:`ReadError`
+with the line and the path inside the document; nothing here raises on bad
+input.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from indicators import taxonomy
+from indicators.model import Assessment
+from indicators.readers.base import ReadError, ReadResult
+
+Path = tuple[str | int, ...]
+
+FIELD_LABELS: dict[str, str] = {
+    "kind": "类型",
+    "year": "年度",
+    "name": "名称",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "nature": "指标性质",
+    "target": "指标值",
+    "adjusted_target": "调整后指标值",
+    "actual": "实际完成值",
+    "unit": "度量单位",
+    "weight": "分值",
+    "score": "得分",
+    "note": "偏差原因分析及改进措施",
+    "initial": "年初预算数",
+    "requested": "目标申报数",
+    "adjustment": "预算调整数",
+    "full_year": "全年预算数",
+    "executed": "全年执行数",
+    "balance": "资金结(转)余",
+    "rate": "执行率",
+    "total": "总分",
+    "grade": "等级",
+    "money_unit": "金额单位",
+    "budget": "预算执行情况",
+    "indicators": "绩效指标",
+}
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader that reads floats as Decimal from their written text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    try:
+        return Decimal(str(text).replace("_", ""))
+    except InvalidOperation:
+        return loader.construct_yaml_float(node)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _label(path: Path) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return FIELD_LABELS.get(part, part)
+    return ""
+
+
+def _line_index(node: yaml.Node, path: Path, out: dict[Path, int], dupes: list[tuple[Path, int]]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                dupes.append(((*path, key), key_node.start_mark.line + 1))
+            seen.add(key)
+            _line_index(value_node, (*path, key), out, dupes)
+            out[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, (*path, i), out, dupes)
+
+
+def _nearest_line(lines: dict[Path, int], path: Path) -> int | None:
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return "缺少必填项"
+    if kind == "extra_forbidden":
+        return "未知字段（请检查拼写）"
+    if kind.startswith("decimal") or kind in {"float_parsing", "float_type"}:
+        return f"不是数字：{value!r}"
+    if kind.startswith("int"):
+        return f"不是整数：{value!r}"
+    if kind == "literal_error":
+        return f"取值无效：{value!r}，应为 {error.get('ctx', {}).get('expected', '')}"
+    if kind in {"string_type", "str_type"}:
+        return f"应为文字：{value!r}"
+    if kind in {"list_type"}:
+        return "应为列表"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "应为键值映射"
+    return str(error.get("msg", kind))
+
+
+def _documents(data: Any) -> tuple[list[Any], Path] | None:
+    """The assessment mappings in a loaded document, and the path prefix they sit under."""
+    if isinstance(data, dict) and "assessments" in data:
+        items = data["assessments"]
+        return (items if isinstance(items, list) else [items]), ("assessments",)
+    if isinstance(data, dict):
+        return [data], ()
+    if isinstance(data, list):
+        return data, ()
+    return None
+
+
+def _semantic_errors(assessment: Assessment) -> list[tuple[Path, str]]:
+    """Problems pydantic cannot see: names that are not in any template."""
+    problems: list[tuple[Path, str]] = []
+    for i, indicator in enumerate(assessment.indicators):
+        if indicator.level1 and not taxonomy.is_known_level1(indicator.level1):
+            problems.append((("indicators", i, "level1"), f"未知的一级指标名称：{indicator.level1!r}"))
+    return problems
+
+
+def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResult:
+    """Read canonical YAML or JSON text; problems come back located, never raised."""
+    result = ReadResult(source=file)
+    if not text.strip():
+        result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
+        return result
+    lines: dict[Path, int] = {}
+    dupes: list[tuple[Path, int]] = []
+    try:
+        if is_json:
+            data = json.loads(text, parse_float=Decimal)
+        else:
+            node = yaml.compose(text, Loader=_DecimalLoader)
+            if node is None:
+                result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
+                return result
+            _line_index(node, (), lines, dupes)
+            data = yaml.load(text, Loader=_DecimalLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line = mark.line + 1 if mark is not None else None
+        result.errors.append(ReadError(file, f"YAML 格式错误：{problem}", line=line))
+        return result
+    except json.JSONDecodeError as exc:
+        result.errors.append(ReadError(file, f"JSON 格式错误：{exc.msg}", line=exc.lineno))
+        return result
+    for path, line in dupes:
+        result.errors.append(ReadError(file, "重复的字段", line=line, place=format_path(path)))
+    found = _documents(data)
+    if found is None:
+        result.errors.append(ReadError(file, "无法识别的内容：应为自评表（键值映射）或其列表", line=1))
+        return result
+    items, prefix = found
+    if not items:
+        result.errors.append(ReadError(file, "文件中没有任何自评表", line=1))
+        return result
+    for index, item in enumerate(items):
+        base: Path = (*prefix, index) if (prefix or isinstance(data, list)) else ()
+        try:
+            assessment = Assessment.model_validate(item)
+        except ValidationError as exc:
+            for error in exc.errors():
+                path = base + tuple(error["loc"])
+                result.errors.append(
+                    ReadError(
+                        file,
+                        f"{_label(path)}：{_message(error)}" if _label(path) else _message(error),
+                        line=_nearest_line(lines, path),
+                        place=format_path(path) or None,
+                    )
+                )
+            continue
+        problems = _semantic_errors(assessment)
+        for path, message in problems:
+            full = base + path
+            result.errors.append(ReadError(file, message, line=_nearest_line(lines, full), place=format_path(full)))
+        if not problems:
+            result.assessments.append(assessment)
+    return result
