@@ -1,0 +1,328 @@
+"""A1xx — arithmetic inside one table: totals, weights, rates, balances, budget lines, grades."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import numpy as np
+
+from indicators.model import BudgetLine
+from scoring.checks.registry import check, differs, finding, num
+from scoring.engine import HUNDRED, quantize
+from scoring.results import Finding, ScoredAssessment
+from scoring.rules import RuleSet
+
+GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
+
+
+def normalise_grade(text: str | None) -> str | None:
+    """优/良/中/差 from a published grade cell, or None when the cell names no grade."""
+    if not text:
+        return None
+    cleaned = text.strip().strip("“”\"'()（）")
+    if cleaned in {"优", "良", "中", "差"}:
+        return cleaned
+    return GRADE_ALIASES.get(cleaned)
+
+
+def _budget_rows(scored: ScoredAssessment) -> list[BudgetLine]:
+    budget = scored.assessment.budget
+    return [budget, *budget.lines] if budget else []
+
+
+def _stated_item_sum(scored: ScoredAssessment) -> Decimal | None:
+    budget = scored.assessment.budget
+    scores = [r.indicator.score for r in scored.indicators if r.indicator.score is not None]
+    exec_score = budget.score if budget and budget.score is not None else None
+    if not scores and exec_score is None:
+        return None
+    return sum(scores, Decimal(0)) + (exec_score or Decimal(0))
+
+
+def _stated_weights_total(scored: ScoredAssessment) -> Decimal | None:
+    if scored.weights_inferred or scored.status != "scored":
+        return None
+    return scored.weights_total
+
+
+@check("A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）")
+def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The stated 总分 must be the sum of the stated item scores, 预算执行率 included.
+
+    Where the stated 分值 do not add up to 100, a total rescaled to 100
+    (sum × 100 / Σ分值) is accepted as well: that is arithmetic, not an error.
+
+    Anti-pattern: items 10 + 20 + 20 + 20 + 7 + 10 + 10 + 10 = 107, 总分 93.
+    Best practice: 总分 = Σ 得分.
+    """
+    stated = scored.stated_total
+    items = _stated_item_sum(scored)
+    if stated is None or items is None:
+        return
+    candidates = [items]
+    weights = _stated_weights_total(scored)
+    if weights and weights != HUNDRED:
+        candidates.append(items * HUNDRED / weights)
+    if all(differs(quantize(c, ruleset.precision), stated, ruleset) for c in candidates):
+        src = scored.assessment.stated.source if scored.assessment.stated else None
+        yield finding(
+            scored,
+            "A101",
+            f"总分公布为 {num(stated)}，但各项得分（含预算执行率得分）之和为 {num(items)}",
+            source=src,
+            expected=items,
+            stated=stated,
+        )
+
+
+@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数")
+def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """An item's 得分 can be neither above its 分值 nor below zero.
+
+    Checked on every indicator with both figures printed and on the budget
+    block (whose 分值 is the rule set's when the table prints none).
+    """
+    for r in scored.indicators:
+        weight, score = r.indicator.weight, r.indicator.score
+        if weight is None or score is None:
+            continue
+        if score < 0 or score > weight + ruleset.tolerance:
+            yield finding(
+                scored,
+                "A102",
+                f"得分 {num(score)} 超出分值 0–{num(weight)} 的范围",
+                result=r,
+                expected=weight,
+                stated=score,
+            )
+    budget = scored.assessment.budget
+    if budget and budget.score is not None:
+        weight = budget.weight if budget.weight is not None else ruleset.execution.weight
+        if budget.score < 0 or budget.score > weight + ruleset.tolerance:
+            yield finding(
+                scored,
+                "A102",
+                f"预算执行率得分 {num(budget.score)} 超出分值 0–{num(weight)} 的范围",
+                source=budget.source,
+                expected=weight,
+                stated=budget.score,
+            )
+
+
+@check("A103", "weights_not_100", "error", "分值合计（含预算执行率）不等于 100")
+def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The 分值 of all items, 预算执行率 included, must add up to 100.
+
+    The recomputed total is then rescaled to 100 (policy ``weights_not_100``).
+    Not checked where the table prints no 分值 (see L205).
+    """
+    weights = _stated_weights_total(scored)
+    if weights is None or weights == HUNDRED:
+        return
+    policy = "重算总分已按 100 分折算" if ruleset.policies.weights_not_100 == "normalise" else ""
+    yield finding(
+        scored,
+        "A103",
+        f"分值合计为 {num(weights)}，应为 100" + (f"；{policy}" if policy else ""),
+        source=scored.assessment.source,
+        expected=HUNDRED,
+        stated=weights,
+    )
+
+
+def _recomputed_rate(line: BudgetLine) -> Decimal | None:
+    if line.full_year is None or line.executed is None or line.full_year == 0:
+        return None
+    return line.executed / line.full_year * HUNDRED
+
+
+@check("A104", "rate_mismatch", "error", "公布的执行率不等于全年执行数 ÷ 全年预算数")
+def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """执行率 = 全年执行数 / 全年预算数 × 100, compared at the precision it was published with.
+
+    Checked on the 年度资金总额 row and on every budget line that prints all three.
+    """
+    for line in _budget_rows(scored):
+        rate = _recomputed_rate(line)
+        if rate is None or line.rate is None:
+            continue
+        if differs(rate, line.rate, ruleset):
+            yield finding(
+                scored,
+                "A104",
+                f"{line.name}：执行率公布为 {num(line.rate)}%，"
+                f"按 {num(line.executed)} ÷ {num(line.full_year)} 应为 {num(quantize(rate, 2))}%",
+                source=line.source,
+                expected=quantize(rate, 2),
+                stated=line.rate,
+            )
+
+
+@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数")
+def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """资金结(转)余 = 全年预算数 − 全年执行数, on every budget row that prints all three."""
+    for line in _budget_rows(scored):
+        if line.balance is None or line.full_year is None or line.executed is None:
+            continue
+        expected = line.full_year - line.executed
+        if differs(expected, line.balance, ruleset):
+            yield finding(
+                scored,
+                "A105",
+                f"{line.name}：结余公布为 {num(line.balance)}，"
+                f"按 {num(line.full_year)} − {num(line.executed)} 应为 {num(expected)}",
+                source=line.source,
+                expected=expected,
+                stated=line.balance,
+            )
+
+
+@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符")
+def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The stated 预算执行率 得分 must be the rule set's execution formula on the recomputed rate.
+
+    mof-2020: 分值 × min(执行率, 100%), half-up to 2 decimals.  Checked on
+    every budget row that prints a 得分 (山西 tables score every funding row).
+    """
+    for line in _budget_rows(scored):
+        rate = _recomputed_rate(line)
+        if rate is None or line.score is None:
+            continue
+        weight = line.weight if line.weight is not None else ruleset.execution.weight
+        value = ruleset.execution_formula.evaluate(
+            {"weight": np.array([float(weight)]), "rate": np.array([float(rate)])}
+        )
+        expected = quantize(Decimal(str(float(np.asarray(value).reshape(-1)[0]))), ruleset.precision)
+        if differs(expected, line.score, ruleset):
+            yield finding(
+                scored,
+                "A106",
+                f"{line.name}：执行率得分公布为 {num(line.score)}，"
+                f"按执行率 {num(quantize(rate, 2))}% 应为 {num(expected)}（{ruleset.execution.formula}）",
+                source=line.source,
+                expected=expected,
+                stated=line.score,
+            )
+
+
+def _sum_check(scored: ScoredAssessment, ruleset: RuleSet, group: str, label: str) -> Iterator[Finding]:
+    budget = scored.assessment.budget
+    members = [line for line in budget.lines if line.group == group] if budget else []
+    if not budget or not members:
+        return
+    for field, field_label in (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "执行数")):
+        total = getattr(budget, field)
+        values = [getattr(line, field) for line in members]
+        if total is None or any(v is None for v in values):
+            continue  # a partition with an unstated member cannot be checked
+        parts = sum(values, Decimal(0))
+        if differs(parts, total, ruleset):
+            names = " + ".join(line.name for line in members)
+            yield finding(
+                scored,
+                "A107",
+                f"{field_label}：{names} = {num(parts)}，与{label}合计 {num(total)} 不符",
+                source=budget.source,
+                expected=parts,
+                stated=total,
+            )
+
+
+@check("A107", "budget_lines_mismatch", "error", "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额")
+def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """Budget rows must add up.
+
+    On every row that prints them: 年初预算数 + 预算调整数 = 全年预算数.  Across
+    rows: 基本支出 + 项目支出 = 年度资金总额, and the funding sources (财政拨款,
+    上年结转, 其他资金 …) = 年度资金总额, for each of 年初预算数, 全年预算数 and
+    执行数.  A breakdown with a member whose figure is not printed is not
+    checked (the partition is incomplete, not wrong).
+    """
+    for line in _budget_rows(scored):
+        if line.initial is None or line.adjustment is None or line.full_year is None:
+            continue
+        expected = line.initial + line.adjustment
+        if differs(expected, line.full_year, ruleset):
+            yield finding(
+                scored,
+                "A107",
+                f"{line.name}：年初预算数 {num(line.initial)} + 调整数 {num(line.adjustment)} = "
+                f"{num(expected)}，全年预算数公布为 {num(line.full_year)}",
+                source=line.source,
+                expected=expected,
+                stated=line.full_year,
+            )
+    yield from _sum_check(scored, ruleset, "direction", "年度资金总额（按支出方向）")
+    yield from _sum_check(scored, ruleset, "source", "年度资金总额（按资金来源）")
+
+
+@check("A108", "grade_mismatch", "error", "公布的等级与公布总分所在的等级区间不符")
+def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The stated grade must be the rule set's band for the stated total.
+
+    mof-2020: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.  A grade cell that names no
+    grade (e.g. the template's “(自评等级)”) is not checked.
+    """
+    stated = normalise_grade(scored.stated_grade)
+    total = scored.stated_total
+    if stated is None or total is None:
+        return
+    expected = ruleset.grade(total)
+    if expected != stated:
+        src = scored.assessment.stated.source if scored.assessment.stated else None
+        yield finding(
+            scored,
+            "A108",
+            f"总分 {num(total)} 对应等级为“{expected}”，公布为“{stated}”",
+            source=src,
+            expected=expected,
+            stated=stated,
+        )
+
+
+@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同")
+def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A quantitative indicator recomputed under the rule set scores differently than stated.
+
+    Only indicators that can be recomputed (a number on both sides, in
+    comparable units) are checked; ``jixiao explain`` shows the working.
+    """
+    for r in scored.indicators:
+        stated = r.indicator.score
+        if r.status not in {"met", "unmet"} or r.score is None or stated is None:
+            continue
+        if differs(r.score, stated, ruleset):
+            yield finding(
+                scored,
+                "A109",
+                f"按指标值 {r.target.text} 与实际完成值 {r.actual.text}，重算得分为 {num(r.score)}，"
+                f"公布为 {num(stated)}",
+                result=r,
+                expected=r.score,
+                stated=stated,
+            )
+
+
+@check("A110", "total_rescored", "error", "重算总分与公布总分不同（等级改变为错误，否则为警告）")
+def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The total recomputed under the rule set differs from the stated 总分.
+
+    Severity error where the grade changes, warning where it does not.
+    """
+    stated = scored.stated_total
+    if scored.total is None or stated is None or not differs(scored.total, stated, ruleset):
+        return
+    stated_grade = normalise_grade(scored.stated_grade) or ruleset.grade(stated)
+    changed = stated_grade != scored.grade
+    src = scored.assessment.stated.source if scored.assessment.stated else None
+    tail = f"，等级由“{stated_grade}”变为“{scored.grade}”" if changed else f"，等级仍为“{scored.grade}”"
+    yield finding(
+        scored,
+        "A110",
+        f"重算总分为 {num(scored.total)}，公布为 {num(stated)}{tail}",
+        source=src,
+        expected=scored.total,
+        stated=stated,
+        severity="error" if changed else "warning",
+    )

@@ -1,0 +1,484 @@
+"""L2xx — the logic of the indicators: targets, actuals, weights, levels, directions, years."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal
+
+from indicators import taxonomy, units
+from indicators.values import ValueKind
+from scoring.checks.registry import check, finding, num
+from scoring.results import Finding, IndicatorResult, ScoredAssessment
+from scoring.rules import RuleSet
+
+_NO_REASON = {"", "无", "没有偏差", "无偏差", "没有", "无。", "完成", "已完成", "—", "/"}
+_PER_UNIT = re.compile(r"人均|单价|均价|标准|每|平均|单位成本")
+_MONEY_SENSE = re.compile(r"资金|经费|成本|费用|费|支出|金额|预算")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_ADJUSTED = re.compile(r"调整|调减|调增|追加|核减")
+
+
+def _squash(text: str | None) -> str:
+    cleaned = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s。；;，,.]+", "", cleaned)
+
+
+def _weight_bearing(r: IndicatorResult) -> bool:
+    return r.weight is not None and r.weight > 0
+
+
+@check("L201", "unmet_full_score", "error", "未完成指标值却给了满分")
+def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The actual misses the target, yet the stated 得分 is the full 分值 (得分虚高).
+
+    Anti-pattern: 指标值 ≥100%, 实际完成值 ≥10%, 分值 10, 得分 10.
+    Best practice: score the shortfall (mof-2020: 10 × 10 / 100 = 1).
+    """
+    for r in scored.indicators:
+        stated = r.indicator.score
+        if r.status == "unmet" and stated is not None and _weight_bearing(r) and stated >= r.weight:
+            yield finding(
+                scored,
+                "L201",
+                f"实际完成值 {r.actual.text} 未达到指标值 {r.target.text}，却得满分 {num(stated)}",
+                result=r,
+                expected=r.score,
+                stated=stated,
+            )
+
+
+@check("L202", "actual_copies_target", "warning", "实际完成值照抄指标值")
+def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The actual repeats the target text, operator included: no real figure was reported.
+
+    Only quantitative targets are checked (a qualitative actual may rightly
+    restate its goal).  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
+    """
+    for r in scored.indicators:
+        if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
+            continue
+        targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
+        if _squash(r.indicator.actual) in targets:
+            yield finding(
+                scored,
+                "L202",
+                f"实际完成值“{r.actual.text}”与指标值相同，疑为照抄",
+                result=r,
+                expected=None,
+                stated=r.actual.text,
+            )
+
+
+@check("L203", "actual_is_bound", "warning", "实际完成值写成了条件（≥、≤、不少于……），不是数值")
+def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The actual is a condition (≥, ≤, >, <, =, 不少于, 不超过 …), not a measured value.
+
+    It is scored at its bound value; a strict bound (>98%) proves a strict
+    target.  Anti-pattern: 实际完成值 ≥95%.  Best practice: 实际完成值 97.3%.
+    """
+    for r in scored.indicators:
+        if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op:
+            yield finding(
+                scored,
+                "L203",
+                f"实际完成值“{r.actual.text}”是条件而不是实际数值，按界值 {num(r.actual.number)} 计算",
+                result=r,
+                stated=r.actual.text,
+            )
+
+
+@check("L204", "missing_unit", "info", "定量指标没有计量单位")
+def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A quantitative indicator names no unit, neither in 度量单位 nor in its values.
+
+    Anti-pattern: 指标值 等于=7.  Best practice: 指标值 =7人.
+    """
+    for r in scored.indicators:
+        if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
+            continue
+        if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.unit)):
+            yield finding(scored, "L204", f"指标值“{r.target.text}”没有计量单位", result=r)
+
+
+@check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）")
+def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """An indicator prints no 分值.
+
+    Where no indicator of the table prints one but 得分 are printed, the
+    weights are inferred: the rule set's 一级 weights split equally among
+    each 一级's indicators (one finding for the table).  Where others print
+    one, the indicator counts with weight 0.
+    """
+    if scored.weights_inferred:
+        shares = sorted({num(r.weight) for r in scored.indicators if r.weight is not None})
+        yield finding(
+            scored,
+            "L205",
+            f"全表未填分值，按规则集一级指标权重在各一级指标内平均推定（每项 {'、'.join(shares)} 分）",
+            source=scored.assessment.source,
+        )
+        return
+    for r in scored.indicators:
+        if r.weight_origin == "missing":
+            yield finding(scored, "L205", "该指标没有分值，按 0 分计入", result=r, expected=None, stated=None)
+
+
+_PLACEHOLDER_KINDS = {ValueKind.PLACEHOLDER, ValueKind.EMPTY}
+
+
+@check("L206", "placeholder_indicator", "warning", "占位指标（名称、指标值或完成值为“无”或空）却有分值")
+def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The indicator's name, target or actual is 无 / — / empty, yet it carries 分值.
+
+    Anti-pattern: 可持续影响指标 | 无 | 无 | 无 | 分值 20 | 得分 10.
+    """
+    for r in scored.indicators:
+        name_placeholder = _squash(r.indicator.name) in {"", "无", "—", "-", "/"}
+        if _weight_bearing(r) and (
+            name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS
+        ):
+            yield finding(
+                scored,
+                "L206",
+                f"占位指标（名称“{r.indicator.name or ''}”，指标值“{r.target.text}”，"
+                f"实际完成值“{r.actual.text}”）却占分值 {num(r.weight)}",
+                result=r,
+                stated=r.weight,
+            )
+
+
+@check("L207", "misplaced_level2", "warning", "二级指标放在了不属于它的一级指标下")
+def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A 二级 stands under a 一级 it does not belong to in any template.
+
+    Anti-pattern: 效益指标 → 成本指标.  Best practice: 产出指标 → 成本指标
+    (2020 template) or 成本指标 as a 一级 (2021 template).
+    """
+    seen: set[tuple[str, str]] = set()
+    for r in scored.indicators:
+        level1, level2 = r.indicator.level1, r.indicator.level2
+        key = (taxonomy.normalise(level1), taxonomy.normalise(level2))
+        if key in seen or not taxonomy.is_misplaced(level1, level2):
+            continue
+        seen.add(key)
+        parents = "、".join(f"{p}指标" for p in sorted(taxonomy.level2_parents(level2)))
+        yield finding(
+            scored,
+            "L207",
+            f"二级指标“{level2}”放在一级指标“{level1}”下，模板中应属于 {parents}",
+            result=r,
+            expected=parents,
+            stated=level1,
+        )
+
+
+@check("L208", "satisfaction_outside", "info", "满意度类三级指标没有放在满意度指标下")
+def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A 三级 about 满意度 stands outside the 一级 满意度指标.
+
+    Anti-pattern: 效益指标 → 可持续影响指标 → 使用者满意度.
+    """
+    for r in scored.indicators:
+        name = r.indicator.name or ""
+        if "满意" in name and not taxonomy.is_satisfaction_level1(r.indicator.level1):
+            yield finding(
+                scored,
+                "L208",
+                f"“{name}”是满意度指标，却放在“{r.indicator.level1} → {r.indicator.level2}”下",
+                result=r,
+                expected="满意度指标",
+                stated=r.indicator.level1,
+            )
+
+
+@check("L209", "level1_weights_off", "info", "一级指标分值与规则集的标准权重不同")
+def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The 分值 of each 一级 differ from the rule set's standard weights.
+
+    mof-2020 (财预〔2020〕10号): 产出 50, 效益 30, 满意度 10 (+ 预算执行率 10).
+    Only checked where the table prints its 分值 and uses the standard 一级.
+    """
+    if scored.weights_inferred or scored.status != "scored":
+        return
+    standard = {taxonomy.normalise(k): (k, v) for k, v in ruleset.weights.items()}
+    sums: dict[str, Decimal] = {}
+    for r in scored.indicators:
+        key = taxonomy.normalise(r.indicator.level1)
+        if key not in standard:
+            return
+        sums[key] = sums.get(key, Decimal(0)) + (r.weight or Decimal(0))
+    stated = {standard[k][0]: sums.get(k, Decimal(0)) for k in standard}
+    expected = {name: weight for name, weight in standard.values()}
+    if stated != expected:
+        parts = "、".join(
+            f"{name} {num(stated[name])}（标准 {num(expected[name])}）"
+            for name in expected
+            if stated[name] != expected[name]
+        )
+        yield finding(
+            scored,
+            "L209",
+            f"一级指标分值与标准权重不同：{parts}",
+            source=scored.assessment.source,
+            expected=expected,
+            stated=stated,
+        )
+
+
+@check("L210", "overshoot", "warning", "实际完成值远超指标值（指标值可能设置偏低）")
+def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The actual beats the target by the rule set's ratio or more: the target was likely set too low.
+
+    Positive (≥ > =): actual / target ≥ ratio; reverse (≤ <): target / actual ≥
+    ratio.  mof-2020: ratio 1.5, no deduction (财预〔2020〕10号 asks to reduce
+    the score 按偏离度适度 only where the target was obviously low).
+    """
+    for r in scored.indicators:
+        if r.status != "met" or not r.target_value or not r.actual_value:
+            continue
+        if r.target_value <= 0 or r.actual_value <= 0:
+            continue
+        reverse = r.nature in {"<=", "<"}
+        ratio = r.target_value / r.actual_value if reverse else r.actual_value / r.target_value
+        if ratio >= ruleset.overshoot_ratio:
+            yield finding(
+                scored,
+                "L210",
+                f"实际完成值 {r.actual.text} 是指标值 {r.target.text} 的 {num(round(ratio, 2))} 倍"
+                f"{'（反向指标）' if reverse else ''}，指标值可能设置偏低",
+                result=r,
+                expected=ruleset.overshoot_ratio,
+                stated=round(ratio, 2),
+            )
+
+
+@check("L211", "direction_suspicious", "warning", "指标方向与指标含义相反")
+def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The target's direction contradicts the indicator's sense.
+
+    A count of complaints, petitions, errors or accidents, a response time or
+    a cost should be capped (≤ <), not floored (≥ >); a rate of satisfaction
+    or completion should be floored.  Anti-pattern: 进京非访量人次 >3人.
+    """
+    for r in scored.indicators:
+        if r.nature not in {">=", ">", "<=", "<"}:
+            continue
+        unit = units.lookup(r.target.unit or r.indicator.unit)
+        sense = taxonomy.expected_direction(r.indicator.name, r.indicator.level2, unit.family if unit else None)
+        wrong = (sense == "lower" and r.nature in {">=", ">"}) or (sense == "higher" and r.nature in {"<=", "<"})
+        if wrong:
+            better = "越低越好，应使用 ≤ 或 <" if sense == "lower" else "越高越好，应使用 ≥ 或 >"
+            yield finding(
+                scored,
+                "L211",
+                f"“{r.indicator.name}”{better}，指标值却写为“{r.target.text}”",
+                result=r,
+                expected="≤" if sense == "lower" else "≥",
+                stated=r.nature,
+            )
+
+
+@check("L212", "year_mismatch", "warning", "目标或指标中的年份与评价年度不符（疑为沿用旧表）")
+def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The goals, targets or actuals name a year outside the rule set's window around the year.
+
+    Anti-pattern: a 2022 table whose 年度目标 begins “我单位2020年整体支出绩效目标…”.
+    """
+    year = scored.assessment.year
+    if year is None:
+        return
+    goals = scored.assessment.goals
+    texts: list[tuple[str, str | None, object]] = []
+    if goals:
+        texts += [("年度目标", goals.target, goals.source), ("实际完成情况", goals.actual, goals.source)]
+    for r in scored.indicators:
+        for label, text in (("指标值", r.indicator.target), ("实际完成值", r.indicator.actual)):
+            texts.append((f"“{r.indicator.name}”的{label}", text, r))
+    for label, text, where in texts:
+        years = sorted({int(y) for y in _YEAR.findall(text or "")})
+        outside = [y for y in years if abs(y - year) > ruleset.year_window]
+        if not outside:
+            continue
+        listed = "、".join(f"{y}年" for y in outside)
+        message = f"{label}中出现 {listed}，与评价年度 {year} 年不符，疑为沿用旧表"
+        if isinstance(where, IndicatorResult):
+            yield finding(scored, "L212", message, result=where, expected=year, stated=outside[0])
+        else:
+            yield finding(scored, "L212", message, source=where, expected=year, stated=outside[0])
+
+
+@check("L213", "qualitative_out_of_band", "warning", "定性指标得分不在其完成档次对应的区间内")
+def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A qualitative score's share of 分值 lies outside the band its stated result implies.
+
+    mof-2020 (财预〔2020〕10号): 达成 80%–100%, 部分达成 60%–80%, 未达成 0–60%;
+    the lower bound is inclusive.  A result with no label is not checked.
+    """
+    for r in scored.indicators:
+        if r.status != "unverifiable" or r.actual.label is None or not _weight_bearing(r):
+            continue
+        stated = r.indicator.score
+        if stated is None:
+            continue
+        low, high = ruleset.qualitative_bands[r.actual.label]  # type: ignore[index]
+        share = stated / r.weight  # type: ignore[operator]
+        inside = low <= share <= high if high >= 1 else low <= share < high
+        if not inside:
+            yield finding(
+                scored,
+                "L213",
+                f"完成情况为“{r.actual.label}”，应得 {num(low * r.weight)}–{num(high * r.weight)} 分，"
+                f"公布得分 {num(stated)}",
+                result=r,
+                expected=[low * r.weight, high * r.weight],
+                stated=stated,
+            )
+
+
+@check("L214", "unexplained_deduction", "warning", "扣了分却没有说明偏差原因")
+def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """得分 < 分值 while 偏差原因分析 is empty or says there was no deviation.
+
+    Anti-pattern: 分值 10, 得分 7, 偏差原因 empty.
+    """
+    for r in scored.indicators:
+        stated = r.indicator.score
+        if stated is None or not _weight_bearing(r) or stated >= r.weight:
+            continue
+        if _squash(r.indicator.note) in _NO_REASON:
+            yield finding(
+                scored,
+                "L214",
+                f"得分 {num(stated)} 低于分值 {num(r.weight)}，偏差原因却为“{r.indicator.note or '空'}”",
+                result=r,
+                expected=r.weight,
+                stated=stated,
+            )
+
+
+def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
+    """A total-money ceiling (≤/< in 元/万元, not a per-person standard) in the table's money unit."""
+    if r.nature not in {"<=", "<"} or r.target.number is None or r.target.unit is None:
+        return None
+    unit = units.lookup(r.target.unit)
+    name = r.indicator.name or ""
+    if unit is None or unit.family != "money" or _PER_UNIT.search(name):
+        return None
+    level2 = taxonomy.normalise(r.indicator.level2)
+    if not (level2.endswith("成本") or _MONEY_SENSE.search(name)):
+        return None
+    return units.convert(r.target.number, unit.name, scored.assessment.money_unit)
+
+
+@check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出")
+def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A 成本指标's cap is below the money the budget block says was spent.
+
+    Anti-pattern: 年总资金 ≤183.82万元 while 全年执行数 is 196.409万元.
+    """
+    budget = scored.assessment.budget
+    if not budget or budget.executed is None:
+        return
+    for r in scored.indicators:
+        cap = _money_cap(scored, r)
+        if cap is not None and cap + ruleset.tolerance < budget.executed:
+            unit = scored.assessment.money_unit
+            yield finding(
+                scored,
+                "L215",
+                f"成本上限 {r.target.text} 低于全年执行数 {num(budget.executed)}{unit}",
+                result=r,
+                expected=budget.executed,
+                stated=cap,
+            )
+
+
+def _adjusted(scored: ScoredAssessment, r: IndicatorResult) -> bool:
+    budget = scored.assessment.budget
+    if budget is None:
+        return False
+    if budget.adjustment not in (None, Decimal(0)):
+        return True
+    if budget.initial is not None and budget.full_year is not None and budget.initial != budget.full_year:
+        return True
+    texts = [r.indicator.note or "", *scored.assessment.analysis.values()]
+    return any(_ADJUSTED.search(t) for t in texts)
+
+
+@check("L216", "target_not_adjusted", "info", "预算已调整，金额指标仍按原预算设定")
+def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The budget was adjusted, yet a money ceiling still rests on a figure above the new budget.
+
+    Evidence of the adjustment: 预算调整数, 年初 ≠ 全年预算数, or the table's
+    own text (偏差原因, 自评结果分析) saying 调整/调减.  Anti-pattern: 成本指标
+    ≤35万元 kept after the budget was cut to 15万元.
+    """
+    budget = scored.assessment.budget
+    if not budget or budget.full_year is None:
+        return
+    for r in scored.indicators:
+        cap = _money_cap(scored, r)
+        if cap is not None and cap > budget.full_year + ruleset.tolerance and _adjusted(scored, r):
+            unit = scored.assessment.money_unit
+            yield finding(
+                scored,
+                "L216",
+                f"金额指标 {r.target.text} 高于调整后的全年预算数 {num(budget.full_year)}{unit}，指标值未随预算调整",
+                result=r,
+                expected=budget.full_year,
+                stated=cap,
+            )
+
+
+@check("L217", "empty_level2", "info", "二级指标下没有三级指标")
+def empty_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A 二级 row with no 三级 indicator under it (an unfilled template row)."""
+    for indicator in scored.assessment.indicators:
+        if indicator.is_heading and indicator.level2:
+            yield finding(
+                scored,
+                "L217",
+                f"二级指标“{indicator.level2}”下没有三级指标",
+                source=indicator.source,
+                stated=indicator.level2,
+            )
+
+
+@check("L218", "unit_mismatch", "warning", "指标值与实际完成值的单位不属于同一类，无法比较")
+def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The target and the actual are in units of different families (万元 against %): not comparable.
+
+    Within a family units convert (元/万元, 分钟/小时, %/‰); across families
+    the indicator cannot be recomputed and its stated score is kept.
+    """
+    for r in scored.indicators:
+        if r.unit_mismatch:
+            yield finding(
+                scored,
+                "L218",
+                f"指标值“{r.target.text}”与实际完成值“{r.actual.text}”单位不同类，无法比较",
+                result=r,
+                expected=r.target.unit,
+                stated=r.actual.unit,
+            )
+
+
+@check("L219", "actual_not_numeric", "warning", "定量指标的实际完成值不是数值")
+def actual_not_numeric(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A quantitative target is answered with words (完成, 达成预期) instead of a figure.
+
+    The indicator cannot be recomputed; its stated score is kept.
+    """
+    for r in scored.indicators:
+        if r.nature == "qualitative" or r.target.kind is not ValueKind.QUANTITATIVE:
+            continue
+        if r.actual.kind in {ValueKind.QUALITATIVE, ValueKind.DATE}:
+            yield finding(
+                scored,
+                "L219",
+                f"指标值为“{r.target.text}”，实际完成值却是“{r.actual.text}”，没有数值",
+                result=r,
+                stated=r.actual.text,
+            )

@@ -1,0 +1,54 @@
+"""Sources → read → score → check: what the commands share.
+
+Each source becomes one :class:`DocumentResult` with its assessments, its
+findings and what could not be read; an unreadable source is reported in
+its own result and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from indicators.model import Assessment
+from indicators.readers import ReadError, read_source
+from scoring.checks import Check, run_checks
+from scoring.engine import score_assessments
+from scoring.results import Finding, ScoredAssessment
+from scoring.rules import RuleSet
+
+
+@dataclass
+class DocumentResult:
+    source: str
+    assessments: list[ScoredAssessment] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # about the document as a whole (X3xx)
+    errors: list[ReadError] = field(default_factory=list)
+
+    def all_findings(self) -> list[Finding]:
+        return [f for a in self.assessments for f in a.findings] + self.findings
+
+
+def run(
+    sources: Iterable[str],
+    ruleset: RuleSet,
+    checks: Sequence[Check],
+    progress: Callable[[str], None] | None = None,
+) -> list[DocumentResult]:
+    """Read every source, score all assessments as one batch, then run the checks."""
+    documents: list[DocumentResult] = []
+    batch: list[tuple[DocumentResult, str, Assessment]] = []
+    for source in sources:
+        read = read_source(source)
+        doc = DocumentResult(source=read.source, errors=list(read.errors))
+        documents.append(doc)
+        batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(read.assessments, start=1)]
+        if progress:
+            progress(source)
+    scored = score_assessments(
+        [a for _, _, a in batch], ruleset, [aid for _, aid, _ in batch], [d.source for d, _, _ in batch]
+    )
+    for (doc, _, _), result in zip(batch, scored, strict=True):
+        result.findings = run_checks(result, ruleset, checks)
+        doc.assessments.append(result)
+    return documents
