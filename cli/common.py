@@ -1,0 +1,133 @@
+"""What the commands share: options, the rule set, reading, output, exit codes.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 something was found;
+2 usage, unreadable input or an invalid rule set.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indicators.readers import ReadError, expand_paths
+from scoring.checks import CHECKS, Check, selected_checks
+from scoring.pipeline import DocumentResult, run
+from scoring.rules import RuleSet, RuleSetError, load_ruleset
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="输出格式。",
+    )
+
+
+ruleset_option = click.option(
+    "--ruleset",
+    default=None,
+    metavar="NAME|PATH",
+    help="规则集名称（见 jixiao rules list）或规则集文件路径；默认 mof-2020。",
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="写入文件（完整写入或不写），默认输出到屏幕。",
+)
+select_option = click.option(
+    "--select",
+    multiple=True,
+    metavar="CODE",
+    help="只运行这些检查（代码或前缀，如 A1、L210；可重复）。",
+)
+ignore_option = click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE",
+    help="不运行这些检查（代码或前缀；可重复）。",
+)
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "none"]),
+    default="error",
+    show_default=True,
+    help="发现该级别及以上的问题时以退出码 1 结束。",
+)
+files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+
+
+def fail(message: str) -> None:
+    """Print one line to stderr and stop with exit code 2."""
+    click.echo(f"jixiao: {message}", err=True)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def get_ruleset(name: str | None) -> RuleSet:
+    try:
+        return load_ruleset(name)
+    except RuleSetError as exc:
+        fail(f"规则集错误：{exc}")
+        raise  # unreachable: fail() exits
+
+
+def get_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Check]:
+    for pattern in (*select, *ignore):
+        if not any(code.startswith(pattern.upper()) for code in CHECKS):
+            fail(f"未知的检查代码或前缀：{pattern}（见 jixiao check --list）")
+    return selected_checks(select, ignore)
+
+
+def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> list[DocumentResult]:
+    if not files:
+        fail("请给出要读取的文件或目录（- 表示标准输入）")
+    sources = list(expand_paths(files))
+    if not sources:
+        fail("给出的目录中没有可读取的文件（YAML、JSON）")
+    return run(sources, ruleset, checks)
+
+
+def report_errors(documents: list[DocumentResult]) -> bool:
+    """One line per read problem on stderr; True when any is an error (not just an info line)."""
+    failed = False
+    for doc in documents:
+        for error in doc.errors:
+            click.echo(_error_line(error), err=True)
+            failed = failed or error.severity == "error"
+    return failed
+
+
+def _error_line(error: ReadError) -> str:
+    prefix = "提示" if error.severity == "info" else "错误"
+    return f"{prefix}: {error}"
+
+
+def write_output(text: str, output: Path | None, inputs: tuple[str, ...] = ()) -> None:
+    """To stdout, or to a file written whole (temp file + rename) and never onto an input."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = output.resolve()
+    for name in inputs:
+        if name != "-" and Path(name).exists() and Path(name).resolve() == target:
+            fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

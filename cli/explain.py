@@ -1,0 +1,158 @@
+"""``jixiao explain``: a check's documentation, or the working behind a score.
+
+For a score it shows what the rule set read and how: the texts as
+published, the figures taken from them, the formula with the figures put
+in, and the result beside the stated one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CLEAN,
+    fail,
+    get_checks,
+    get_ruleset,
+    report_errors,
+    ruleset_option,
+    run_files,
+    write_output,
+)
+from cli.render.text import SEVERITY_LABEL
+from scoring.checks import CHECKS
+from scoring.checks.registry import is_code, num
+from scoring.results import IndicatorResult, ScoredAssessment
+from scoring.rules import RuleSet
+
+NATURE_LABEL = {
+    ">=": "≥（正向）",
+    ">": ">（正向）",
+    "<=": "≤（反向）",
+    "<": "<（反向）",
+    "=": "=",
+    "qualitative": "定性",
+}
+WEIGHT_ORIGIN_LABEL = {"stated": "表中公布", "inferred": "推定", "missing": "未填，按 0", "none": "无"}
+ORIGIN_LABEL = {
+    "column": "指标性质列",
+    "target": "指标值中的比较符",
+    "default": "未写明，按正向（≥）",
+    "none": "无法确定",
+}
+
+
+def explain_code(code: str) -> str:
+    chk = CHECKS.get(code.upper())
+    if chk is None:
+        fail(f"未知的检查代码：{code}（见 jixiao check --list）")
+    assert chk is not None
+    return f"{chk.code} {chk.name}（{SEVERITY_LABEL[chk.severity]}）\n{chk.title}\n\n{chk.doc}\n"
+
+
+def _substituted(r: IndicatorResult) -> str:
+    expression = r.formula or ""
+    figures = {"weight": r.weight, "target": r.target_value, "actual": r.actual_value}
+    values = "，".join(f"{k}={num(v)}" for k, v in figures.items())
+    return f"{expression}\n    代入：{values}，met={'是' if r.met else '否'}"
+
+
+def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet) -> str:
+    ind = r.indicator
+    row = f"（第{ind.source.row}行）" if ind.source and ind.source.row else ""
+    lines = [
+        f"{s.id} {s.assessment.name}",
+        f"  指标：{ind.level1 or '—'} → {ind.level2 or '—'} → {ind.name or '—'}{row}",
+        f"  指标性质：{NATURE_LABEL.get(r.nature or '', '—')}（来源：{ORIGIN_LABEL[r.nature_origin]}）",
+        f"  指标值：“{r.target.text}” → {r.target.kind.value}"
+        + (f" {num(r.target.number)}{r.target.unit or ''}" if r.target.number is not None else ""),
+        f"  实际完成值：“{r.actual.text}” → {r.actual.kind.value}"
+        + (f" {num(r.actual.number)}{r.actual.unit or ''}" if r.actual.number is not None else "")
+        + ("（写成了条件，按界值计）" if r.actual.op else ""),
+        f"  分值：{num(r.weight)}（{WEIGHT_ORIGIN_LABEL[r.weight_origin]}）",
+    ]
+    if r.status in {"met", "unmet"}:
+        lines += [
+            f"  比较单位：{r.unit or '无'}；{num(r.actual_value)} 对 {num(r.target_value)}："
+            f"{'达成' if r.met else '未达成'}",
+            f"  计分规则 {r.rule}：{_substituted(r)}",
+        ]
+    else:
+        keep = ruleset.policies.unverifiable == "keep_stated"
+        lines.append(f"  无法重算：{r.reason}；按规则集政策{'保留公布得分' if keep else '计 0 分'}")
+    lines.append(f"  公布得分：{num(r.indicator.score)}　重算得分：{num(r.score)}　状态：{r.status}")
+    return "\n".join(lines) + "\n"
+
+
+def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
+    lines = [f"{s.id} {s.assessment.name}（规则集 {ruleset.name}）"]
+    if s.status != "scored":
+        lines.append("  表中没有分值和得分：不计总分、不定等级，只判断各指标是否达成。")
+        for r in s.indicators:
+            lines.append(f"  - {r.indicator.name}：{r.status}" + (f"（{r.reason}）" if r.reason else ""))
+        return "\n".join(lines) + "\n"
+    e = s.execution
+    if e is not None:
+        budget = s.assessment.budget
+        assert budget is not None
+        rate = (
+            f"{num(budget.executed)} ÷ {num(budget.full_year)} × 100 = {num(round(e.rate, 4))}%"
+            if e.rate is not None
+            else e.reason
+        )
+        lines += [
+            f"  预算执行率：{rate}",
+            f"  执行率得分：{e.formula}（weight={num(e.weight)}）= {num(e.score)}（公布 {num(budget.score)}）",
+        ]
+    for r in s.indicators:
+        name = r.indicator.name or r.indicator.level2
+        lines.append(f"  + {name}：{num(r.score)} / {num(r.weight)}（{r.status}，公布 {num(r.indicator.score)}）")
+    lines.append(f"  原始合计：{num(s.raw)}，分值合计：{num(s.weights_total)}")
+    if s.total != s.raw:
+        lines.append(f"  折算为百分制：{num(s.raw)} × 100 ÷ {num(s.weights_total)} = {num(s.total)}")
+    bands = "，".join(f"{g} ≥ {num(b)}" for b, g in ruleset.grades)
+    stated = f"{num(s.stated_total)} {s.stated_grade or '—'}"
+    lines.append(f"  重算总分 {num(s.total)}，等级 {s.grade}（{bands}）；公布 {stated}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@click.argument("target", metavar="CODE|FILE")
+@click.argument("more_files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--indicator", "indicator_name", default=None, metavar="NAME", help="只解释名称包含 NAME 的指标。")
+@ruleset_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="写入文件。")
+def explain(
+    target: str, more_files: tuple[str, ...], indicator_name: str | None, ruleset: str | None, output: Path | None
+) -> None:
+    """解释一条检查代码，或解释自评表每个得分的来由（公式与代入的数字）。
+
+    \b
+    Example:
+      jixiao explain L201
+      jixiao explain samples/004_忻州_更新公务用车.yaml
+      jixiao explain samples/004_忻州_更新公务用车.yaml --indicator 跟踪反馈
+    """
+    if is_code(target) and not Path(target).exists():
+        write_output(explain_code(target), output)
+        raise SystemExit(EXIT_CLEAN)
+    rules = get_ruleset(ruleset)
+    files = (target, *more_files)
+    documents = run_files(files, rules, get_checks((), ()))
+    parts: list[str] = []
+    for doc in documents:
+        for s in doc.assessments:
+            if indicator_name is None:
+                parts.append(explain_total(s, rules))
+                continue
+            parts += [
+                explain_indicator(s, r, rules) for r in s.indicators if indicator_name in (r.indicator.name or "")
+            ]
+    if indicator_name is not None and not parts:
+        report_errors(documents)
+        fail(f"没有名称包含“{indicator_name}”的指标")
+    write_output("\n".join(parts), output, files)
+    raise SystemExit(EXIT_BAD_INPUT if report_errors(documents) else EXIT_CLEAN)

@@ -1,0 +1,174 @@
+"""The ``jixiao`` command group: score, check, explain, rules, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    fail_on_option,
+    files_argument,
+    format_option,
+    get_checks,
+    get_ruleset,
+    ignore_option,
+    output_option,
+    report_errors,
+    ruleset_option,
+    run_files,
+    select_option,
+    write_output,
+)
+from cli.explain import explain
+from cli.render.json import render_json
+from cli.render.text import SEVERITY_LABEL, findings_table, score_table
+from indicators.model import Assessment
+from scoring.checks import CHECKS, at_or_above
+from scoring.pipeline import DocumentResult
+from scoring.rules import available, load_ruleset, ruleset_path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option("0.1.0", prog_name="jixiao")
+def cli() -> None:
+    """jixiao：重算绩效自评表（项目支出、部门整体支出）的得分、总分和等级，并逐条指出不一致之处。
+
+    \b
+    Example:
+      jixiao score samples/*.yaml
+      jixiao check samples/ --format json -o findings.json
+    """
+
+
+def _finish(documents: list[DocumentResult], fail_on: str) -> None:
+    bad_input = report_errors(documents)
+    findings = [f for d in documents for f in d.all_findings()]
+    if bad_input:
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(EXIT_FINDINGS if at_or_above(findings, fail_on) else EXIT_CLEAN)
+
+
+@cli.command()
+@files_argument
+@format_option("table", "json", "md")
+@ruleset_option
+@select_option
+@ignore_option
+@fail_on_option
+@output_option
+def score(
+    files: tuple[str, ...],
+    fmt: str,
+    ruleset: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    output: Path | None,
+) -> None:
+    """公布总分、等级与重算总分、等级并列。
+
+    FILES 可以是文件、目录或 -（标准输入）。
+
+    \b
+    Example:
+      jixiao score samples/004_忻州_更新公务用车.yaml
+      jixiao score samples/ --format md -o scores.md
+    """
+    rules = get_ruleset(ruleset)
+    documents = run_files(files, rules, get_checks(select, ignore))
+    text = render_json(documents, rules.name) if fmt == "json" else score_table(documents, fmt)
+    write_output(text, output, files)
+    _finish(documents, fail_on)
+
+
+@cli.command()
+@files_argument
+@format_option("table", "json", "md")
+@ruleset_option
+@select_option
+@ignore_option
+@fail_on_option
+@output_option
+@click.option("--list", "list_checks", is_flag=True, help="列出全部检查及其代码、级别和说明。")
+def check(
+    files: tuple[str, ...],
+    fmt: str,
+    ruleset: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    output: Path | None,
+    list_checks: bool,
+) -> None:
+    """逐条列出发现的问题：代码、级别、位置、说明和两边的数字。
+
+    \b
+    Example:
+      jixiao check samples/*.yaml
+      jixiao check samples/ --select A1 --fail-on warning
+      jixiao check --list
+    """
+    if list_checks:
+        rows = [f"{c.code}  {c.name:<26} {SEVERITY_LABEL[c.severity]}  {c.title}" for c in CHECKS.values()]
+        write_output("\n".join(sorted(rows)) + "\n", output)
+        raise SystemExit(EXIT_CLEAN)
+    rules = get_ruleset(ruleset)
+    documents = run_files(files, rules, get_checks(select, ignore))
+    text = render_json(documents, rules.name) if fmt == "json" else findings_table(documents, fmt)
+    write_output(text, output, files)
+    _finish(documents, fail_on)
+
+
+cli.add_command(explain)
+
+
+@cli.group()
+def rules() -> None:
+    """规则集：列出、查看。
+
+    \b
+    Example:
+      jixiao rules list
+      jixiao rules show mof-2020
+    """
+
+
+@rules.command("list")
+def rules_list() -> None:
+    """列出随 jixiao 提供的规则集。"""
+    for name in available():
+        ruleset = load_ruleset(name)
+        click.echo(f"{ruleset.name}\t{ruleset.effective_from}\t{ruleset.title}")
+
+
+@rules.command("show")
+@click.argument("name")
+def rules_show(name: str) -> None:
+    """显示规则集文件全文（含出处与说明），并确认其公式可用。
+
+    \b
+    Example:
+      jixiao rules show mof-2020
+      jixiao rules show my-province.yaml
+    """
+    ruleset = get_ruleset(name)
+    click.echo(ruleset_path(name).read_text(encoding="utf-8"), nl=False)
+    click.echo(f"# 已检查：{ruleset.name} 的全部公式可以计算。", err=True)
+
+
+@cli.command()
+@output_option
+def schema(output: Path | None) -> None:
+    """输出自评表标准格式（YAML/JSON）的 JSON Schema。
+
+    \b
+    Example:
+      jixiao schema -o assessment.schema.json
+    """
+    text = json.dumps(Assessment.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    write_output(text, output)

@@ -1,0 +1,130 @@
+"""The machine-readable output (a contract: keep these keys, add new ones freely)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from indicators.model import SourceRef
+from scoring.pipeline import DocumentResult
+from scoring.results import ExecutionResult, Finding, IndicatorResult, ScoredAssessment
+
+VERSION = "0.1.0"
+
+
+def number(value: Any) -> Any:
+    """Decimals as JSON numbers: integral ones as int, others as float; containers walked."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: number(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [number(v) for v in value]
+    return value
+
+
+def source_dict(source: SourceRef | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    return {k: v for k, v in source.model_dump().items() if v is not None}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+        "indicator": f.indicator,
+        "source": source_dict(f.source),
+        "expected": number(f.expected),
+        "stated": number(f.stated),
+    }
+
+
+def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
+    ind = r.indicator
+    return {
+        "level1": ind.level1,
+        "level2": ind.level2,
+        "name": ind.name,
+        "nature": r.nature,
+        "target": ind.effective_target,
+        "actual": ind.actual,
+        "unit": r.unit or ind.unit,
+        "weight": number(r.weight),
+        "weight_origin": r.weight_origin,
+        "stated_score": number(ind.score),
+        "score": number(r.score),
+        "status": r.status,
+        "reason": r.reason,
+        "source": source_dict(ind.source),
+    }
+
+
+def budget_dict(scored: ScoredAssessment) -> dict[str, Any] | None:
+    budget = scored.assessment.budget
+    if budget is None:
+        return None
+    execution: ExecutionResult | None = scored.execution
+    rate = None
+    if budget.full_year and budget.executed is not None:
+        rate = round(budget.executed / budget.full_year * 100, 2)
+    return number(
+        {
+            "initial": budget.initial,
+            "adjustment": budget.adjustment,
+            "full_year": budget.full_year,
+            "executed": budget.executed,
+            "balance": budget.balance,
+            "stated_rate": budget.rate,
+            "rate": rate,
+            "weight": execution.weight if execution else budget.weight,
+            "stated_score": budget.score,
+            "score": execution.score if execution else None,
+        }
+    )
+
+
+def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
+    a = s.assessment
+    return {
+        "id": s.id,
+        "kind": a.kind,
+        "name": a.name,
+        "unit": a.unit,
+        "year": a.year,
+        "title": a.title,
+        "stated": number({"total": s.stated_total, "grade": s.stated_grade}),
+        "recomputed": number(
+            {
+                "total": s.total,
+                "grade": s.grade,
+                "raw": s.raw,
+                "weights_total": s.weights_total,
+                "status": s.status,
+                "weights_inferred": s.weights_inferred,
+            }
+        ),
+        "budget": budget_dict(s),
+        "indicators": [indicator_dict(r) for r in s.indicators],
+        "findings": [finding_dict(f) for f in s.findings],
+    }
+
+
+def document_dict(doc: DocumentResult) -> dict[str, Any]:
+    return {
+        "source": doc.source,
+        "assessments": [assessment_dict(a) for a in doc.assessments],
+        "findings": [finding_dict(f) for f in doc.findings],
+        "errors": [e.to_dict() for e in doc.errors],
+    }
+
+
+def render_json(documents: list[DocumentResult], ruleset: str) -> str:
+    payload = {
+        "version": VERSION,
+        "ruleset": ruleset,
+        "documents": [document_dict(d) for d in documents],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

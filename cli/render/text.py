@@ -1,0 +1,73 @@
+"""Tables for people: a terminal table (``table``) or Markdown (``md``), through tabulate."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tabulate import tabulate
+
+from scoring.checks.registry import num
+from scoring.pipeline import DocumentResult
+from scoring.results import Finding, ScoredAssessment
+
+TABLEFMT = {"table": "simple", "md": "github"}
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABEL = {"scored": "已评分", "unscored": "未评分（表中无分值/得分）"}
+
+
+def _place(f: Finding) -> str:
+    parts = [f.source.file or ""]
+    if f.source.row:
+        parts.append(f"第{f.source.row}行")
+    if f.source.column:
+        parts.append(f"第{f.source.column}列")
+    return " ".join(p for p in parts if p)
+
+
+def _counts(s: ScoredAssessment) -> str:
+    counts = Counter(f.severity for f in s.findings)
+    return " ".join(f"{SEVERITY_LABEL[k]}{counts[k]}" for k in ("error", "warning", "info") if counts[k])
+
+
+def score_table(documents: list[DocumentResult], fmt: str) -> str:
+    rows = []
+    for doc in documents:
+        for s in doc.assessments:
+            rows.append(
+                [
+                    s.id,
+                    s.assessment.name,
+                    num(s.stated_total),
+                    s.stated_grade or "—",
+                    num(s.total),
+                    s.grade or "—",
+                    num(s.weights_total),
+                    STATUS_LABEL[s.status],
+                    _counts(s) or "无",
+                ]
+            )
+    headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]
+    return tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True) + "\n"
+
+
+def findings_table(documents: list[DocumentResult], fmt: str) -> str:
+    rows = []
+    for doc in documents:
+        for f in doc.all_findings():
+            rows.append(
+                [
+                    _place(f),
+                    f.code,
+                    SEVERITY_LABEL[f.severity],
+                    (f.assessment or doc.source).rsplit("#", 1)[-1] if f.assessment else "",
+                    f.indicator or "",
+                    f.message,
+                ]
+            )
+    if not rows:
+        return "没有发现问题。\n"
+    headers = ["位置", "代码", "级别", "表", "指标", "说明"]
+    total = Counter(r[2] for r in rows)
+    summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
+    table = tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+    return f"{table}\n\n共 {len(rows)} 条：{summary}\n"
