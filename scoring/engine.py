@@ -51,6 +51,17 @@ def _in_unit(value: Value, unit: str | None) -> Decimal | None:
     return units.convert(value.number, value.unit, unit)
 
 
+def comparison_unit(target_unit: str | None, actual_unit: str | None) -> str | None:
+    """The finer of two units of one family, so that converting is an exact multiplication.
+
+    95分钟 against 100小时 compares 95 with 6000 (minutes), not 1.58333… with 100.
+    """
+    if target_unit is None or actual_unit is None:
+        return target_unit or actual_unit
+    finer = units.lookup(target_unit), units.lookup(actual_unit)
+    return target_unit if finer[0] and finer[1] and finer[0].factor <= finer[1].factor else actual_unit
+
+
 def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
     """Everything about one row that does not depend on the rule set's formulas."""
     target = _parse(indicator.effective_target, indicator.unit)
@@ -80,12 +91,13 @@ def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
     elif actual.kind is not ValueKind.QUANTITATIVE:
         result.reason = "实际完成值不是数值"
     else:
-        unit = target.unit or (units.lookup(indicator.unit).name if units.lookup(indicator.unit) else None)
-        unit = unit or actual.unit
-        if actual.unit and unit and not units.same_family(actual.unit, unit):
-            result.reason = f"指标值单位“{unit}”与实际完成值单位“{actual.unit}”不属于同一类，无法比较"
+        column = units.lookup(indicator.unit)
+        stated_unit = target.unit or (column.name if column else None)
+        if actual.unit and stated_unit and not units.same_family(actual.unit, stated_unit):
+            result.reason = f"指标值单位“{stated_unit}”与实际完成值单位“{actual.unit}”不属于同一类，无法比较"
             result.unit_mismatch = True
             return result
+        unit = comparison_unit(stated_unit, actual.unit)
         result.unit = unit
         result.target_value = _in_unit(target, unit)
         result.actual_value = _in_unit(actual, unit)

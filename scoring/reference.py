@@ -41,12 +41,10 @@ def reference_indicator_score(r: IndicatorResult, ruleset: RuleSet) -> tuple[boo
     met = reference_met(r.nature, actual, target, r.actual.op, ruleset.equal_met)
     if met:
         return True, quantize(weight, ruleset.precision)
-    if r.nature in {"<=", "<"}:
-        share = target / actual if actual != 0 else ZERO
-    else:
-        share = actual / target if target != 0 else ZERO
-    share = min(max(share, ZERO), Decimal(1))
-    return False, quantize(weight * share, ruleset.precision)
+    # weight × a / b, multiplied first: exact whenever the true score terminates
+    numerator, denominator = (target, actual) if r.nature in {"<=", "<"} else (actual, target)
+    score = weight * numerator / denominator if denominator != 0 else ZERO
+    return False, quantize(min(max(score, ZERO), weight), ruleset.precision)
 
 
 def reference_assessment(assessment: Assessment, ruleset: RuleSet) -> tuple[list[Decimal | None], Decimal | None]:
