@@ -52,6 +52,8 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "target": ind.effective_target,
         "actual": ind.actual,
         "unit": r.unit or ind.unit,
+        "target_value": number(r.target_value),
+        "actual_value": number(r.actual_value),
         "weight": number(r.weight),
         "weight_origin": r.weight_origin,
         "stated_score": number(ind.score),
