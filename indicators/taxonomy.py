@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Direction = Literal["higher", "lower"]
@@ -65,6 +66,7 @@ ALIASES: dict[str, str] = {
 _SUFFIXES = ("指标等", "指标", "指", "等")
 
 
+@lru_cache(maxsize=16384)
 def normalise(name: str | None) -> str:
     """Canonical key of an indicator name: NFKC, no spaces, no 指标 suffix, aliases resolved."""
     if not name:

@@ -52,7 +52,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-class _DecimalLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
+
+
+class _DecimalLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that reads floats as Decimal from their written text."""
 
 
@@ -159,12 +162,16 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
         if is_json:
             data = json.loads(text, parse_float=Decimal)
         else:
-            node = yaml.compose(text, Loader=_DecimalLoader)
-            if node is None:
-                result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
-                return result
-            _line_index(node, (), lines, dupes)
-            data = yaml.load(text, Loader=_DecimalLoader)
+            loader = _DecimalLoader(text)
+            try:
+                node = loader.get_single_node()
+                if node is None:
+                    result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
+                    return result
+                _line_index(node, (), lines, dupes)
+                data = loader.construct_document(node)  # one parse: lines and data from the same nodes
+            finally:
+                loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
