@@ -179,7 +179,8 @@ def met_column(frame: pd.DataFrame, equal_met: str) -> np.ndarray:
     nature, op = frame["nature"].to_numpy(), frame["actual_op"].to_numpy()
     exact = np.isclose(a, t, rtol=0, atol=1e-9)
     ge, le = (a > t) | exact, (a < t) | exact
-    equal = ge if equal_met == "at_least" else exact
+    # "=" with target 0 (零事故): only 0 reaches it, whatever equal_met says (RULES §1.3)
+    equal = np.where(t == 0, a <= 0, ge if equal_met == "at_least" else exact)
     return np.select(
         [nature == ">=", nature == ">", nature == "<=", nature == "<", nature == "="],
         [ge, (a > t) & ~exact | (exact & (op == ">")), le, (a < t) & ~exact | (exact & (op == "<")), equal],

@@ -29,6 +29,8 @@ def reference_met(nature: str, actual: Decimal, target: Decimal, actual_op: str 
     if nature == "<":
         return actual < target or (actual == target and actual_op == "<")
     if nature == "=":
+        if target == 0:
+            return actual <= 0
         return actual >= target if equal_met == "at_least" else actual == target
     return False
 
