@@ -10,12 +10,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from cli.render.json import render_json
 from indicators.readers import ReadError, expand_paths
-from scoring.checks import CHECKS, Check, selected_checks
+from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.pipeline import DocumentResult, run
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
@@ -68,7 +69,24 @@ fail_on_option = click.option(
 files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 
 
-def fail(message: str) -> None:
+def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The arguments and options of every command that reads, scores and checks files."""
+    for decorate in reversed(
+        (
+            files_argument,
+            format_option("table", "json", "md"),
+            ruleset_option,
+            select_option,
+            ignore_option,
+            fail_on_option,
+            output_option,
+        )
+    ):
+        func = decorate(func)
+    return func
+
+
+def fail(message: str) -> NoReturn:
     """Print one line to stderr and stop with exit code 2."""
     click.echo(f"jixiao: {message}", err=True)
     raise SystemExit(EXIT_BAD_INPUT)
@@ -79,7 +97,6 @@ def get_ruleset(name: str | None) -> RuleSet:
         return load_ruleset(name)
     except RuleSetError as exc:
         fail(f"规则集错误：{exc}")
-        raise  # unreachable: fail() exits
 
 
 def get_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Check]:
@@ -96,6 +113,34 @@ def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> 
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
     return run(sources, ruleset, checks)
+
+
+def finish(documents: list[DocumentResult], fail_on: str) -> NoReturn:
+    """Report read problems and exit: 2 for bad input, else 1 when findings reach --fail-on."""
+    bad_input = report_errors(documents)
+    if bad_input:
+        raise SystemExit(EXIT_BAD_INPUT)
+    findings = [f for d in documents for f in d.all_findings()]
+    raise SystemExit(EXIT_FINDINGS if at_or_above(findings, fail_on) else EXIT_CLEAN)
+
+
+def run_and_render(
+    table: Callable[[list[DocumentResult], str], str],
+    *,
+    files: tuple[str, ...],
+    fmt: str,
+    ruleset: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    output: Path | None,
+) -> NoReturn:
+    """Read, score and check FILES, write them as JSON or as ``table`` renders them, and exit."""
+    rules = get_ruleset(ruleset)
+    documents = run_files(files, rules, get_checks(select, ignore))
+    text = render_json(documents, rules.name) if fmt == "json" else table(documents, fmt)
+    write_output(text, output, files)
+    finish(documents, fail_on)
 
 
 def report_errors(documents: list[DocumentResult]) -> bool:

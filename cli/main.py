@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cli.common import (
-    EXIT_BAD_INPUT,
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    fail_on_option,
-    files_argument,
-    format_option,
-    get_checks,
-    get_ruleset,
-    ignore_option,
-    output_option,
-    report_errors,
-    ruleset_option,
-    run_files,
-    select_option,
-    write_output,
-)
+from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
 from cli.explain import explain
-from cli.render.json import render_json
 from cli.render.text import SEVERITY_LABEL, findings_table, score_table
 from indicators.model import Assessment
-from scoring.checks import CHECKS, at_or_above
-from scoring.pipeline import DocumentResult
+from scoring.checks import CHECKS
 from scoring.rules import available, load_ruleset, ruleset_path
 
 
@@ -45,31 +28,9 @@ def cli() -> None:
     """
 
 
-def _finish(documents: list[DocumentResult], fail_on: str) -> None:
-    bad_input = report_errors(documents)
-    findings = [f for d in documents for f in d.all_findings()]
-    if bad_input:
-        raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(EXIT_FINDINGS if at_or_above(findings, fail_on) else EXIT_CLEAN)
-
-
 @cli.command()
-@files_argument
-@format_option("table", "json", "md")
-@ruleset_option
-@select_option
-@ignore_option
-@fail_on_option
-@output_option
-def score(
-    files: tuple[str, ...],
-    fmt: str,
-    ruleset: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str,
-    output: Path | None,
-) -> None:
+@scoring_options
+def score(**options: Any) -> None:
     """公布总分、等级与重算总分、等级并列。
 
     FILES 可以是文件、目录或 -（标准输入）。
@@ -79,32 +40,13 @@ def score(
       jixiao score samples/004_忻州_更新公务用车.yaml
       jixiao score samples/ --format md -o scores.md
     """
-    rules = get_ruleset(ruleset)
-    documents = run_files(files, rules, get_checks(select, ignore))
-    text = render_json(documents, rules.name) if fmt == "json" else score_table(documents, fmt)
-    write_output(text, output, files)
-    _finish(documents, fail_on)
+    run_and_render(score_table, **options)
 
 
 @cli.command()
-@files_argument
-@format_option("table", "json", "md")
-@ruleset_option
-@select_option
-@ignore_option
-@fail_on_option
-@output_option
+@scoring_options
 @click.option("--list", "list_checks", is_flag=True, help="列出全部检查及其代码、级别和说明。")
-def check(
-    files: tuple[str, ...],
-    fmt: str,
-    ruleset: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str,
-    output: Path | None,
-    list_checks: bool,
-) -> None:
+def check(list_checks: bool, **options: Any) -> None:
     """逐条列出发现的问题：代码、级别、位置、说明和两边的数字。
 
     \b
@@ -115,13 +57,9 @@ def check(
     """
     if list_checks:
         rows = [f"{c.code}  {c.name:<26} {SEVERITY_LABEL[c.severity]}  {c.title}" for c in CHECKS.values()]
-        write_output("\n".join(sorted(rows)) + "\n", output)
+        write_output("\n".join(sorted(rows)) + "\n", options["output"])
         raise SystemExit(EXIT_CLEAN)
-    rules = get_ruleset(ruleset)
-    documents = run_files(files, rules, get_checks(select, ignore))
-    text = render_json(documents, rules.name) if fmt == "json" else findings_table(documents, fmt)
-    write_output(text, output, files)
-    _finish(documents, fail_on)
+    run_and_render(findings_table, **options)
 
 
 cli.add_command(explain)

@@ -50,23 +50,19 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
     return tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True) + "\n"
 
 
+def _finding_row(f: Finding, table_name: str) -> list[str]:
+    return [_place(f), f.code, SEVERITY_LABEL[f.severity], table_name, f.indicator or "", f.message]
+
+
 def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     rows = []
     for doc in documents:
-        for f in doc.all_findings():
-            rows.append(
-                [
-                    _place(f),
-                    f.code,
-                    SEVERITY_LABEL[f.severity],
-                    (f.assessment or doc.source).rsplit("#", 1)[-1] if f.assessment else "",
-                    f.indicator or "",
-                    f.message,
-                ]
-            )
+        for s in doc.assessments:
+            rows += [_finding_row(f, s.assessment.name) for f in s.findings]
+        rows += [_finding_row(f, "（全文）") for f in doc.findings]
     if not rows:
         return "没有发现问题。\n"
-    headers = ["位置", "代码", "级别", "表", "指标", "说明"]
+    headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
     total = Counter(r[2] for r in rows)
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
     table = tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 
 from indicators import taxonomy, units
-from indicators.values import ValueKind
+from indicators.values import ValueKind, normalise_text
 from scoring.checks.registry import check, finding, num
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
@@ -21,8 +20,8 @@ _ADJUSTED = re.compile(r"调整|调减|调增|追加|核减")
 
 
 def _squash(text: str | None) -> str:
-    cleaned = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s。；;，,.]+", "", cleaned)
+    """A cell as compared: the parser's normalisation, without any whitespace."""
+    return re.sub(r"\s+", "", normalise_text(text or ""))
 
 
 def _weight_bearing(r: IndicatorResult) -> bool:
