@@ -11,9 +11,23 @@ was published with.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+LARGEST_FIGURE = Decimal("1e15")  # 1,000万亿: above any budget in 元; beyond it is a typing error
+SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
+
+
+def _plausible(value: Decimal) -> Decimal:
+    """Refuse figures no table can hold, so that no ratio of two figures overflows the arithmetic."""
+    if not value.is_finite() or abs(value) >= LARGEST_FIGURE or (value and abs(value) < SMALLEST_FIGURE):
+        raise ValueError(f"数值 {value} 不合理（绝对值应在 10 的 -6 次方到 10 的 15 次方之间）")
+    return value
+
+
+Figure = Annotated[Decimal, AfterValidator(_plausible)]
+"""A published figure: money, weight, score or rate."""
 
 Nature = Literal[">=", "<=", "=", ">", "<", "qualitative"]
 Kind = Literal["project", "department"]
@@ -45,15 +59,15 @@ class BudgetLine(_Strict):
         default=None,
         description="source: by funding source (财政拨款, 上年结转, 其他资金); direction: by use (基本支出, 项目支出)",
     )
-    requested: Decimal | None = Field(default=None, description="目标申报数 (山西 layout)")
-    initial: Decimal | None = Field(default=None, description="年初预算数 / 预算编制数")
-    adjustment: Decimal | None = Field(default=None, description="预算调整数 (+/-)")
-    full_year: Decimal | None = Field(default=None, description="全年预算数 / 预算确定数")
-    executed: Decimal | None = Field(default=None, description="全年执行数")
-    balance: Decimal | None = Field(default=None, description="资金结(转)余")
-    rate: Decimal | None = Field(default=None, description="执行率 in percent, as stated")
-    weight: Decimal | None = Field(default=None, description="分值, as stated")
-    score: Decimal | None = Field(default=None, description="得分, as stated")
+    requested: Figure | None = Field(default=None, description="目标申报数 (山西 layout)")
+    initial: Figure | None = Field(default=None, description="年初预算数 / 预算编制数")
+    adjustment: Figure | None = Field(default=None, description="预算调整数 (+/-)")
+    full_year: Figure | None = Field(default=None, description="全年预算数 / 预算确定数")
+    executed: Figure | None = Field(default=None, description="全年执行数")
+    balance: Figure | None = Field(default=None, description="资金结(转)余")
+    rate: Figure | None = Field(default=None, description="执行率 in percent, as stated")
+    weight: Figure | None = Field(default=None, description="分值, as stated")
+    score: Figure | None = Field(default=None, description="得分, as stated")
     note: str | None = Field(default=None, description="情况说明")
     source: SourceRef | None = None
 
@@ -76,8 +90,8 @@ class Indicator(_Strict):
     adjusted_target: str | None = Field(default=None, description="调整后指标值, raw text")
     unit: str | None = Field(default=None, description="度量单位 where a column states it")
     actual: str | None = Field(default=None, description="实际完成值, raw text")
-    weight: Decimal | None = Field(default=None, description="分值 (权重)")
-    score: Decimal | None = Field(default=None, description="得分, as stated")
+    weight: Figure | None = Field(default=None, description="分值 (权重)")
+    score: Figure | None = Field(default=None, description="得分, as stated")
     note: str | None = Field(default=None, description="偏差原因分析及改进措施")
     source: SourceRef | None = None
 
@@ -99,7 +113,7 @@ class Indicator(_Strict):
 class Stated(_Strict):
     """The 总分 row as published."""
 
-    total: Decimal | None = None
+    total: Figure | None = None
     grade: str | None = None
     source: SourceRef | None = None
 

@@ -126,6 +126,10 @@ def _message(error: dict[str, Any]) -> str:
         return "应为列表"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return "应为键值映射"
+    if kind == "invalid_key":
+        return "键应为文字"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error.get("msg", kind)))
     return str(error.get("msg", kind))
 
 
@@ -141,48 +145,82 @@ def _documents(data: Any) -> tuple[list[Any], Path] | None:
     return None
 
 
-def _semantic_errors(assessment: Assessment) -> list[tuple[Path, str]]:
-    """Problems pydantic cannot see: names that are not in any template."""
+def _semantic_errors(item: Any) -> list[tuple[Path, str]]:
+    """Problems pydantic cannot see (names in no template), found on the raw mapping.
+
+    Working on the raw data means they are reported beside the type errors of
+    the same table, not only once those are mended.
+    """
+    indicators = item.get("indicators") if isinstance(item, dict) else None
     problems: list[tuple[Path, str]] = []
-    for i, indicator in enumerate(assessment.indicators):
-        if indicator.level1 and not taxonomy.is_known_level1(indicator.level1):
-            problems.append((("indicators", i, "level1"), f"未知的一级指标名称：{indicator.level1!r}"))
+    for i, indicator in enumerate(indicators if isinstance(indicators, list) else []):
+        level1 = indicator.get("level1") if isinstance(indicator, dict) else None
+        if isinstance(level1, str) and level1.strip() and not taxonomy.is_known_level1(level1):
+            problems.append((("indicators", i, "level1"), f"未知的一级指标名称：{level1!r}"))
     return problems
+
+
+def _yaml_error(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """The message and line of a YAML syntax error.
+
+    An unclosed quote or block is reported by the parser where it gave up (the
+    end of the file); the line where it was opened is the one to show.
+    """
+    context = getattr(exc, "context", None) or ""
+    opened = "scanning a quoted scalar" in context or "scanning a block scalar" in context
+    mark = getattr(exc, "context_mark", None) if opened else None
+    mark = mark or getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"YAML 格式错误：{problem}", (mark.line + 1 if mark is not None else None)
+
+
+def _index(text: str) -> tuple[Any, dict[Path, int], list[tuple[Path, int]]]:
+    """Data, the line of every path, and the keys written twice, from one YAML parse."""
+    lines: dict[Path, int] = {}
+    dupes: list[tuple[Path, int]] = []
+    loader = _DecimalLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines, dupes
+        _line_index(node, (), lines, dupes)
+        return loader.construct_document(node), lines, dupes
+    finally:
+        loader.dispose()
+
+
+def _load(text: str, is_json: bool) -> tuple[Any, dict[Path, int], list[tuple[Path, int]]]:
+    """Parse YAML or JSON; JSON is parsed by json and indexed for lines by the YAML parser."""
+    if not is_json:
+        return _index(text)
+    data = json.loads(text, parse_float=Decimal)
+    try:
+        _, lines, dupes = _index(text)
+    except yaml.YAMLError:  # valid JSON that PyYAML's YAML 1.1 cannot read: no line numbers
+        lines, dupes = {}, []
+    return data, lines, dupes
 
 
 def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResult:
     """Read canonical YAML or JSON text; problems come back located, never raised."""
     result = ReadResult(source=file)
-    if not text.strip():
-        result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
-        return result
-    lines: dict[Path, int] = {}
-    dupes: list[tuple[Path, int]] = []
     try:
-        if is_json:
-            data = json.loads(text, parse_float=Decimal)
-        else:
-            loader = _DecimalLoader(text)
-            try:
-                node = loader.get_single_node()
-                if node is None:
-                    result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
-                    return result
-                _line_index(node, (), lines, dupes)
-                data = loader.construct_document(node)  # one parse: lines and data from the same nodes
-            finally:
-                loader.dispose()
+        data, lines, dupes = _load(text, is_json) if text.strip() else (None, {}, [])
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = mark.line + 1 if mark is not None else None
-        result.errors.append(ReadError(file, f"YAML 格式错误：{problem}", line=line))
+        message, line = _yaml_error(exc)
+        result.errors.append(ReadError(file, message, line=line))
         return result
     except json.JSONDecodeError as exc:
         result.errors.append(ReadError(file, f"JSON 格式错误：{exc.msg}", line=exc.lineno))
         return result
+    except RecursionError:
+        result.errors.append(ReadError(file, "YAML 的锚点与引用（&、*）形成循环，无法读取"))
+        return result
+    if data is None:
+        result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
+        return result
     for path, line in dupes:
-        result.errors.append(ReadError(file, "重复的字段", line=line, place=format_path(path)))
+        result.errors.append(ReadError(file, "重复的字段（同一字段写了两次）", line=line, place=format_path(path)))
     found = _documents(data)
     if found is None:
         result.errors.append(ReadError(file, "无法识别的内容：应为自评表（键值映射）或其列表", line=1))
@@ -193,24 +231,20 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
         return result
     for index, item in enumerate(items):
         base: Path = (*prefix, index) if (prefix or isinstance(data, list)) else ()
+        problems = [(base + path, message) for path, message in _semantic_errors(item)]
         try:
             assessment = Assessment.model_validate(item)
         except ValidationError as exc:
             for error in exc.errors():
                 path = base + tuple(error["loc"])
-                result.errors.append(
-                    ReadError(
-                        file,
-                        f"{_label(path)}：{_message(error)}" if _label(path) else _message(error),
-                        line=_nearest_line(lines, path),
-                        place=format_path(path) or None,
-                    )
-                )
-            continue
-        problems = _semantic_errors(assessment)
+                label = _label(path)
+                problems.append((path, f"{label}：{_message(error)}" if label else _message(error)))
+            assessment = None
         for path, message in problems:
-            full = base + path
-            result.errors.append(ReadError(file, message, line=_nearest_line(lines, full), place=format_path(full)))
-        if not problems:
+            result.errors.append(
+                ReadError(file, message, line=_nearest_line(lines, path), place=format_path(path) or None)
+            )
+        duplicated = any(path[: len(base)] == base for path, _ in dupes)
+        if assessment is not None and not problems and not duplicated:
             result.assessments.append(assessment)
     return result
