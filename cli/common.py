@@ -7,8 +7,9 @@ Exit codes: 0 nothing at or above ``--fail-on``; 1 something was found;
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -87,16 +88,21 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def fail(message: str) -> NoReturn:
-    """Print one line to stderr and stop with exit code 2."""
-    click.echo(f"jixiao: {message}", err=True)
+    """Print the problem (one line each) to stderr and stop with exit code 2."""
+    for line in message.splitlines():
+        click.echo(f"jixiao: {line}", err=True)
     raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _ruleset_failure(exc: RuleSetError) -> NoReturn:
+    fail("\n".join(f"规则集错误：{line}" for line in str(exc).splitlines()))
 
 
 def get_ruleset(name: str | None) -> RuleSet:
     try:
         return load_ruleset(name)
     except RuleSetError as exc:
-        fail(f"规则集错误：{exc}")
+        _ruleset_failure(exc)
 
 
 def get_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Check]:
@@ -112,7 +118,10 @@ def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> 
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
-    return run(sources, ruleset, checks)
+    try:
+        return run(sources, ruleset, checks)
+    except RuleSetError as exc:  # a formula that breaks on this data: the rule set's fault
+        _ruleset_failure(exc)
 
 
 def finish(documents: list[DocumentResult], fail_on: str) -> NoReturn:
@@ -139,7 +148,7 @@ def run_and_render(
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
     text = render_json(documents, rules.name) if fmt == "json" else table(documents, fmt)
-    write_output(text, output, files)
+    write_output(text, output, (*files, *(d.source for d in documents)))
     finish(documents, fail_on)
 
 
@@ -158,21 +167,37 @@ def _error_line(error: ReadError) -> str:
     return f"{prefix}: {error}"
 
 
-def write_output(text: str, output: Path | None, inputs: tuple[str, ...] = ()) -> None:
-    """To stdout, or to a file written whole (temp file + rename) and never onto an input."""
-    if output is None:
+def _new_file_mode(target: Path) -> int:
+    """The mode an ordinary write would give: the target's own, or 0666 less the umask."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_output(text: str, output: Path | None, inputs: Iterable[str] = ()) -> None:
+    """To stdout (no -o, or -o -), or to a file written whole and never onto an input.
+
+    The text goes to a temporary file beside the target, which is renamed over
+    it only once complete: a failed run leaves the old file as it was.
+    """
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     target = output.resolve()
     for name in inputs:
         if name != "-" and Path(name).exists() and Path(name).resolve() == target:
             fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        fail(f"无法写入 {output}：{exc.strerror or exc}")

@@ -24,7 +24,7 @@ from cli.common import (
 )
 from cli.render.text import SEVERITY_LABEL
 from scoring.checks import CHECKS
-from scoring.checks.registry import is_code, num
+from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_DOC, INTERNAL_ERROR_TITLE, is_code, num
 from scoring.results import IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
@@ -46,6 +46,8 @@ ORIGIN_LABEL = {
 
 
 def explain_code(code: str) -> str:
+    if code.upper() == INTERNAL_ERROR:
+        return f"{INTERNAL_ERROR} check_failed（错误）\n{INTERNAL_ERROR_TITLE}\n\n{INTERNAL_ERROR_DOC}\n"
     chk = CHECKS.get(code.upper())
     if chk is None:
         fail(f"未知的检查代码：{code}（见 jixiao check --list）")

@@ -13,6 +13,7 @@ from cli.explain import explain
 from cli.render.text import SEVERITY_LABEL, findings_table, score_table
 from indicators.model import Assessment
 from scoring.checks import CHECKS
+from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.rules import available, load_ruleset, ruleset_path
 
 
@@ -57,6 +58,7 @@ def check(list_checks: bool, **options: Any) -> None:
     """
     if list_checks:
         rows = [f"{c.code}  {c.name:<26} {SEVERITY_LABEL[c.severity]}  {c.title}" for c in CHECKS.values()]
+        rows.append(f"{INTERNAL_ERROR}  {'check_failed':<26} {SEVERITY_LABEL['error']}  {INTERNAL_ERROR_TITLE}")
         write_output("\n".join(sorted(rows)) + "\n", options["output"])
         raise SystemExit(EXIT_CLEAN)
     run_and_render(findings_table, **options)
@@ -78,7 +80,12 @@ def rules() -> None:
 
 @rules.command("list")
 def rules_list() -> None:
-    """列出随 jixiao 提供的规则集。"""
+    """列出随 jixiao 提供的规则集：名称、生效日期、标题。
+
+    \b
+    Example:
+      jixiao rules list
+    """
     for name in available():
         ruleset = load_ruleset(name)
         click.echo(f"{ruleset.name}\t{ruleset.effective_from}\t{ruleset.title}")

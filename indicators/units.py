@@ -115,13 +115,9 @@ def _build() -> tuple[dict[str, Unit], dict[str, Unit]]:
 UNITS, _BY_SPELLING = _build()
 """UNITS: canonical name -> Unit."""
 
-_RAW_SPELLINGS = [
-    s for rows in _TABLE.values() for name, _, aliases in rows for s in (name, *aliases)
-]
+_RAW_SPELLINGS = [s for rows in _TABLE.values() for name, _, aliases in rows for s in (name, *aliases)]
 # Raw and NFKC forms both, so the regex works on normalised and on raw text.
-_SPELLINGS: tuple[str, ...] = tuple(
-    sorted({*_RAW_SPELLINGS, *map(_key, _RAW_SPELLINGS)}, key=lambda s: (-len(s), s))
-)
+_SPELLINGS: tuple[str, ...] = tuple(sorted({*_RAW_SPELLINGS, *map(_key, _RAW_SPELLINGS)}, key=lambda s: (-len(s), s)))
 
 UNIT_REGEX: str = "|".join(re.escape(s) for s in _SPELLINGS)
 """Alternation of every unit spelling, longest first (场次 before 场, 万元 before 元).
@@ -164,9 +160,7 @@ def convert(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
         unknown = from_unit if source is None else to_unit
         raise UnitMismatch(f"unknown unit {unknown!r}")
     if source.family != target.family:
-        raise UnitMismatch(
-            f"cannot convert {source.name} ({source.family}) to {target.name} ({target.family})"
-        )
+        raise UnitMismatch(f"cannot convert {source.name} ({source.family}) to {target.name} ({target.family})")
     if source.factor == target.factor:
         return number
     ratio = _exact(source.factor) / _exact(target.factor)

@@ -95,9 +95,7 @@ _PREFIX_OPS: dict[str, str] = {
     **dict.fromkeys(["<", "小于", "低于", "少于"], "<"),
     **dict.fromkeys(["=", "等于"], "="),
 }  # fmt: skip
-_PREFIX_RE = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(_PREFIX_OPS, key=len, reverse=True)) + r")\s*$"
-)
+_PREFIX_RE = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(_PREFIX_OPS, key=len, reverse=True)) + r")\s*$")
 _PREFIX_WINDOW = max(map(len, _PREFIX_OPS)) + 1
 # Suffixes after number and unit: 95%以上, 100万元(含)以上, 3人及以上, 35万元以内.
 _SUFFIX_OPS: dict[str, str] = {"以上": ">=", "以内": "<=", "以下": "<="}
@@ -256,9 +254,7 @@ def _is_list_marker(text: str, start: int, end: int, *, integer: bool) -> bool:
     return not before.strip() or before[-1].isspace() or before[-1] in _MARKER_BEFORE
 
 
-def _read_unit(
-    text: str, pos: int, number: Decimal, expected: units.Unit | None
-) -> tuple[Decimal, str | None, int]:
+def _read_unit(text: str, pos: int, number: Decimal, expected: units.Unit | None) -> tuple[Decimal, str | None, int]:
     """Unit after the number at ``pos``: (number, canonical unit or None, end position).
 
     A 千/万/亿 before a unit multiplies (5万人次 → 50000 人次).  A bare 万/亿 with no

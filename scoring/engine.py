@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
 import numpy as np
@@ -151,8 +151,11 @@ def round_half_up(values: np.ndarray, precision: int) -> list[Decimal]:
     return [Decimal(f"{v:.{precision}f}") for v in rounded]
 
 
+_WIDE = Context(prec=80)  # room for ratios of the largest and smallest figures the model accepts
+
+
 def quantize(value: Decimal, precision: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 @dataclass

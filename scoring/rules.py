@@ -88,6 +88,7 @@ class Formula:
         self.key = key
         self.expression = expression
         self.names = names
+        self.origin = origin
         where = f"{origin}: {key}"
         try:
             tree = ast.parse(expression.strip(), mode="eval")
@@ -104,7 +105,9 @@ class Formula:
                     raise RuleSetError(f"{where}: 函数调用不能使用关键字参数（{expression!r}）")
             elif isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in names:
                 raise RuleSetError(f"{where}: 未知名称 {node.id!r}，可用：{', '.join(names)}")
-            elif isinstance(node, ast.Constant) and not isinstance(node.value, int | float):
+            elif isinstance(node, ast.Constant) and (
+                isinstance(node.value, bool) or not isinstance(node.value, int | float)
+            ):
                 raise RuleSetError(f"{where}: 公式中只能使用数字常量（{expression!r}）")
         self._evaluator = SimpleEval(functions=FUNCTIONS, operators=OPERATORS)
         self._parsed = self._evaluator.parse(expression.strip())
@@ -117,11 +120,19 @@ class Formula:
             raise RuleSetError(f"{where}: 公式无法计算：{exc}（{expression!r}）") from None
         if result.shape not in {(3,), ()}:
             raise RuleSetError(f"{where}: 公式结果不是逐行数值（{expression!r}）")
+        if not np.isfinite(result).all():
+            raise RuleSetError(
+                f"{where}: 公式在某些数值（如 0）上得出无穷大或非数，除法请用 ratio(a, b)（{expression!r}）"
+            )
 
     def evaluate(self, columns: Mapping[str, Any]) -> Any:
+        """Evaluate on columns; a result that is not finite is the rule set's fault, not the data's."""
         self._evaluator.names = dict(columns)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._evaluator.eval(self.expression, previously_parsed=self._parsed)
+            result = self._evaluator.eval(self.expression, previously_parsed=self._parsed)
+        if not np.isfinite(np.asarray(result, dtype=float)).all():
+            raise RuleSetError(f"{self.origin}: {self.key}: 公式得出无穷大或非数（{self.expression!r}）")
+        return result
 
     def __str__(self) -> str:
         return self.expression
@@ -248,11 +259,9 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
     try:
         return RuleSet.model_validate({**data, "origin": origin})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(顶层)"
-        kind = first["type"]
-        problem = {
-            "missing": "缺少必填项",
-            "extra_forbidden": "未知的键",
-        }.get(kind, first["msg"])
-        raise RuleSetError(f"{origin}: {key}: {problem}") from None
+        problems = []
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"]) or "(顶层)"
+            problem = {"missing": "缺少必填项", "extra_forbidden": "未知的键"}.get(error["type"], error["msg"])
+            problems.append(f"{origin}: {key}: {problem}")
+        raise RuleSetError("\n".join(problems)) from None

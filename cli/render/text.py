@@ -47,7 +47,14 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
                 ]
             )
     headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]
-    return tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True) + "\n"
+    return tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True) + "\n"
+
+
+def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
+    """Markdown needs a literal | escaped, or a cell splits in two."""
+    if fmt != "md":
+        return rows
+    return [[cell.replace("|", "\\|") for cell in row] for row in rows]
 
 
 def _finding_row(f: Finding, table_name: str) -> list[str]:
@@ -65,5 +72,5 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
     total = Counter(r[2] for r in rows)
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
-    table = tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+    table = tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)
     return f"{table}\n\n共 {len(rows)} 条：{summary}\n"

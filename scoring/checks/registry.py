@@ -37,6 +37,12 @@ class Check:
 
 CHECKS: dict[str, Check] = {}
 INTERNAL_ERROR = "C001"
+INTERNAL_ERROR_TITLE = "某项检查运行出错（程序缺陷，请报告）"
+INTERNAL_ERROR_DOC = """A check raised an exception on this assessment (a bug in jixiao, not in the table).
+
+The runner records it as this finding, with the check's code and the error,
+and goes on with the other checks, so one broken check never hides the
+others. The table's own figures are not in question; report the finding."""
 
 
 def check(code: str, name: str, severity: Severity, title: str) -> Callable[[CheckFunction], CheckFunction]:
@@ -133,7 +139,7 @@ def run_checks(scored: ScoredAssessment, ruleset: RuleSet, checks: Sequence[Chec
                 Finding(
                     code=INTERNAL_ERROR,
                     severity="error",
-                    message=f"检查 {chk.code} 运行出错（程序缺陷，请报告）：{type(exc).__name__}: {exc}",
+                    message=f"检查 {chk.code} {INTERNAL_ERROR_TITLE}：{type(exc).__name__}: {exc}",
                     source=scored.place(),
                     assessment=scored.id,
                 )
