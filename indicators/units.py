@@ -43,9 +43,10 @@ class UnitMismatch(ValueError):
     """Raised when converting between units of different families (or unknown units)."""
 
 
-# 1/60 minute, rounded to 28 digits; convert() treats it as the exact fraction.
-_SECOND = Decimal(1) / Decimal(60)
-_EXACT: dict[Decimal, Fraction] = {_SECOND: Fraction(1, 60)}
+# Factors that are not finite decimals, rounded to 28 digits; convert() uses the exact fraction.
+_SECOND = Decimal(1) / Decimal(60)  # of a minute
+_MU = Decimal(2000) / Decimal(3)  # 亩 in square metres
+_EXACT: dict[Decimal, Fraction] = {_SECOND: Fraction(1, 60), _MU: Fraction(2000, 3)}
 
 # Chinese count classifiers (量词); all one family, factor 1.
 _COUNT_CLASSIFIERS = (
@@ -79,7 +80,7 @@ _TABLE: dict[str, tuple[tuple[str, Decimal, tuple[str, ...]], ...]] = {
     "count": tuple((name, Decimal(1), ()) for name in _COUNT_CLASSIFIERS.split()),
     "area": (
         ("平方米", Decimal(1), ("㎡", "m2", "m²", "平米")),
-        ("亩", Decimal("666.6666667"), ()),
+        ("亩", _MU, ()),
         ("公顷", Decimal(10000), ()),
         ("平方公里", Decimal(1000000), ("平方千米",)),
     ),
