@@ -80,8 +80,8 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
 def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An item's 得分 can be neither above its 分值 nor below zero.
 
-    Checked on every indicator with both figures printed and on the budget
-    block (whose 分值 is the rule set's when the table prints none).
+    Checked on every indicator with both figures printed and on every budget
+    row that prints a 得分 (its 分值 is the rule set's when the table prints none).
     """
     for r in scored.indicators:
         weight, score = r.indicator.weight, r.indicator.score
@@ -96,17 +96,18 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
                 expected=weight,
                 stated=score,
             )
-    budget = scored.assessment.budget
-    if budget and budget.score is not None:
-        weight = budget.weight if budget.weight is not None else ruleset.execution.weight
-        if budget.score < 0 or budget.score > weight + ruleset.tolerance:
+    for line in _budget_rows(scored):  # 山西 tables score every funding row, not just the total
+        if line.score is None:
+            continue
+        weight = line.weight if line.weight is not None else ruleset.execution.weight
+        if line.score < 0 or line.score > weight + ruleset.tolerance:
             yield finding(
                 scored,
                 "A102",
-                f"预算执行率得分 {num(budget.score)} 超出分值 0–{num(weight)} 的范围",
-                source=budget.source,
+                f"{line.name}：预算执行率得分 {num(line.score)} 超出分值 0–{num(weight)} 的范围",
+                source=line.source,
                 expected=weight,
-                stated=budget.score,
+                stated=line.score,
             )
 
 

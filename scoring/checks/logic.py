@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from indicators import taxonomy, units
-from indicators.values import ValueKind, normalise_text
+from indicators.values import PLACEHOLDERS, ValueKind, normalise_text
 from scoring.checks.registry import check, finding, num
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
@@ -24,8 +24,14 @@ def _squash(text: str | None) -> str:
     return re.sub(r"\s+", "", normalise_text(text or ""))
 
 
-def _weight_bearing(r: IndicatorResult) -> bool:
-    return r.weight is not None and r.weight > 0
+def _published_weight(r: IndicatorResult) -> Decimal | None:
+    """The 分值 the table prints, when positive.
+
+    Full marks, a deduction or a share of the 分值 mean something only
+    against a published 分值, not against one the engine inferred.
+    """
+    weight = r.indicator.weight
+    return weight if weight is not None and weight > 0 else None
 
 
 @check("L201", "unmet_full_score", "error", "未完成指标值却给了满分")
@@ -37,7 +43,8 @@ def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
     """
     for r in scored.indicators:
         stated = r.indicator.score
-        if r.status == "unmet" and stated is not None and _weight_bearing(r) and stated >= r.weight:
+        weight = _published_weight(r)
+        if r.status == "unmet" and stated is not None and weight is not None and stated >= weight:
             yield finding(
                 scored,
                 "L201",
@@ -56,8 +63,8 @@ def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     restate its goal).  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
     """
     for r in scored.indicators:
-        if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
-            continue
+        if r.target.kind is not ValueKind.QUANTITATIVE or r.target.op is None or r.nature == "qualitative":
+            continue  # a bare figure reached exactly is not evidence of copying; its operator is
         targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
         if _squash(r.indicator.actual) in targets:
             yield finding(
@@ -134,10 +141,9 @@ def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
     Anti-pattern: 可持续影响指标 | 无 | 无 | 无 | 分值 20 | 得分 10.
     """
     for r in scored.indicators:
-        name_placeholder = _squash(r.indicator.name) in {"", "无", "—", "-", "/"}
-        if _weight_bearing(r) and (
-            name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS
-        ):
+        name_placeholder = _squash(r.indicator.name) in PLACEHOLDERS | {""}
+        counts = _published_weight(r) is not None or (r.indicator.score or 0) > 0
+        if counts and (name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS):
             yield finding(
                 scored,
                 "L206",
@@ -316,22 +322,20 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
     the lower bound is inclusive.  A result with no label is not checked.
     """
     for r in scored.indicators:
-        if r.status != "unverifiable" or r.actual.label is None or not _weight_bearing(r):
-            continue
-        stated = r.indicator.score
-        if stated is None:
+        weight, stated = _published_weight(r), r.indicator.score
+        if r.status != "unverifiable" or r.actual.label is None or weight is None or stated is None:
             continue
         low, high = ruleset.qualitative_bands[r.actual.label]  # type: ignore[index]
-        share = stated / r.weight  # type: ignore[operator]
+        share = stated / weight
         inside = low <= share <= high if high >= 1 else low <= share < high
         if not inside:
             yield finding(
                 scored,
                 "L213",
-                f"完成情况为“{r.actual.label}”，应得 {num(low * r.weight)}–{num(high * r.weight)} 分，"
+                f"完成情况为“{r.actual.label}”，应得 {num(low * weight)}–{num(high * weight)} 分，"
                 f"公布得分 {num(stated)}",
                 result=r,
-                expected=[low * r.weight, high * r.weight],
+                expected=[low * weight, high * weight],
                 stated=stated,
             )
 
@@ -343,25 +347,25 @@ def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
     Anti-pattern: 分值 10, 得分 7, 偏差原因 empty.
     """
     for r in scored.indicators:
-        stated = r.indicator.score
-        if stated is None or not _weight_bearing(r) or stated >= r.weight:
+        weight, stated = _published_weight(r), r.indicator.score
+        if stated is None or weight is None or stated >= weight:
             continue
         if _squash(r.indicator.note) in _NO_REASON:
             yield finding(
                 scored,
                 "L214",
-                f"得分 {num(stated)} 低于分值 {num(r.weight)}，偏差原因却为“{r.indicator.note or '空'}”",
+                f"得分 {num(stated)} 低于分值 {num(weight)}，偏差原因却为“{r.indicator.note or '空'}”",
                 result=r,
-                expected=r.weight,
+                expected=weight,
                 stated=stated,
             )
 
 
 def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     """A total-money ceiling (≤/< in 元/万元, not a per-person standard) in the table's money unit."""
-    if r.nature not in {"<=", "<"} or r.target.number is None or r.target.unit is None:
+    if r.nature not in {"<=", "<"} or r.target.number is None:
         return None
-    unit = units.lookup(r.target.unit)
+    unit = units.lookup(r.target.unit or r.indicator.unit)
     name = r.indicator.name or ""
     if unit is None or unit.family != "money" or _PER_UNIT.search(name):
         return None
