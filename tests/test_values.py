@@ -17,9 +17,7 @@ SERVICE = (
 )
 
 
-def check(
-    value: Value, kind: ValueKind, op: str | None, number: str | None, unit: str | None
-) -> None:
+def check(value: Value, kind: ValueKind, op: str | None, number: str | None, unit: str | None) -> None:
     assert value.kind == kind, value
     assert value.op == op, value
     assert value.number == (None if number is None else Decimal(number)), value
@@ -185,9 +183,7 @@ def test_codes_glued_to_letters_are_not_figures() -> None:
     check(parse_value("京N9XZ10"), ValueKind.QUALITATIVE, None, None, None)
 
 
-@pytest.mark.parametrize(
-    "text", ["支出截至12月31日", "12月底前", "2023年6月30日前完成", "年底前完成", "2023-06-30"]
-)
+@pytest.mark.parametrize("text", ["支出截至12月31日", "12月底前", "2023年6月30日前完成", "年底前完成", "2023-06-30"])
 def test_dates(text: str) -> None:
     check(parse_value(text), ValueKind.DATE, None, None, None)
 
@@ -226,9 +222,7 @@ def test_operator_without_number_is_qualitative() -> None:
         assert value.number is None
 
 
-@pytest.mark.parametrize(
-    "text", ["无", "无。", "—", "——", "-", "－", "/", "、", "暂无", "不适用", " 无 "]
-)
+@pytest.mark.parametrize("text", ["无", "无。", "—", "——", "-", "－", "/", "、", "暂无", "不适用", " 无 "])
 def test_placeholders(text: str) -> None:
     value = parse_value(text)
     check(value, ValueKind.PLACEHOLDER, None, None, None)
