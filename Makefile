@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jixiao score samples/*.yaml
+	$(BIN)/jixiao score samples/*.yaml --fail-on none
 	$(BIN)/jixiao check samples/*.yaml --fail-on none
 
 test: $(STAMP)
