@@ -124,7 +124,7 @@ _GOOD_RATE = re.compile(
     r"满意度|满意率|完成率|办结率|办理率|合格率|达标率|及时率|及时性|覆盖率|"
     r"知晓率|通畅率|正常率|保障率|执行率|到位率|劝返率|使用率|利用率|参与率"
 )
-_TIME_WORD = re.compile(r"时间|时长|反应|响应|办结|处置|时限")
+_TIME_WORD = re.compile(r"时间|反应|响应|办结|处置|时限")  # a response time, not a 时长 of service
 
 
 def expected_direction(name: str | None, level2: str | None = None, unit_family: str | None = None) -> Direction | None:

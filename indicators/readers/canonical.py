@@ -248,3 +248,34 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
         if assessment is not None and not problems and not duplicated:
             result.assessments.append(assessment)
     return result
+
+
+class _CanonicalDumper(yaml.SafeDumper):
+    """Writes Decimals as the numbers they are, with the decimals they were written with."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_CanonicalDumper.add_representer(Decimal, _represent_decimal)
+
+
+def _plain(assessments: list[Assessment]) -> list[dict[str, Any]]:
+    return [a.model_dump(mode="python", exclude_none=True, exclude_defaults=True) for a in assessments]
+
+
+def to_yaml(assessments: list[Assessment]) -> str:
+    """The canonical YAML of one assessment (a mapping) or several (``assessments:``); lossless."""
+    items = _plain(assessments)
+    data: Any = items[0] if len(items) == 1 else {"assessments": items}
+    return yaml.dump(data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def to_json(assessments: list[Assessment]) -> str:
+    """The canonical JSON; Decimals are written as strings so that 100.00 keeps its two decimals."""
+    items = [json.loads(a.model_dump_json(exclude_none=True, exclude_defaults=True)) for a in assessments]
+    data: Any = items[0] if len(items) == 1 else {"assessments": items}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
