@@ -1,0 +1,197 @@
+"""The budget block of a published table (预算安排及执行情况): header columns and figure rows.
+
+Text extracted from PDF and Word drops empty cells and shifts rows by a
+column, differently in every table.  So a row's figures are not read by
+fixed position: they are aligned to the header's fields by a small search
+that prefers figures close to their header column and that make the row add
+up (执行率 = 执行数 ÷ 全年预算数, 结余 = 全年预算数 − 执行数, 得分 = 分值 × 执行率).
+A row read other than by position is reported (info), never silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indicators.readers.cells import clean, figure, squash
+
+# Header words → field, most specific first (全年执行数 before 执行数).
+HEADER_WORDS: tuple[tuple[str, str], ...] = (
+    ("目标申报数", "requested"),
+    ("预算编制数", "initial"),
+    ("年初预算数", "initial"),
+    ("年初预算", "initial"),
+    ("预算调整数", "adjustment"),
+    ("调整数", "adjustment"),
+    ("全年预算数", "full_year"),
+    ("调整后预算数", "full_year"),
+    ("预算确定数", "full_year"),
+    ("预算数", "full_year"),
+    ("全年执行数", "executed"),
+    ("执行数", "executed"),
+    ("实际支出", "executed"),
+    ("结(转)余", "balance"),
+    ("结转结余", "balance"),
+    ("结余", "balance"),
+    ("执行率", "rate"),
+    ("分值", "weight"),
+    ("得分", "score"),
+    ("情况说明", "note"),
+)
+FIELD_ORDER = ("requested", "initial", "adjustment", "full_year", "executed", "balance", "rate", "weight", "score")
+SUB_HEADER = {"requested", "initial"}  # 目标申报数 / 预算编制数 under 年初预算数 (山西)
+TOTAL_LABEL = ("年度资金总额", "资金总额", "合计", "总计")
+DIRECTION_LABEL = ("基本支出", "项目支出", "人员经费", "公用经费")
+MAX_SHIFT = 2  # how far (in columns) a figure may stand from its header
+
+
+def header_field(cell: str) -> str | None:
+    text = squash(cell)
+    if not text or len(text) > 30:
+        return None
+    for word, name in HEADER_WORDS:
+        if word in text:
+            return name
+    return None
+
+
+def header_columns(row: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for col, cell in enumerate(row):
+        name = header_field(cell)
+        if name and name not in columns:
+            columns[name] = col
+    return columns
+
+
+def is_header(row: list[str]) -> bool:
+    return len(header_columns(row)) >= 3
+
+
+def merge_sub_header(columns: dict[str, int], row: list[str]) -> dict[str, int]:
+    """目标申报数 / 预算编制数 on the row under the header refine 年初预算数."""
+    merged = dict(columns)
+    for name, col in header_columns(row).items():
+        if name in SUB_HEADER:
+            merged[name] = col
+    return merged
+
+
+def is_sub_header(row: list[str]) -> bool:
+    names = set(header_columns(row))
+    return bool(names) and names <= SUB_HEADER and not any(figure(c) is not None for c in row)
+
+
+@dataclass
+class RowReading:
+    """The figures of one budget row, as aligned to the header."""
+
+    label: str
+    values: dict[str, Decimal] = field(default_factory=dict)
+    note: str | None = None
+    shifted: bool = False  # read other than by plain position (reported)
+
+
+def _differs(a: Decimal, b: Decimal) -> bool:
+    exponent = b.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return abs(a - b) > Decimal(5).scaleb(-(places + 1)) + Decimal("0.01")
+
+
+def arithmetic_cost(values: dict[str, Decimal]) -> float:
+    """How badly a reading fails to add up; 0 when every identity it allows holds."""
+    cost = 0.0
+    full, executed = values.get("full_year"), values.get("executed")
+    rate = values.get("rate")
+    if rate is not None and (full is None or executed is None or full == 0 or _differs(executed / full * 100, rate)):
+        cost += 4
+    balance = values.get("balance")
+    if balance is not None:
+        if full is None or executed is None:
+            cost += 2
+        elif _differs(full - executed, balance):
+            cost += 4
+    initial, adjustment = values.get("initial"), values.get("adjustment")
+    if adjustment is not None and initial is not None and full is not None and _differs(initial + adjustment, full):
+        cost += 4
+    score = values.get("score")
+    if score is not None and rate is not None:
+        weight = values.get("weight", Decimal(10))
+        if _differs(weight * min(rate, Decimal(100)) / 100, score):
+            cost += 2
+    return cost
+
+
+def _assignments(
+    figures: list[tuple[int, Decimal]], fields: list[tuple[str, int]], start: int, dropped: int
+) -> Iterator[tuple[float, dict[str, Decimal]]]:
+    """Order-keeping assignments of figures to fields, with their positional cost."""
+    if not figures:
+        yield 0.0, {}
+        return
+    (col, value), rest = figures[0], figures[1:]
+    for index in range(start, len(fields)):
+        name, position = fields[index]
+        distance = abs(col - position)
+        if distance > MAX_SHIFT:
+            continue
+        for cost, assigned in _assignments(rest, fields, index + 1, dropped):
+            if name not in assigned:
+                yield cost + distance, {name: value, **assigned}
+    if dropped == 0:  # a duplicated figure of a merged cell may be left over, once
+        for cost, assigned in _assignments(rest, fields, start, dropped + 1):
+            yield cost + 3, assigned
+
+
+def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
+    """Align a budget row's figures to the header fields; None when the row has no label.
+
+    Every row may be shifted as a whole by one column (a lost or added empty
+    cell before it); within the row, figures may stand up to two columns off
+    and one duplicated figure may be left over.  The reading with the lowest
+    cost wins: distance from the header columns, a small price for a whole-row
+    shift, and the arithmetic cost of what the reading claims.
+    """
+    texts = [(col, clean(cell)) for col, cell in enumerate(row) if clean(cell) and figure(cell) is None]
+    if not texts:
+        return None
+    label = texts[0][1]
+    note_col = columns.get("note")
+    note = next((text for col, text in texts[1:] if note_col is not None and abs(col - note_col) <= 1), None)
+    figures = [(col, value) for col, cell in enumerate(row) if (value := figure(cell)) is not None]
+    fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: FIELD_ORDER.index(f[0]))
+    best: tuple[float, float, dict[str, Decimal]] | None = None
+    for offset in (0, 1, -1):
+        shifted = [(col + offset, value) for col, value in figures]
+        for displacement, assigned in _assignments(shifted, fields, 0, 0):
+            total = displacement + 0.5 * abs(offset) + arithmetic_cost(assigned)
+            if best is None or total < best[0]:
+                best = (total, displacement, assigned)
+    if best is None:
+        return RowReading(label=label, note=note)
+    _, displacement, assigned = best
+    return RowReading(label=label, values=assigned, note=note, shifted=displacement > 0)
+
+
+def is_total(label: str) -> bool:
+    text = squash(label)
+    return any(text.startswith(word) for word in TOTAL_LABEL)
+
+
+def group_of(label: str, section: str | None) -> str:
+    """source (by funding source) or direction (基本支出 / 项目支出), by section heading or label."""
+    if section:
+        return section
+    text = squash(label)
+    return "direction" if any(word in text for word in DIRECTION_LABEL) else "source"
+
+
+def section_of(row: list[str]) -> str | None:
+    """按资金来源划分 / 按资金方向划分 headings inside the block (山西 部门整体)."""
+    text = squash("".join(row))
+    if "按资金方向" in text or "按支出方向" in text:
+        return "direction"
+    if "按资金来源" in text:
+        return "source"
+    return None

@@ -1,0 +1,63 @@
+"""Small readers of single published cells: figures, labels, header words.
+
+Shared by the layout parser (text and Excel) and the flat-table reader.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
+
+
+def clean(cell: object) -> str:
+    """A cell as text: None → "", NFKC-normalised spaces, stripped."""
+    if cell is None:
+        return ""
+    text = str(cell).replace("\u3000", " ").replace("\xa0", " ")
+    return text.strip()
+
+
+def squash(text: str) -> str:
+    """For comparing labels: NFKC, no whitespace, no trailing colon."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(":：")
+
+
+def figure(cell: object) -> Decimal | None:
+    """A published figure (191.291, 3,222,371.53, 97.86%, -33.07), or None when the cell holds none."""
+    text = squash(clean(cell))
+    if text in _EMPTY_FIGURE:
+        return None
+    text = text.removesuffix("%").removesuffix("万元").removesuffix("元").removesuffix("分")
+    if not _FIGURE.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def is_figure(cell: object) -> bool:
+    return figure(cell) is not None
+
+
+def money_unit(text: str) -> str | None:
+    """万元 / 元 / 亿元 named in a heading such as 预算执行情况(万元) or 金额单位：元."""
+    folded = squash(text)
+    for unit in ("亿元", "万元"):
+        if unit in folded:
+            return unit
+    if re.search(r"[(（:：]元[)）]?|单位[:：]?元", folded):
+        return "元"
+    return None
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+
+
+def year_in(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
