@@ -364,12 +364,20 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     assert "UTF-8" in error.message
 
 
-@pytest.mark.parametrize("name", ["表.txt", "表.xlsx", "表"])
+@pytest.mark.parametrize("name", ["表.pdf", "表.docx"])
 def test_unsupported_extension(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_text(VALID, encoding="utf-8")
     error = only_error(read_source(str(path)), str(path))
     assert "不支持" in error.message
+
+
+def test_no_extension_is_read_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "表"
+    path.write_text(VALID, encoding="utf-8")
+    result = read_source(str(path))
+    assert result.errors == []
+    assert len(result.assessments) == 1
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -257,7 +257,7 @@ BAD_INPUTS: dict[str, tuple[str, str | bytes, int]] = {
     "scalar": ("表.yaml", "just text\n", 1),
     "number-json": ("表.json", "5", 1),
     "empty-list": ("表.yaml", "[]\n", 1),
-    "unsupported": ("表.txt", VALID, 1),
+    "unsupported": ("表.pdf", VALID, 1),
     "unknown-field": (
         "表.yaml",
         VALID.replace("    weight: 20\n    score: 20\n", "    wieght: 20\n    score: 20\n", 1),

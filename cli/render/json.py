@@ -97,6 +97,7 @@ def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
         "unit": a.unit,
         "year": a.year,
         "title": a.title,
+        "source": source_dict(a.source),
         "stated": number({"total": s.stated_total, "grade": s.stated_grade}),
         "recomputed": number(
             {
