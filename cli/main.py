@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
+from cli.convert import convert
 from cli.explain import explain
 from cli.render.text import SEVERITY_LABEL, findings_table, score_table
 from indicators.model import Assessment
@@ -65,6 +66,7 @@ def check(list_checks: bool, **options: Any) -> None:
 
 
 cli.add_command(explain)
+cli.add_command(convert)
 
 
 @cli.group()
