@@ -92,6 +92,7 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("rules", "list"): ["rules", "list"],
     ("rules", "show"): ["rules", "show", "mof-2020"],
     ("schema",): ["schema"],
+    ("convert",): ["convert", CAR],
 }
 
 
