@@ -103,6 +103,11 @@ class ScoredAssessment:
     def stated_grade(self) -> str | None:
         return self.assessment.stated.grade if self.assessment.stated else None
 
+    @property
+    def stated_source(self) -> SourceRef | None:
+        """Where the 总分 row stands."""
+        return self.assessment.stated.source if self.assessment.stated else None
+
     def place(self, source: SourceRef | None = None, column: int | None = None) -> SourceRef:
         """A full location: the file and table of this assessment, the row (and column) given."""
         base = self.assessment.source or SourceRef()

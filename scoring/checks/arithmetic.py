@@ -65,12 +65,11 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     if weights and weights != HUNDRED:
         candidates.append(items * HUNDRED / weights)
     if all(differs(quantize(c, ruleset.precision), stated, ruleset) for c in candidates):
-        src = scored.assessment.stated.source if scored.assessment.stated else None
         yield finding(
             scored,
             "A101",
             f"总分公布为 {num(stated)}，但各项得分（含预算执行率得分）之和为 {num(items)}",
-            source=src,
+            source=scored.stated_source,
             expected=items,
             stated=stated,
         )
@@ -271,12 +270,11 @@ def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         return
     expected = ruleset.grade(total)
     if expected != stated:
-        src = scored.assessment.stated.source if scored.assessment.stated else None
         yield finding(
             scored,
             "A108",
             f"总分 {num(total)} 对应等级为“{expected}”，公布为“{stated}”",
-            source=src,
+            source=scored.stated_source,
             expected=expected,
             stated=stated,
         )
@@ -316,13 +314,12 @@ def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         return
     stated_grade = normalise_grade(scored.stated_grade) or ruleset.grade(stated)
     changed = stated_grade != scored.grade
-    src = scored.assessment.stated.source if scored.assessment.stated else None
     tail = f"，等级由“{stated_grade}”变为“{scored.grade}”" if changed else f"，等级仍为“{scored.grade}”"
     yield finding(
         scored,
         "A110",
         f"重算总分为 {num(scored.total)}，公布为 {num(stated)}{tail}",
-        source=src,
+        source=scored.stated_source,
         expected=scored.total,
         stated=stated,
         severity="error" if changed else "warning",
