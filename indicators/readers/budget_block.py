@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.readers.cells import clean, figure, squash
+from indicators.readers.cells import clean, figure, squash, within_bounds
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
@@ -91,6 +91,7 @@ class RowReading:
     values: dict[str, Decimal] = field(default_factory=dict)
     note: str | None = None
     shifted: bool = False  # read other than by plain position (reported)
+    implausible: list[str] = field(default_factory=list)  # figures no table can hold, left out (reported)
 
 
 def _differs(a: Decimal, b: Decimal) -> bool:
@@ -160,7 +161,11 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     note_col = columns.get("note")
     note = next((text for col, text in texts[1:] if note_col is not None and abs(col - note_col) <= 1), None)
     figures = [(col, value) for col, cell in enumerate(row) if (value := figure(cell)) is not None]
-    fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: FIELD_ORDER.index(f[0]))
+    implausible = [clean(row[col]) for col, value in figures if not within_bounds(value)]
+    figures = [(col, value) for col, value in figures if within_bounds(value)]
+    # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
+    # 分值 before 执行率); fields sharing a column (a sub-header under a merged cell) in their usual order.
+    fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: (f[1], FIELD_ORDER.index(f[0])))
     best: tuple[float, float, dict[str, Decimal]] | None = None
     for offset in (0, 1, -1):
         shifted = [(col + offset, value) for col, value in figures]
@@ -169,9 +174,9 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
             if best is None or total < best[0]:
                 best = (total, displacement, assigned)
     if best is None:
-        return RowReading(label=label, note=note)
+        return RowReading(label=label, note=note, implausible=implausible)
     _, displacement, assigned = best
-    return RowReading(label=label, values=assigned, note=note, shifted=displacement > 0)
+    return RowReading(label=label, values=assigned, note=note, shifted=displacement > 0, implausible=implausible)
 
 
 def is_total(label: str) -> bool:

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
+
 _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
@@ -40,6 +42,11 @@ def figure(cell: object) -> Decimal | None:
         return None
 
 
+def within_bounds(value: Decimal) -> bool:
+    """Whether a figure is one a table can hold (the model refuses the others: a typing error)."""
+    return value.is_finite() and abs(value) < LARGEST_FIGURE and (not value or abs(value) >= SMALLEST_FIGURE)
+
+
 def is_figure(cell: object) -> bool:
     return figure(cell) is not None
 
@@ -53,6 +60,15 @@ def money_unit(text: str) -> str | None:
     if re.search(r"[(（:：]元[)）]?|单位[:：]?元", folded):
         return "元"
     return None
+
+
+_UNIT_STATEMENT = re.compile(r"^[(\[]?(?:金额|资金|货币)?单位[:]?(亿元|万元|元)[)\]]?$")
+
+
+def stated_money_unit(text: str) -> str | None:
+    """The unit a line of its own states for a whole table: 金额单位：元, （单位：万元）; None otherwise."""
+    match = _UNIT_STATEMENT.match(squash(text))
+    return match.group(1) if match else None
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")

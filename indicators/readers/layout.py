@@ -17,7 +17,7 @@ from indicators import taxonomy
 from indicators.model import Assessment, Budget, BudgetLine, Goals, Indicator, SourceRef, Stated
 from indicators.readers import budget_block
 from indicators.readers.base import ReadError
-from indicators.readers.cells import clean, figure, money_unit, squash, year_in
+from indicators.readers.cells import clean, figure, money_unit, squash, stated_money_unit, within_bounds, year_in
 
 TITLE = re.compile(r"(部门整体(?:支出)?|项目支出?|项目)绩效自评表")
 NO_DATA = re.compile(r"无数据|没有项目支出|不涉及")
@@ -46,10 +46,17 @@ INDICATOR_HEADER: tuple[tuple[str, str], ...] = (
 )
 GOAL_WORDS = ("年度目标", "绩效目标", "预期目标", "总体目标")
 END_OF_INDICATORS = ("总分", "其他需说明", "其他需要说明", "项目绩效分析", "整体绩效分析", "自评结果分析", "备注")
-ANALYSIS_START = ("项目绩效分析", "整体绩效分析", "自评结果分析", "其他需说明", "其他需要说明")
+ANALYSIS_START = (
+    "项目绩效分析", "整体绩效分析", "自评结果分析", "其他需说明", "其他需要说明",
+    "评价结论", "自评结论", "存在问题", "改进措施",  # 四川
+)  # fmt: skip
 NATURES = {">=": ">=", "≥": ">=", ">": ">", "=": "=", "<=": "<=", "≤": "<=", "<": "<", "定性": "qualitative"}
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")  # a cell with something to read, not dashes or operators
 GRADES = {"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"}
+GRADE_LABELS = ("自评等级", "评价等级", "评定等级", "自评结论", "评价结论", "等级")
+_GRADE_WORDS = "|".join(sorted(GRADES, key=len, reverse=True))  # 不合格 before 合格
+_GRADE_CELL = re.compile(rf"^[(“\"]?(?:{_GRADE_WORDS}|自评等级)[)”\"]?$")
+_FIGURE_AND_GRADE = re.compile(rf"^(?P<figure>[+-]?[\d,]+(?:\.\d+)?)分?[(“\"]?(?P<grade>{_GRADE_WORDS})[)”\"]?$")
 
 
 @dataclass
@@ -111,6 +118,9 @@ class _State:
     def info(self, index: int, message: str) -> None:
         self.errors.append(ReadError(self.grid.file, message, line=self.grid.numbers[index], severity="info"))
 
+    def error(self, index: int, message: str) -> None:
+        self.errors.append(ReadError(self.grid.file, message, line=self.grid.numbers[index]))
+
 
 def _is_level1(text: str) -> bool:
     return taxonomy.is_known_level1(text)
@@ -147,11 +157,29 @@ def _split_levels(
         )
         if as_child:
             parents = taxonomy.level2_parents(name)
-            if level1 is None or taxonomy.level1_key(level1) not in parents:
+            if level1 is None or (taxonomy.level1_key(level1) not in parents and _may_follow(parents, level1)):
                 level1 = _parent_name(parents, level1)
             return cells, _Levels(level1, name)
         return cells, _Levels(name, None)
     return cells, _Levels(level1, level2)
+
+
+def _may_follow(parents: frozenset[str], current: str) -> bool:
+    """Whether a 一级 implied by a 二级 can start after ``current``: tables list their 一级 in template order.
+
+    An empty 一级 cell is a merged cell or a lost one.  A 二级 of a 一级 that
+    comes later (经济效益 after 产出) starts that 一级, its cell lost; a 二级 of
+    a 一级 that only ever comes earlier (经济成本, of 成本, after 产出: 四川
+    puts it under 产出) stands under the merged 一级 above, as published.
+    """
+    key = taxonomy.level1_key(current)
+    if key is None:
+        return True
+    for template in taxonomy.TEMPLATES.values():
+        order = list(template)
+        if key in order and any(p in order and order.index(p) > order.index(key) for p in parents):
+            return True
+    return False
 
 
 def _parent_name(parents: frozenset[str], current: str | None) -> str | None:
@@ -170,8 +198,8 @@ def _plausible(row: list[str], columns: dict[str, int], offset: int) -> bool:
     for name in ("weight", "score"):
         col = columns.get(name)
         text = _cell(row, col + offset if col is not None else None)
-        if text is not None and figure(text) is None:
-            return False
+        if text is not None and ((value := figure(text)) is None or not within_bounds(value)):
+            return False  # not a 分值 or 得分 (a figure out of all bounds is a typing error)
     return True
 
 
@@ -225,13 +253,15 @@ def _read_indicators(state: _State, start: int, stop: int, columns: dict[str, in
             # no 三级 name where one should stand (a template's "= > < ≥ ≤" is not a name)
             if took_levels:  # a 二级 (or 一级) standing alone
                 indicators.append(Indicator(level1=levels.level1, level2=levels.level2, source=grid.ref(index)))
+            elif indicators and not indicators[-1].is_heading and (wrapped := _wrapped_text(cells, columns)):
+                indicators[-1] = _joined(indicators[-1], wrapped)  # the rest of a wrapped 实际完成值 or 偏差原因
             continue  # otherwise stray cells of the layout, not an indicator
         indicator = _indicator(row, columns, rest[0][0], levels, grid.ref(index))
         if indicator is None:
-            state.info(index, "指标行无法对齐表头（分值、得分不是数字），已跳过")
+            state.info(index, "指标行无法对齐表头（分值、得分不是合理的数字），已跳过")
             continue
         if _is_continuation(indicator, rest, cells) and indicators and not indicators[-1].is_heading:
-            indicators[-1] = _joined(indicators[-1], indicator)
+            indicators[-1] = _joined(indicators[-1], {"name": indicator.name, "note": indicator.note})
             continue
         indicators.append(indicator)
     return indicators
@@ -248,11 +278,25 @@ def _is_continuation(indicator: Indicator, rest: list[tuple[int, str]], cells: l
     )
 
 
-def _joined(first: Indicator, more: Indicator) -> Indicator:
-    def join(a: str | None, b: str | None) -> str | None:
-        return (a or "") + (b or "") or None
+_WRAPPING_FIELDS = ("actual", "note")  # long text cells that extraction wraps onto a line of their own
 
-    return first.model_copy(update={"name": join(first.name, more.name), "note": join(first.note, more.note)})
+
+def _wrapped_text(cells: list[tuple[int, str]], columns: dict[str, int]) -> dict[str, str] | None:
+    """A line holding only the rest of long text cells, each under its own column; None otherwise."""
+    by_column = {columns[f]: f for f in _WRAPPING_FIELDS if f in columns}
+    wrapped: dict[str, str] = {}
+    for col, text in cells:
+        name = by_column.get(col)
+        if name is None or figure(text) is not None or _is_level_name(text) or not _WORDS.search(text):
+            return None
+        wrapped[name] = text
+    return wrapped or None
+
+
+def _joined(first: Indicator, more: dict[str, str | None]) -> Indicator:
+    """An indicator with the text of its wrapped line appended, field by field."""
+    update = {k: (getattr(first, k) or "") + v for k, v in more.items() if v}
+    return first.model_copy(update=update)
 
 
 _PAGE_MARK = re.compile(r"^(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
@@ -263,31 +307,80 @@ def _is_page_mark(row: list[str]) -> bool:
     return len(texts) == 1 and bool(_PAGE_MARK.match(texts[0]))
 
 
-def _read_total(grid: Grid, index: int) -> Stated:
+def _grade_of(text: str) -> str | None:
+    """The grade a cell states: 优, （良）, 自评等级：良, the template's (自评等级); None when it states none."""
+    folded = squash(text)
+    for label in GRADE_LABELS:
+        rest = folded.removeprefix(label).lstrip(":：")
+        if folded.startswith(label) and rest and _GRADE_CELL.match(rest):
+            return rest  # 自评等级：良 → 良
+    return text if _GRADE_CELL.match(folded) else None
+
+
+def _pick_total(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> tuple[int, Decimal] | None:
+    """The stated total among the figures of the 总分 row.
+
+    Many tables print the sum of the 分值 beside the total (总分 … 100 | 88.5):
+    of two figures, the total is the one in the 得分 column's place in the
+    header's order (after 分值 when 分值 comes first); else the one nearest the
+    得分 column; a single figure is the total wherever it stands.
+    """
+    if len(figures) <= 1:
+        return figures[0] if figures else None
+    weight, score = columns.get("weight"), columns.get("score")
+    if weight is not None and score is not None and len(figures) == 2:
+        return figures[1] if weight < score else figures[0]
+    if score is not None:
+        return min(figures, key=lambda f: (abs(f[0] - score), -f[0]))
+    return figures[0]
+
+
+def _read_total(grid: Grid, index: int, columns: dict[str, int]) -> Stated:
+    """The 总分 row: its total, and the grade beside it (优 | （良）| 自评等级：良 | 88.5 良 | 88.5（良））."""
     row = grid.rows[index]
-    total: Decimal | None = None
-    column = None
+    figures: list[tuple[int, Decimal]] = []
     grade = None
-    for col, cell in enumerate(row[1:], start=1):
+    label_seen = False
+    for col, cell in enumerate(row):
         text = clean(cell)
         if not text:
             continue
-        if total is None and figure(text) is not None:
-            total, column = figure(text), col + 1
-        elif total is not None and squash(text).strip("()（）") in GRADES | {"自评等级"}:
-            grade = text
-            break
+        if not label_seen:  # 总分, 总分：96.5
+            label_seen = True
+            text = squash(text).removeprefix("总分").lstrip(":：")
+            if not text:
+                continue
+        both = _FIGURE_AND_GRADE.match(squash(text))
+        value = figure(both["figure"]) if both else figure(text)
+        if value is not None and within_bounds(value):
+            figures.append((col, value))
+            if both and grade is None:
+                grade = both["grade"]
+        elif grade is None:
+            grade = _grade_of(text)
+    picked = _pick_total(figures, columns)
+    total, column = (picked[1], picked[0] + 1) if picked else (None, None)
     return Stated(total=total, grade=grade, source=grid.ref(index, column))
 
 
-def _read_analysis(grid: Grid, start: int, stop: int) -> dict[str, str]:
+def _grade_row(row: list[str]) -> str | None:
+    """A row under 总分 that states the grade: 评价结论 | 优秀, 自评等级 | 良."""
+    texts = [clean(c) for c in row if clean(c)]
+    if not texts or not any(squash(texts[0]).startswith(label) for label in GRADE_LABELS):
+        return None
+    return next((g for t in texts if (g := _grade_of(t)) is not None), None)
+
+
+def _read_analysis(grid: Grid, start: int, stop: int, skip: frozenset[int] = frozenset()) -> dict[str, str]:
     """Heading → text for the analysis rows: the last short heading cell names the last text cell."""
     analysis: dict[str, str] = {}
     for index in range(start, stop):
+        if index in skip:
+            continue
         cells = [clean(c) for c in grid.rows[index] if _WORDS.search(clean(c))]
         if len(cells) < 2 or cells[0].startswith("备注"):
             continue
-        headings = [c for c in cells[:-1] if len(c) <= 30 and "<p>" not in c]
+        headings = [c for c in cells[:-1] if len(c) <= 30 and "<p>" not in c and figure(c) is None]
         if headings:
             analysis[headings[-1]] = cells[-1]
     return analysis
@@ -296,7 +389,7 @@ def _read_analysis(grid: Grid, start: int, stop: int) -> dict[str, str]:
 def _read_goals(grid: Grid, index: int) -> Goals:
     row = grid.rows[index]
     texts = [clean(c) for c in row if clean(c)]
-    label_like = [t for t in texts if any(w in t for w in GOAL_WORDS) or "实际完成" in t]
+    label_like = [t for t in texts if any(w in squash(t) for w in GOAL_WORDS) or "实际完成" in squash(t)]
     inline = [t for t in texts if t not in label_like]
     if inline:  # 部门年度目标 | text … on one row
         return Goals(target=inline[0], actual=inline[1] if len(inline) > 1 else None, source=grid.ref(index))
@@ -327,6 +420,8 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
             continue
         if reading.shifted:
             state.info(index, f"预算行“{reading.label}”的数字与表头错位，已按表头和勾稽关系对齐")
+        for text in reading.implausible:
+            state.error(index, f"预算行“{reading.label}”的数值“{text}”不合理（超出可能的范围），已忽略")
         values = {k: v for k, v in reading.values.items()}
         if budget_block.is_total(reading.label):
             if total is None:
@@ -371,6 +466,9 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
     if budget_at is not None:
         budget_end = min([i for i in boundaries if i > budget_at] or [len(grid.rows)])
         budget, unit_of_money = _read_budget(state, budget_at, budget_end)
+        if unit_of_money is None:  # 金额单位：元 beside the title or on a line of its own above the table
+            above = (stated_money_unit(c) for row in grid.rows[:budget_at] for c in row)
+            unit_of_money = next((u for u in above if u), None)
 
     indicators: list[Indicator] = []
     stated = None
@@ -379,12 +477,19 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         columns, first_data = _indicator_columns(grid, indicators_at)
         end = _find(grid, first_data, lambda row: _first(row, END_OF_INDICATORS)) or len(grid.rows)
         indicators = _read_indicators(state, first_data, end, columns)
-        if end < len(grid.rows) and _first(grid.rows[end], ("总分",)):
-            stated = _read_total(grid, end)
-            end += 1
+        # 总分 may follow 其他需要说明事项 (the 10号 template) or stand right under the indicators
+        total_at = _find(grid, end, lambda row: _first(row, ("总分",)))
+        skip: set[int] = set()
+        if total_at is not None:
+            stated = _read_total(grid, total_at, columns)
+            skip.add(total_at)
+            if stated.grade is None and total_at + 1 < len(grid.rows):
+                grade = _grade_row(grid.rows[total_at + 1])
+                if grade is not None:
+                    stated = stated.model_copy(update={"grade": grade})
         analysis_at = _find(grid, end, lambda row: _first(row, ANALYSIS_START))
         if analysis_at is not None:
-            analysis = _read_analysis(grid, analysis_at, len(grid.rows))
+            analysis = _read_analysis(grid, analysis_at, len(grid.rows), frozenset(skip))
 
     goals = _read_goals(grid, goals_at) if goals_at is not None else None
     named = [i for i in indicators if not i.is_heading]

@@ -12,12 +12,17 @@ import re
 
 from indicators.readers import budget_block
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.cells import clean
+from indicators.readers.cells import clean, stated_money_unit
 from indicators.readers.layout import TITLE, Grid, is_indicator_header, parse_table
 
 _NEXT_PART = re.compile(
     r"^(?:公开\s*\d+\s*表|第[一二三四五六七八九十]+部分|附件\s*\d*$|\S{2,30}(?:决算表|情况表|明细表)$)"
 )
+# A line of its own that starts another part: a numbered section heading (十四、… （三）…),
+# or the title of another table (…决算表, …表（按支出功能分类）), not a sentence.
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
+_OTHER_TABLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")
+_SENTENCE = re.compile(r"[，。；;！？]")
 MAX_TITLE = 60
 
 
@@ -26,10 +31,10 @@ def rows_of(text: str) -> list[list[str]]:
 
 
 def is_title(row: list[str]) -> bool:
-    """A title line: a short first cell naming a self-assessment table, nothing else on the line."""
+    """A title line: a short first cell naming a self-assessment table, nothing else on the line but its unit."""
     texts = [clean(c) for c in row if clean(c)]
     return (
-        len(texts) == 1
+        (len(texts) == 1 or (len(texts) == 2 and stated_money_unit(texts[1]) is not None))
         and len(texts[0]) <= MAX_TITLE
         and bool(TITLE.search(texts[0]))
         and not texts[0].startswith(("（", "("))
@@ -38,7 +43,15 @@ def is_title(row: list[str]) -> bool:
 
 def _ends_table(row: list[str]) -> bool:
     texts = [clean(c) for c in row if clean(c)]
-    return bool(texts) and bool(_NEXT_PART.match(texts[0]))
+    if not texts:
+        return False
+    if _NEXT_PART.match(texts[0]):
+        return True
+    alone = len(texts) == 1 or (len(texts) == 2 and stated_money_unit(texts[1]) is not None)
+    heading = texts[0]
+    if not alone or len(heading) > MAX_TITLE or _SENTENCE.search(heading) or heading.startswith(("备注", "注")):
+        return False
+    return bool(_SECTION.match(heading) or _OTHER_TABLE.search(heading))
 
 
 def table_spans(rows: list[list[str]]) -> list[tuple[int, int]]:
@@ -67,7 +80,8 @@ def parse_published(text: str, file: str) -> ReadResult:
     rows = rows_of(text)
     spans = table_spans(rows)
     if not spans:
-        result.errors.append(ReadError(file, "没有找到绩效自评表（项目支出或部门整体支出绩效自评表）"))
+        # the whole document was searched: the error stands at its first line
+        result.errors.append(ReadError(file, "没有找到绩效自评表（项目支出或部门整体支出绩效自评表）", line=1))
         return result
     for table, (start, stop) in enumerate(spans, start=1):
         kept = [(i, row) for i, row in enumerate(rows[start:stop], start=start) if any(clean(c) for c in row)]
