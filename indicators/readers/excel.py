@@ -1,0 +1,315 @@
+"""Excel workbooks (.xlsx) of the template layouts: every sheet, any number of tables per sheet.
+
+A sheet becomes the same grid of cell texts the published-text reader works
+on (one list a row, the sheet's row numbers kept), and the tables are found
+and read by the text reader's own :func:`~indicators.readers.published.table_spans`
+and :func:`~indicators.readers.layout.parse_table`: there is one table parser,
+not two.
+
+Merged ranges: openpyxl gives a merged range's value in its top-left cell and
+leaves the other cells of the range empty, which is what extracted text has
+(a merged 一级 cell stands in the first of its rows, the parser carries it
+down), so that is kept as it is.
+
+Numbers are turned into the text the cell shows: the cell's number format
+decides the decimals and the percent sign (0.9786 shown as 97.86% is
+"97.86%", which :func:`~indicators.readers.cells.figure` reads as 97.86 in a
+rate column and which stays "97.86%" as a target or an actual); without a
+format, a float is written without binary noise (17.22, not 17.219999…).
+
+Sources: ``SourceRef.file`` is the workbook's path and ``row`` the sheet's
+row number; the sheet's name is in the ``place`` of every :class:`ReadError`.
+Tables are numbered across the whole workbook, in sheet order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
+from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.cells import clean
+from indicators.readers.layout import Grid, parse_table
+from indicators.readers.published import is_title, table_spans
+
+__all__ = [
+    "cell_text",
+    "looks_like_template",
+    "number_text",
+    "one_line",
+    "open_workbook",
+    "parse_template_workbook",
+    "parse_workbook",
+    "read_xlsx",
+    "sheet_place",
+    "sheet_rows",
+]
+
+SIGNIFICANT = 15  # what a float holds without noise (Excel keeps 15 digits too)
+
+
+# --- cell values → text ---
+
+
+def _general(number: Decimal) -> str:
+    """A number as Excel's General format would show it given room: no exponent, no trailing zeros."""
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def _to_decimal(value: int | float | Decimal) -> Decimal:
+    if isinstance(value, float):
+        return Decimal(f"{value:.{SIGNIFICANT}g}")  # 17.219999999999998 → 17.22
+    return Decimal(value)
+
+
+_DATE_CODES = set("yYmMdDhHsS")
+
+
+def _number_format(fmt: str) -> tuple[str, int, int, str, int] | None:
+    """(prefix, least decimals, most decimals, suffix, percent signs) of a number format's first section.
+
+    None for General, text (@), scientific, date/time formats and formats
+    without a digit placeholder: those are shown as General.
+    """
+    if not fmt or fmt.strip().lower() == "general":
+        return None
+    literal: list[tuple[str, str]] = []  # (kind, text): kind "lit" (shown as is) or "ph" (placeholder)
+    percent = 0  # an unquoted % multiplies by 100
+    i = 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == ";":
+            break
+        if char == '"':
+            end = fmt.find('"', i + 1)
+            end = len(fmt) if end < 0 else end
+            literal.append(("lit", fmt[i + 1 : end]))
+            i = end + 1
+            continue
+        if char == "\\" and i + 1 < len(fmt):
+            literal.append(("lit", fmt[i + 1]))
+            i += 2
+            continue
+        if char == "[":  # colour, condition, locale
+            end = fmt.find("]", i + 1)
+            i = len(fmt) if end < 0 else end + 1
+            continue
+        if char in "_*":  # spacing and fill: nothing shown
+            i += 2
+            continue
+        if char in "eE" and i + 1 < len(fmt) and fmt[i + 1] in "+-":
+            return None  # scientific
+        if char == "@" or char in _DATE_CODES:
+            return None
+        percent += char == "%"
+        if char in "0#?.,":
+            literal.append(("ph", char))
+        else:
+            literal.append(("lit", char))
+        i += 1
+    placeholders = [n for n, (kind, _) in enumerate(literal) if kind == "ph" and literal[n][1] in "0#?"]
+    if not placeholders:
+        return None
+    first, last = placeholders[0], placeholders[-1]
+    numeric = "".join(text for kind, text in literal[first : last + 1] if kind == "ph")
+    decimals = numeric.split(".", 1)[1] if "." in numeric else ""
+    least = decimals.count("0")
+    most = sum(decimals.count(c) for c in "0#?")
+    prefix = "".join(text for _, text in literal[:first])
+    suffix = "".join(text for _, text in literal[last + 1 :])
+    return prefix, least, most, suffix, percent
+
+
+def number_text(value: int | float | Decimal, number_format: str = "General") -> str:
+    """A number as its cell shows it: decimals, percent sign and literal text of the number format.
+
+    >>> number_text(0.9786, "0.00%"), number_text(17.219999999999998), number_text(10.0), number_text(100, "0.00")
+    ('97.86%', '17.22', '10', '100.00')
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    try:
+        number = _to_decimal(value)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if number and not SMALLEST_FIGURE <= abs(number) < LARGEST_FIGURE:
+        return f"{number:.{SIGNIFICANT}g}".replace("E", "e")  # as Excel shows it: no table holds such a figure
+    shape = _number_format(number_format or "General")
+    if shape is None:
+        return _general(number)
+    prefix, least, most, suffix, percent = shape
+    if percent:
+        number = number.scaleb(2 * percent)
+    try:
+        rounded = number.quantize(Decimal(1).scaleb(-most), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the context holds: show it as it is
+        return _general(number)
+    text = format(rounded, "f")
+    if most > least and "." in text:
+        whole, fraction = text.split(".")
+        fraction = fraction.rstrip("0").ljust(least, "0")
+        text = f"{whole}.{fraction}" if fraction else whole
+    if text.startswith("-") and prefix:
+        text, prefix = text[1:], "-" + prefix
+    return f"{prefix}{text}{suffix}"
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def one_line(text: str) -> str:
+    """A cell's line breaks (Alt+Enter) and tabs joined: nothing between Chinese characters, a space elsewhere."""
+    if not any(c in text for c in "\r\n\t"):
+        return text
+    parts = [p.strip() for p in re.split(r"[\r\n\t]+", text)]
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def cell_text(cell: Any) -> str:
+    """What a cell shows, as text ("" for an empty or merged-away cell)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return number_text(value, getattr(cell, "number_format", "General") or "General")
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return one_line(str(value))
+
+
+# --- workbook → grids ---
+
+
+def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
+    """The workbook (merged ranges and number formats loaded, cached formula values), or why not."""
+    try:
+        from openpyxl import load_workbook
+
+        return load_workbook(path, data_only=True, read_only=False), None
+    except FileNotFoundError:
+        return None, ReadError(path, "文件不存在")
+    except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds
+        hint = "（旧版 .xls 请先另存为 .xlsx）" if str(path).lower().endswith(".xls") else ""
+        detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+        reason = type(exc).__name__ + (f"：{detail}" if detail else "")
+        return None, ReadError(path, f"无法作为 Excel 工作簿（.xlsx）读取{hint}：{reason}")
+
+
+def sheet_place(sheet: Any) -> str:
+    return f"工作表“{sheet.title}”"
+
+
+def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
+    """The non-empty rows of a sheet as cell texts, and the sheet row number of each.
+
+    Only the cells that hold something are visited, so a stray format far
+    down a sheet costs nothing.  A row is as long as its last non-empty cell.
+    """
+    by_row: dict[int, dict[int, str]] = {}
+    for (row, column), cell in getattr(sheet, "_cells", {}).items():
+        text = cell_text(cell)
+        if clean(text):
+            by_row.setdefault(row, {})[column] = text
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for row in sorted(by_row):
+        cells = by_row[row]
+        line = [""] * max(cells)
+        for column, text in cells.items():
+            line[column - 1] = text
+        rows.append(line)
+        numbers.append(row)
+    return rows, numbers
+
+
+def _worksheets(workbook: Any) -> list[Any]:
+    return [s for s in workbook.worksheets if hasattr(s, "_cells")]
+
+
+def looks_like_template(workbook: Any) -> bool:
+    """A template workbook: some sheet has a self-assessment table's title line (a flat export has none)."""
+    for sheet in _worksheets(workbook):
+        rows, _ = sheet_rows(sheet)
+        if any(is_title(row) for row in rows):
+            return True
+    return False
+
+
+def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
+    """Every self-assessment table on every sheet of an open workbook; one table's failure stops no other."""
+    result = ReadResult(source=file)
+    table = 0
+    for sheet in _worksheets(workbook):
+        place = sheet_place(sheet)
+        try:
+            rows, numbers = sheet_rows(sheet)
+        except Exception as exc:  # a cell openpyxl cannot give: report the sheet, go on
+            result.errors.append(ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place))
+            continue
+        for start, stop in table_spans(rows):
+            table += 1
+            grid = Grid(rows=rows[start:stop], numbers=numbers[start:stop], file=file, table=table)
+            try:
+                assessment, errors = parse_table(grid)
+            except Exception as exc:  # a reader bug must not lose the other tables; say where
+                message = f"第 {table} 张自评表无法读取（程序缺陷，请报告）：{exc}"
+                result.errors.append(ReadError(file, message, line=numbers[start], place=place))
+                continue
+            result.errors.extend(
+                ReadError(e.file, e.message, line=e.line, place=e.place or place, severity=e.severity) for e in errors
+            )
+            if assessment is not None:
+                result.assessments.append(assessment)
+    if table == 0:
+        names = "、".join(f"“{s.title}”" for s in _worksheets(workbook)) or "（无）"
+        result.errors.append(
+            ReadError(file, f"没有找到绩效自评表（项目支出或部门整体支出绩效自评表）；工作表：{names}")
+        )
+    return result
+
+
+def parse_workbook(path: str) -> ReadResult:
+    """Every self-assessment table of a template workbook (.xlsx); a corrupt file is one error."""
+    workbook, error = open_workbook(path)
+    if workbook is None:
+        return ReadResult(path, errors=[error] if error else [])
+    try:
+        return parse_template_workbook(workbook, path)
+    finally:
+        workbook.close()
+
+
+def read_xlsx(path: str) -> ReadResult:
+    """A workbook by its content: the template layouts when a sheet has a table title, else flat sheets."""
+    workbook, error = open_workbook(path)
+    if workbook is None:
+        return ReadResult(path, errors=[error] if error else [])
+    try:
+        if looks_like_template(workbook):
+            return parse_template_workbook(workbook, path)
+        from indicators.readers.flat import parse_flat_workbook  # flat reads cells with this module
+
+        return parse_flat_workbook(workbook, path)
+    finally:
+        workbook.close()

@@ -1,0 +1,704 @@
+"""Flat tables (.csv, or a sheet of an .xlsx): one row per indicator, assessment columns repeated.
+
+The format is described in ``docs/flat-format.md``; :data:`COLUMNS` is its
+definition.  A header row names the columns (Chinese names or English
+aliases, case-insensitive, spaces, ``_`` and ``-`` ignored, a trailing
+``(万元)``-style note allowed); title lines above the header are skipped.
+
+Consecutive rows belong to one assessment while its key stays the same: the
+自评表编号 (``table_id``) column when there is one, else 项目名称 + 年度 +
+实施单位.  A blank key cell does not start a new assessment, so assessment
+columns may be filled on the first row only.  Every bad cell is a
+:class:`ReadError` with the file, the line (CSV line or sheet row) and the
+column; the cell is then read as blank and reading goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
+from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.cells import clean, figure, money_unit, squash
+from indicators.readers.excel import number_text, one_line, open_workbook, sheet_place, sheet_rows
+from indicators.readers.layout import NATURES
+
+__all__ = [
+    "COLUMNS",
+    "Column",
+    "decode_csv",
+    "parse_csv",
+    "parse_flat_rows",
+    "parse_flat_sheet",
+    "parse_flat_workbook",
+    "parse_flat_xlsx",
+    "read_csv_file",
+]
+
+Level = Literal["key", "assessment", "indicator"]
+Shape = Literal["text", "figure", "year", "kind", "money_unit", "nature"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the flat format: its names, where it goes in the model, how a cell is read."""
+
+    field: str
+    names: tuple[str, ...]  # Chinese; the first is the one to write
+    aliases: tuple[str, ...]  # English
+    level: Level
+    shape: Shape
+    model: str
+    meaning: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("table_id", ("自评表编号", "表编号"), ("table_id", "assessment_id"), "key", "text", "—",
+           "自评表的编号；有这一列时，相邻且编号相同的行属于同一张自评表"),
+    Column("kind", ("类型", "自评表类型"), ("kind", "type"), "assessment", "kind", "Assessment.kind",
+           "项目（项目支出）或部门整体（部门整体支出）；空则按项目名称判断（含“部门整体”为部门整体，否则为项目）"),
+    Column("year", ("年度", "年份"), ("year",), "assessment", "year", "Assessment.year", "自评年度，如 2022"),
+    Column("name", ("项目名称",), ("name", "project", "project_name"), "assessment", "text", "Assessment.name",
+           "项目名称；部门整体表可空（读作“部门整体支出”）"),
+    Column("unit", ("实施单位", "预算单位", "部门名称", "单位名称"), ("unit", "agency"), "assessment", "text",
+           "Assessment.unit", "实施单位 / 预算单位 / 部门名称"),
+    Column("authority", ("主管部门", "主管部门及代码"), ("authority",), "assessment", "text", "Assessment.authority",
+           "主管部门（及代码）"),
+    Column("money_unit", ("金额单位",), ("money_unit", "currency_unit"), "assessment", "money_unit",
+           "Assessment.money_unit", "元、万元或亿元；空则取金额列表头括号里的单位，再空则为万元"),
+    Column("ruleset", ("规则集",), ("ruleset",), "assessment", "text", "Assessment.ruleset",
+           "评分所用规则集（不填用默认）"),
+    Column("requested", ("目标申报数",), ("requested",), "assessment", "figure", "Budget.requested",
+           "年度资金总额的目标申报数（山西表样）"),
+    Column("initial", ("年初预算数", "预算编制数"), ("initial",), "assessment", "figure", "Budget.initial",
+           "年度资金总额的年初预算数"),
+    Column("adjustment", ("预算调整数",), ("adjustment",), "assessment", "figure", "Budget.adjustment",
+           "预算调整数（调增为正，调减为负）"),
+    Column("full_year", ("全年预算数", "预算确定数"), ("full_year",), "assessment", "figure", "Budget.full_year",
+           "全年预算数"),
+    Column("executed", ("全年执行数", "执行数"), ("executed",), "assessment", "figure", "Budget.executed",
+           "全年执行数"),
+    Column("balance", ("资金结余", "资金结(转)余", "资金结转结余"), ("balance",), "assessment", "figure",
+           "Budget.balance", "资金结（转）余"),
+    Column("rate", ("执行率", "预算执行率"), ("rate", "execution_rate"), "assessment", "figure", "Budget.rate",
+           "执行率，百分数（97.86 或 97.86%）"),
+    Column("budget_weight", ("执行率分值", "预算执行率分值"), ("budget_weight",), "assessment", "figure",
+           "Budget.weight", "预算执行率的分值（通常 10）"),
+    Column("budget_score", ("执行率得分", "预算执行率得分"), ("budget_score",), "assessment", "figure",
+           "Budget.score", "预算执行率的得分，如表所填"),
+    Column("total", ("总分", "自评总分"), ("total",), "assessment", "figure", "Stated.total", "总分，如表所填"),
+    Column("grade", ("等级", "自评等级"), ("grade",), "assessment", "text", "Stated.grade",
+           "自评等级，如表所填（优、良、中、差）"),
+    Column("level1", ("一级指标",), ("level1",), "indicator", "text", "Indicator.level1",
+           "一级指标；空则沿用本表上一行的"),
+    Column("level2", ("二级指标",), ("level2",), "indicator", "text", "Indicator.level2",
+           "二级指标；空则沿用本表上一行的（一级指标相同时）"),
+    Column("indicator", ("三级指标", "指标名称"), ("indicator", "level3"), "indicator", "text", "Indicator.name",
+           "三级指标；空而只填一级、二级指标的行是没有三级指标的二级指标行"),
+    Column("nature", ("指标性质",), ("nature",), "indicator", "nature", "Indicator.nature",
+           "≥ ≤ = > < 或 定性（也可写 >= <= qualitative）"),
+    Column("target", ("指标值", "年度指标值", "年初指标值"), ("target",), "indicator", "text", "Indicator.target",
+           "年度（年初）指标值，原文"),
+    Column("adjusted_target", ("调整后指标值",), ("adjusted_target",), "indicator", "text",
+           "Indicator.adjusted_target", "调整后指标值，原文"),
+    Column("measure_unit", ("度量单位", "计量单位"), ("measure_unit",), "indicator", "text", "Indicator.unit",
+           "度量单位，如 %、人次、万元"),
+    Column("actual", ("实际完成值",), ("actual",), "indicator", "text", "Indicator.actual", "实际完成值，原文"),
+    Column("weight", ("分值", "权重"), ("weight",), "indicator", "figure", "Indicator.weight", "指标分值（权重）"),
+    Column("score", ("得分",), ("score",), "indicator", "figure", "Indicator.score", "指标得分，如表所填"),
+    Column("note", ("偏差原因分析", "偏差原因分析及改进措施"), ("note",), "indicator", "text", "Indicator.note",
+           "偏差原因分析及改进措施"),
+)  # fmt: skip
+
+BY_FIELD = {c.field: c for c in COLUMNS}
+REQUIRED = ("indicator",)  # 项目名称 is needed per assessment, checked on the rows (a department table may omit it)
+MONEY_FIELDS = {"requested", "initial", "adjustment", "full_year", "executed", "balance"}
+KEY_FIELDS = ("name", "year", "unit")
+BUDGET_FIELDS = {
+    "requested": "requested",
+    "initial": "initial",
+    "adjustment": "adjustment",
+    "full_year": "full_year",
+    "executed": "executed",
+    "balance": "balance",
+    "rate": "rate",
+    "budget_weight": "weight",
+    "budget_score": "score",
+}
+KINDS = {
+    "项目": "project",
+    "项目支出": "project",
+    "project": "project",
+    "部门整体": "department",
+    "部门整体支出": "department",
+    "部门": "department",
+    "department": "department",
+}
+EMPTY_MARKS = {"", "—", "——", "-", "－", "/", "无", "空"}
+_NATURES = {**NATURES, "qualitative": "qualitative", "定性指标": "qualitative", "≧": ">=", "≦": "<="}
+_FIGURE = TypeAdapter(Figure)
+_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?|\.0+)?$")
+
+
+def _norm(name: str) -> str:
+    text = unicodedata.normalize("NFKC", clean(name)).lower()
+    return re.sub(r"[\s_\-*:：]+", "", text)
+
+
+_NAMES: dict[str, str] = {_norm(n): c.field for c in COLUMNS for n in (*c.names, *c.aliases)}
+_NOTE = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+
+
+def accepted_names(column: Column) -> str:
+    return "、".join((*column.names, *column.aliases))
+
+
+def column_of(header: str) -> tuple[str | None, str | None]:
+    """The field a header names, and the money unit a trailing note gives (年初预算数（万元） → 万元)."""
+    key = _norm(header)
+    if key in _NAMES:
+        return _NAMES[key], None
+    match = _NOTE.match(key)
+    if match and match.group(1) in _NAMES:
+        return _NAMES[match.group(1)], money_unit(f"({match.group(2)})")
+    return None, None
+
+
+# --- cells ---
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(one_line(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return number_text(value)
+    return clean(one_line(str(value)))
+
+
+class _Bad(ValueError):
+    """A cell that cannot be read: the message says why."""
+
+
+def _figure(text: str) -> Decimal | None:
+    if squash(text) in EMPTY_MARKS:
+        return None
+    value = figure(text)
+    if value is None:
+        raise _Bad(f"不是数字：“{text}”")
+    try:
+        return _FIGURE.validate_python(value)
+    except ValidationError as exc:
+        raise _Bad(str(exc.errors()[0].get("msg", exc)).removeprefix("Value error, ")) from None
+
+
+def _year(text: str) -> int:
+    match = _YEAR.match(squash(text))
+    if not match:
+        raise _Bad(f"不是年度：“{text}”（应为四位年份，如 2022）")
+    return int(match.group(1))
+
+
+def _kind(text: str) -> str:
+    kind = KINDS.get(squash(text).lower().removesuffix("绩效自评表"))
+    if kind is None:
+        raise _Bad(f"未知的类型“{text}”（可填：项目、项目支出、project、部门整体、部门整体支出、department）")
+    return kind
+
+
+def _money_unit(text: str) -> str:
+    folded = squash(text)
+    unit = folded if folded in ("元", "万元", "亿元") else (money_unit(text) if len(folded) <= 10 else None)
+    if unit is None:
+        raise _Bad(f"未知的金额单位“{text}”（可填：元、万元、亿元）")
+    return unit
+
+
+def _nature(text: str) -> str:
+    nature = _NATURES.get(squash(text).lower())
+    if nature is None:
+        raise _Bad(f"未知的指标性质“{text}”（可填：≥、≤、=、>、<、定性，或 >=、<=、qualitative）")
+    return nature
+
+
+def _value(column: Column, text: str) -> object:
+    """A non-empty cell read by its column's shape; _Bad when it cannot be."""
+    if column.shape == "figure":
+        return _figure(text)
+    if column.shape == "year":
+        return _year(text)
+    if column.shape == "kind":
+        return _kind(text)
+    if column.shape == "money_unit":
+        return _money_unit(text)
+    if column.shape == "nature":
+        return _nature(text)
+    return text
+
+
+# --- rows → assessments ---
+
+
+@dataclass
+class _Stated:
+    value: object
+    text: str
+    line: int
+
+
+@dataclass
+class _Building:
+    """One assessment being gathered from its rows."""
+
+    key: dict[str, object]
+    first_line: int
+    table: int
+    values: dict[str, _Stated] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    level1: str | None = None
+    level2: str | None = None
+
+
+@dataclass
+class _Reader:
+    file: str
+    columns: dict[str, int]  # field → cell index
+    headers: dict[str, str]  # field → header as written
+    place: str | None
+    header_unit: str | None
+    result: ReadResult
+    current: _Building | None = None
+    finished: list[tuple[tuple[object, ...], int, int]] = field(default_factory=list)  # key, first, last line
+    tables: int = 0
+    last_line: int = 0
+
+    def where(self, name: str) -> str:
+        column = f"列“{self.headers[name]}”"
+        return f"{self.place} {column}" if self.place else column
+
+    def error(self, line: int | None, message: str, name: str | None = None, severity: str = "error") -> None:
+        place = self.where(name) if name else self.place
+        self.result.errors.append(ReadError(self.file, message, line=line, place=place, severity=severity))
+
+    # one row
+
+    def row(self, cells: Sequence[object], line: int) -> None:
+        texts = {name: _text(cells[col]) if col < len(cells) else "" for name, col in self.columns.items()}
+        if not any(texts.values()):
+            return
+        values: dict[str, _Stated] = {}
+        for name, text in texts.items():
+            if not text:
+                continue
+            try:
+                value = _value(BY_FIELD[name], text)
+            except _Bad as exc:
+                self.error(line, f"{BY_FIELD[name].names[0]}：{exc}", name)
+                continue
+            if value is not None:
+                values[name] = _Stated(value, text, line)
+        self._place_in_assessment(values, line)
+        assert self.current is not None
+        self._merge(values)
+        self._indicator(values, texts, line)
+        self.last_line = line
+
+    def _key(self, values: dict[str, _Stated]) -> dict[str, object]:
+        names = ("table_id",) if "table_id" in self.columns else KEY_FIELDS
+        return {n: values[n].value for n in names if n in values}
+
+    def _place_in_assessment(self, values: dict[str, _Stated], line: int) -> None:
+        key = self._key(values)
+        current = self.current
+        if current is not None and all(current.key.get(n, v) == v for n, v in key.items()):
+            current.key.update(key)
+            return
+        self._finish()
+        self.tables += 1
+        self.current = _Building(key=key, first_line=line, table=self.tables)
+
+    def _merge(self, values: dict[str, _Stated]) -> None:
+        current = self.current
+        assert current is not None
+        for name, stated in values.items():
+            column = BY_FIELD[name]
+            if column.level == "indicator":
+                continue
+            before = current.values.get(name)
+            if before is None:
+                current.values[name] = stated
+            elif before.value != stated.value:
+                self.error(
+                    stated.line,
+                    f"{column.names[0]}“{stated.text}”与本表第 {before.line} 行的“{before.text}”不一致"
+                    f"（同一张自评表的表级列应相同），保留第 {before.line} 行的值",
+                    name,
+                )
+
+    def _indicator(self, values: dict[str, _Stated], texts: dict[str, str], line: int) -> None:
+        current = self.current
+        assert current is not None
+        if not any(texts.get(c.field) for c in COLUMNS if c.level == "indicator"):
+            return  # a row of assessment data only
+
+        def get(name: str) -> Any:
+            stated = values.get(name)
+            return stated.value if stated else None
+
+        level1, level2 = get("level1"), get("level2")
+        if level1 is None:
+            level1 = current.level1
+        if level2 is None and level1 == current.level1:
+            level2 = current.level2
+        current.level1, current.level2 = level1, level2
+        try:
+            indicator = Indicator(
+                level1=level1,
+                level2=level2,
+                name=get("indicator"),
+                nature=get("nature"),
+                target=get("target"),
+                adjusted_target=get("adjusted_target"),
+                unit=get("measure_unit"),
+                actual=get("actual"),
+                weight=get("weight"),
+                score=get("score"),
+                note=get("note"),
+                source=SourceRef(row=line),
+            )
+        except ValidationError as exc:  # every cell was checked above; say so if one slipped through
+            self.error(line, f"指标行无法读入：{exc.errors()[0].get('msg', exc)}")
+            return
+        current.indicators.append(indicator)
+
+    # one assessment
+
+    def _finish(self) -> None:
+        current, self.current = self.current, None
+        if current is None:
+            return
+        last = self.last_line
+        key = tuple(sorted(current.key.items()))
+        for seen, first, end in self.finished:
+            if key and seen == key:
+                shown = "、".join(str(v) for _, v in key)
+                self.error(
+                    current.first_line,
+                    f"自评表“{shown}”已在第 {first}–{end} 行读过，第 {current.first_line} 行起又出现："
+                    "同一张表的行应相邻；这些行读作另一张表",
+                )
+                break
+        self.finished.append((key, current.first_line, last))
+        assessment = self._assessment(current)
+        if assessment is not None:
+            self.result.assessments.append(assessment)
+
+    def _assessment(self, current: _Building) -> Assessment | None:
+        def get(name: str) -> Any:
+            stated = current.values.get(name)
+            return stated.value if stated else None
+
+        name = get("name")
+        kind = get("kind") or ("department" if name and "部门整体" in name else "project")
+        if not name:
+            if kind != "department":
+                shown = f"“{self.headers['name']}”" if "name" in self.headers else "项目名称"
+                self.error(
+                    current.first_line,
+                    f"第 {current.first_line}–{self.last_line} 行的自评表没有项目名称（{shown}列为空或缺少该列；"
+                    f"可用列名：{accepted_names(BY_FIELD['name'])}），未读入",
+                    "name" if "name" in self.headers else None,
+                )
+                return None
+            name = "部门整体支出"
+        budget = None
+        figures = {target: get(source) for source, target in BUDGET_FIELDS.items() if get(source) is not None}
+        if figures:
+            first = min(current.values[s].line for s in BUDGET_FIELDS if s in current.values)
+            budget = Budget(**figures, source=SourceRef(row=first))
+        stated = None
+        if get("total") is not None or get("grade") is not None:
+            at = current.values.get("total") or current.values["grade"]
+            column = self.columns["total" if "total" in current.values else "grade"] + 1
+            stated = Stated(total=get("total"), grade=get("grade"), source=SourceRef(row=at.line, column=column))
+        try:
+            return Assessment(
+                kind=kind,
+                year=get("year"),
+                name=name,
+                unit=get("unit"),
+                authority=get("authority"),
+                money_unit=get("money_unit") or self.header_unit or "万元",
+                ruleset=get("ruleset"),
+                budget=budget,
+                indicators=current.indicators,
+                stated=stated,
+                source=SourceRef(file=self.file, table=current.table, row=current.first_line),
+            )
+        except ValidationError as exc:  # every cell was checked; a slip is still an error, not a crash
+            self.error(current.first_line, f"自评表无法读入：{exc.errors()[0].get('msg', exc)}")
+            return None
+
+
+def _map_header(
+    header: Sequence[object], file: str, line: int | None, place: str | None, result: ReadResult
+) -> tuple[dict[str, int], dict[str, str], str | None] | None:
+    """field → column, field → header text, money unit named in the headers; None when a required column is missing."""
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    units: dict[str, str] = {}
+    unknown: list[str] = []
+    for col, cell in enumerate(header):
+        text = _text(cell)
+        if not text:
+            continue
+        name, unit = column_of(text)
+        if name is None:
+            unknown.append(text)
+            continue
+        if name in columns:
+            result.errors.append(
+                ReadError(
+                    file,
+                    f"列“{text}”与列“{headers[name]}”都是{BY_FIELD[name].names[0]}：只读第一列",
+                    line=line,
+                    place=place,
+                )
+            )
+            continue
+        columns[name], headers[name] = col, text
+        if unit and name in MONEY_FIELDS:
+            units[text] = unit
+    missing = [BY_FIELD[n] for n in REQUIRED if n not in columns]
+    for column in missing:
+        result.errors.append(
+            ReadError(
+                file,
+                f"缺少必需的列：{column.names[0]}（可用列名：{accepted_names(column)}）",
+                line=line,
+                place=place,
+            )
+        )
+    if unknown:
+        result.errors.append(
+            ReadError(file, f"未识别的列，已忽略：{'、'.join(unknown)}", line=line, place=place, severity="info")
+        )
+    if len(set(units.values())) > 1:
+        shown = "、".join(f"{h}" for h in units)
+        result.errors.append(ReadError(file, f"金额列的单位不一致：{shown}", line=line, place=place))
+        return None
+    if missing:
+        return None
+    return columns, headers, next(iter(units.values()), None)
+
+
+def parse_flat_rows(
+    header: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    file: str,
+    first_row: int,
+    *,
+    numbers: Sequence[int] | None = None,
+    header_line: int | None = None,
+    place: str | None = None,
+) -> ReadResult:
+    """Assessments from a header and its rows; ``first_row`` is the line (or sheet row) of ``rows[0]``.
+
+    ``numbers`` gives each row's line when rows are not consecutive (a CSV
+    record over several lines, blank sheet rows left out); ``place`` (a
+    sheet) goes into every error.
+    """
+    result = ReadResult(source=file)
+    if header_line is None:
+        header_line = first_row - 1 if first_row > 1 else None
+    mapped = _map_header(header, file, header_line, place, result)
+    if mapped is None:
+        return result
+    columns, headers, unit = mapped
+    reader = _Reader(file, columns, headers, place, unit, result)
+    lines = list(numbers) if numbers is not None else [first_row + i for i in range(len(rows))]
+    for row, line in zip(rows, lines, strict=False):
+        try:
+            reader.row(list(row) if not isinstance(row, list) else row, line)
+        except Exception as exc:  # a reader bug must not lose the other rows; say where
+            reader.error(line, f"此行无法读取（程序缺陷，请报告）：{type(exc).__name__}: {exc}")
+    try:
+        reader._finish()
+    except Exception as exc:
+        reader.error(reader.last_line or None, f"最后一张自评表无法读取（程序缺陷，请报告）：{type(exc).__name__}")
+    widths = [len(r) for r in rows]
+    if widths and max(widths) > len(header):
+        extra = next(
+            (line for row, line in zip(rows, lines, strict=False) if any(_text(c) for c in list(row)[len(header) :])),
+            None,
+        )
+        if extra is not None:
+            result.errors.append(
+                ReadError(file, "有单元格在表头以外的列（没有列名），已忽略", line=extra, place=place, severity="info")
+            )
+    if not result.assessments and not result.failed:
+        result.errors.append(ReadError(file, "没有数据行：表头下没有任何自评表", line=header_line, place=place,
+                                       severity="info"))  # fmt: skip
+    return result
+
+
+def _find_header(rows: Sequence[Sequence[object]], limit: int = 20) -> int | None:
+    """The index of the header row: the first of the first rows naming two columns of the format."""
+    for index, row in enumerate(rows[:limit]):
+        names = {column_of(_text(c))[0] for c in row if _text(c)}
+        if len(names - {None}) >= 2:
+            return index
+    return None
+
+
+def _no_header(file: str, line: int | None, place: str | None) -> ReadError:
+    required = "；".join(f"{BY_FIELD[n].names[0]}（可用列名：{accepted_names(BY_FIELD[n])}）" for n in REQUIRED)
+    return ReadError(
+        file, f"没有找到平表的表头行（前 20 行没有一行含两个以上的已知列名）；必需的列：{required}", line=line,
+        place=place,
+    )  # fmt: skip
+
+
+def _parse_grid(
+    rows: Sequence[Sequence[object]], numbers: Sequence[int], file: str, place: str | None = None
+) -> ReadResult:
+    at = _find_header(rows)
+    if at is None:
+        return ReadResult(file, errors=[_no_header(file, numbers[0] if numbers else None, place)])
+    return parse_flat_rows(
+        rows[at],
+        rows[at + 1 :],
+        file,
+        numbers[at + 1] if at + 1 < len(numbers) else numbers[at] + 1,
+        numbers=numbers[at + 1 :],
+        header_line=numbers[at],
+        place=place,
+    )
+
+
+# --- CSV ---
+
+
+def decode_csv(raw: bytes) -> str | None:
+    """The text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else GBK/GB18030; None if none fits."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in raw:
+        return None  # binary, not text
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _delimiter(text: str) -> str:
+    """TAB when the first lines hold more tabs than commas (Excel's "Unicode text"), else comma."""
+    head = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    return "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
+
+
+def parse_csv(text: str, file: str) -> ReadResult:
+    """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed)."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append(record)
+                numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return ReadResult(file, errors=[ReadError(file, f"CSV 格式错误：{exc}", line=reader.line_num or None)])
+    if not rows:
+        return ReadResult(file, errors=[ReadError(file, "空文件：没有任何行", severity="info")])
+    return _parse_grid(rows, numbers, file)
+
+
+def read_csv_file(path: str) -> ReadResult:
+    """A flat .csv file by path: decoded as :func:`decode_csv` does, then :func:`parse_csv`."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return ReadResult(path, errors=[ReadError(path, f"无法读取文件：{exc.strerror or exc}")])
+    text = decode_csv(raw)
+    if text is None:
+        return ReadResult(path, errors=[ReadError(path, "无法解码：不是 UTF-8、UTF-16 或 GBK 编码的 CSV 文本")])
+    return parse_csv(text, path)
+
+
+# --- .xlsx ---
+
+
+def parse_flat_sheet(sheet: Any, file: str) -> ReadResult:
+    """One flat sheet of an open workbook (openpyxl); cells are read as they show (97.86% → 97.86 as a rate)."""
+    place = sheet_place(sheet)
+    try:
+        rows, numbers = sheet_rows(sheet)
+    except Exception as exc:  # a cell openpyxl cannot give
+        return ReadResult(file, errors=[ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place)])
+    if not rows:
+        return ReadResult(file, errors=[ReadError(file, "空工作表", place=place, severity="info")])
+    return _parse_grid(rows, numbers, file, place)
+
+
+def parse_flat_workbook(workbook: Any, file: str) -> ReadResult:
+    """Every flat sheet of an open workbook; sheets without a flat header are passed over (info)."""
+    result = ReadResult(source=file)
+    skipped: list[str] = []
+    tables = 0
+    for sheet in workbook.worksheets:
+        if not hasattr(sheet, "_cells"):
+            continue
+        rows, _ = sheet_rows(sheet)
+        if not rows:
+            continue
+        if _find_header(rows) is None:
+            skipped.append(sheet.title)
+            continue
+        read = parse_flat_sheet(sheet, file)
+        offset = tables  # tables are numbered across the workbook, in sheet order
+        for assessment in read.assessments:
+            source = assessment.source or SourceRef(file=file)
+            table = (source.table or 0) + offset
+            tables = max(tables, table)
+            moved = source.model_copy(update={"table": table})
+            result.assessments.append(assessment.model_copy(update={"source": moved}))
+        result.errors.extend(read.errors)
+    if skipped and (result.assessments or result.errors):
+        shown = "、".join(f"“{s}”" for s in skipped)
+        result.errors.append(ReadError(file, f"这些工作表没有平表表头，已跳过：{shown}", severity="info"))
+    elif not result.assessments and not result.errors:
+        result.errors.append(_no_header(file, None, None))
+    return result
+
+
+def parse_flat_xlsx(path: str) -> ReadResult:
+    """A flat .xlsx by path; a corrupt file is one error."""
+    workbook, error = open_workbook(path)
+    if workbook is None:
+        return ReadResult(path, errors=[error] if error else [])
+    try:
+        return parse_flat_workbook(workbook, path)
+    finally:
+        workbook.close()
