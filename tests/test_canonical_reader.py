@@ -357,11 +357,20 @@ def test_binary_file(tmp_path: Path) -> None:
     assert "二进制" in error.message
 
 
-def test_non_utf8_file(tmp_path: Path) -> None:
+def test_gbk_file_is_read(tmp_path: Path) -> None:
+    """Text saved by Windows in China is GBK: read it rather than refuse it."""
     path = tmp_path / "gbk.yaml"
     path.write_bytes("kind: project\nname: 更新公务用车\n".encode("gbk"))
+    result = read_source(str(path))
+    assert result.errors == []
+    assert result.assessments[0].name == "更新公务用车"
+
+
+def test_undecodable_file(tmp_path: Path) -> None:
+    path = tmp_path / "乱码.yaml"
+    path.write_bytes(b"kind: project\n\x81\xff\xfe\n")
     error = only_error(read_source(str(path)), str(path))
-    assert "UTF-8" in error.message
+    assert "无法读取" in error.message
 
 
 @pytest.mark.parametrize("name", ["表.pdf", "表.docx"])

@@ -252,7 +252,7 @@ BAD_INPUTS: dict[str, tuple[str, str | bytes, int]] = {
     "two-documents": ("表.yaml", "kind: project\nname: x\n---\nkind: project\nname: y\n", 1),
     "bad-json": ("表.json", '{"kind": "project", "name": "x",}', 1),
     "binary": ("表.yaml", b"\x00\x01\x02kind: project", 1),
-    "gbk": ("表.yaml", "kind: project\nname: 更新公务用车\n".encode("gbk"), 1),
+    "undecodable": ("表.yaml", b"kind: project\n\x81\xff\xfe\n", 1),
     "empty": ("表.yaml", "", 1),
     "comments-only": ("表.yaml", "# 自评表\n# 待填\n", 1),
     "scalar": ("表.yaml", "just text\n", 1),

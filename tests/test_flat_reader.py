@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from indicators.model import Assessment
 from indicators.readers import read_source
 from indicators.readers.base import ReadResult
+from indicators.readers.cells import decode_text
 from indicators.readers.excel import looks_like_template, read_xlsx
 from indicators.readers.flat import (
     COLUMNS,
-    decode_csv,
     parse_csv,
     parse_flat_rows,
     parse_flat_sheet,
@@ -208,7 +208,7 @@ def test_gbk_csv() -> None:
     raw = to_csv(*flat_table(HAND)).encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    text = decode_csv(raw)
+    text = decode_text(raw)
     assert text is not None
     assert_same_as_hand(parse_csv(text, "seeds_gbk.csv"))
 
@@ -221,8 +221,8 @@ def test_read_csv_file_decodes(tmp_path: Path, encoding: str) -> None:
 
 
 def test_decode_csv_refuses_binary() -> None:
-    assert decode_csv(b"PK\x03\x04\x00\x00binary") is None
-    assert decode_csv("\ufeff项目名称".encode()) == "项目名称"
+    assert decode_text(b"PK\x03\x04\x00\x00binary") is None
+    assert decode_text("\ufeff项目名称".encode()) == "项目名称"
 
 
 def test_tab_separated_with_a_title_line_above_the_header() -> None:

@@ -13,13 +13,19 @@ from pathlib import Path
 
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.canonical import parse_canonical
+from indicators.readers.cells import decode_text
+from indicators.readers.excel import read_xlsx
+from indicators.readers.flat import COLUMNS, column_of, parse_csv
 from indicators.readers.published import is_title, parse_published, rows_of
 
 __all__ = ["ReadError", "ReadResult", "expand_paths", "read_source", "read_text"]
 
 CANONICAL_SUFFIXES = {".yaml", ".yml", ".json"}
 TEXT_SUFFIXES = {".txt", ".text", ".tsv"}
-SUPPORTED_SUFFIXES = CANONICAL_SUFFIXES | TEXT_SUFFIXES
+CSV_SUFFIXES = {".csv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+SUPPORTED_SUFFIXES = CANONICAL_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES | EXCEL_SUFFIXES
+ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a ZIP package, whatever its name says
 UNREADABLE_SUFFIXES = {".pdf", ".doc", ".docx", ".wps", ".ofd"}
 
 
@@ -47,18 +53,36 @@ def looks_published(text: str) -> bool:
 _CANONICAL_KEY = re.compile(r"^(?:-\s+)?(?:kind|assessments)\s*:", re.MULTILINE)
 
 
+_INDICATOR_FIELDS = {column.field for column in COLUMNS if column.level == "indicator"}
+
+
+def looks_flat(text: str) -> bool:
+    """A flat export: an early line is a header row naming the 三级指标 column and two more known columns."""
+    for line in text.splitlines()[:20]:
+        cells = [c.strip().strip('"') for c in re.split(r"[,\t]", line)]
+        known = {field for c in cells if (field := column_of(c)[0])}
+        if len(known) >= 3 and known & _INDICATOR_FIELDS:
+            return True
+    return False
+
+
 def read_text(text: str, source: str, suffix: str = "") -> ReadResult:
     """Read text by its extension when known, else by its content.
 
-    Content: JSON; canonical YAML (a top-level ``kind:`` or ``assessments:``);
-    published disclosure text (a self-assessment table's title line).
+    Content, in this order: JSON; canonical YAML (a top-level ``kind:`` or
+    ``assessments:``); published disclosure text (a self-assessment table's
+    title line); a flat export (a header row of known column names).
     """
     if suffix == ".json" or (not suffix and _looks_like_json(text)):
         return parse_canonical(text, source, is_json=True)
     if suffix in CANONICAL_SUFFIXES or (not suffix and _CANONICAL_KEY.search(text)):
         return parse_canonical(text, source)
+    if suffix in CSV_SUFFIXES:
+        return parse_csv(text, source)
     if suffix in TEXT_SUFFIXES or looks_published(text):
         return parse_published(text, source)
+    if looks_flat(text):
+        return parse_csv(text, source)
     return parse_canonical(text, source)
 
 
@@ -83,10 +107,14 @@ def read_source(name: str) -> ReadResult:
         raw = path.read_bytes()
     except OSError as exc:
         return ReadResult(name, errors=[ReadError(name, f"无法读取文件：{exc.strerror}")])
-    if b"\x00" in raw[:4096]:
-        return ReadResult(name, errors=[ReadError(name, "二进制文件，无法作为文本读取")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return ReadResult(name, errors=[ReadError(name, f"不是 UTF-8 编码的文本（第 {exc.start} 字节）")])
+    if raw.startswith(ZIP_SIGNATURE) or suffix in EXCEL_SUFFIXES:
+        return read_xlsx(name)
+    text = decode_text(raw)
+    if text is None:
+        return ReadResult(
+            name,
+            errors=[
+                ReadError(name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Excel 工作簿（二进制或编码不明）")
+            ],
+        )
     return read_text(text, name, suffix if suffix in SUPPORTED_SUFFIXES else "")

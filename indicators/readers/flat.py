@@ -28,14 +28,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.cells import clean, figure, money_unit, squash
+from indicators.readers.cells import clean, decode_text, figure, money_unit, squash
 from indicators.readers.excel import number_text, one_line, open_workbook, sheet_place, sheet_rows
 from indicators.readers.layout import NATURES
 
 __all__ = [
     "COLUMNS",
     "Column",
-    "decode_csv",
     "parse_csv",
     "parse_flat_rows",
     "parse_flat_sheet",
@@ -591,23 +590,6 @@ def _parse_grid(
 # --- CSV ---
 
 
-def decode_csv(raw: bytes) -> str | None:
-    """The text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else GBK/GB18030; None if none fits."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in raw:
-        return None  # binary, not text
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def _delimiter(text: str) -> str:
     """TAB when the first lines hold more tabs than commas (Excel's "Unicode text"), else comma."""
     head = [line for line in text.splitlines()[:50] if line.strip()][:20]
@@ -635,13 +617,13 @@ def parse_csv(text: str, file: str) -> ReadResult:
 
 
 def read_csv_file(path: str) -> ReadResult:
-    """A flat .csv file by path: decoded as :func:`decode_csv` does, then :func:`parse_csv`."""
+    """A flat .csv file by path: decoded as :func:`cells.decode_text` does, then :func:`parse_csv`."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
         return ReadResult(path, errors=[ReadError(path, f"无法读取文件：{exc.strerror or exc}")])
-    text = decode_csv(raw)
+    text = decode_text(raw)
     if text is None:
         return ReadResult(path, errors=[ReadError(path, "无法解码：不是 UTF-8、UTF-16 或 GBK 编码的 CSV 文本")])
     return parse_csv(text, path)
