@@ -53,3 +53,24 @@ def test_the_empty_project_template_is_an_info_line() -> None:
     assert info.line == 426
     assert "空表" in info.message and "故此表无数据" in info.message
     assert not result.failed
+
+
+def test_a_table_without_headers_is_a_located_error_and_the_next_table_is_read() -> None:
+    from indicators.readers.published import parse_published
+
+    text = "\n".join(
+        [
+            "甲项目支出绩效自评表",
+            "这张表在提取时只剩下了一段文字\t没有任何栏目",
+            "乙项目支出绩效自评表",
+            "项目名称\t\t乙项目",
+            "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分",
+            "产出指标\t数量指标\t培训人数\t≥100人\t120人\t90\t90",
+            "总分\t\t\t\t\t90\t优",
+        ]
+    )
+    result = parse_published(text, "两表.txt")
+    assert [a.name for a in result.assessments] == ["乙项目"]
+    (error,) = result.errors
+    assert (error.severity, error.line) == ("error", 1)
+    assert "找不到表头" in error.message and "一级指标" in error.message

@@ -25,6 +25,7 @@ Tables are numbered across the whole workbook, in sheet order.
 from __future__ import annotations
 
 import datetime
+import io
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -206,7 +207,8 @@ def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
     try:
         from openpyxl import load_workbook
 
-        return load_workbook(path, data_only=True, read_only=False), None
+        with open(path, "rb") as handle:  # a file object: openpyxl judges by content, not by the name
+            return load_workbook(io.BytesIO(handle.read()), data_only=True, read_only=False), None
     except FileNotFoundError:
         return None, ReadError(path, "文件不存在")
     except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds

@@ -494,6 +494,12 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
     goals = _read_goals(grid, goals_at) if goals_at is not None else None
     named = [i for i in indicators if not i.is_heading]
     has_money = budget is not None and any(v is not None for v in (budget.initial, budget.full_year, budget.executed))
+    if indicators_at is None and budget_at is None:
+        message = (
+            f"{title}：找不到表头（应有“一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值”"
+            "或“年初预算数 | 全年预算数 | 全年执行数”等栏目），无法读取此表"
+        )
+        return None, [*state.errors, ReadError(grid.file, message, line=grid.numbers[0])]
     if not named and not has_money:
         said = next((clean(c) for row in grid.rows for c in row if NO_DATA.search(clean(c))), None)
         message = f"空表：{title} 没有填写任何数据" + (f"（表后说明：{said}）" if said else "")
