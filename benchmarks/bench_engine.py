@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.model import Assessment  # noqa: E402
 from indicators.readers import read_source  # noqa: E402
+from indicators.readers.published import parse_published  # noqa: E402
 from scoring.checks import run_checks, selected_checks  # noqa: E402
 from scoring.engine import score_assessments  # noqa: E402
 from scoring.rules import load_ruleset  # noqa: E402
@@ -88,6 +89,11 @@ def main() -> None:
             path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
             paths.append(str(path))
         timed(f"read {len(paths):,} YAML files", len(paths), "files", lambda: [read_source(p) for p in paths])
+
+    disclosure = (ROOT / "samples" / "004_e8e37e86adf54229.txt").read_text(encoding="utf-8")
+    copies = max(1, args.files // 10)
+    timed(f"read {copies:,} published disclosures", copies, "documents",
+          lambda: [parse_published(disclosure, "d.txt") for _ in range(copies)])
 
     ids = [f"t#{i}" for i in range(len(batch))]
     scored = timed(

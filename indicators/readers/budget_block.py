@@ -145,6 +145,24 @@ def _assignments(
             yield cost + 3, assigned
 
 
+def _plain_reading(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> dict[str, Decimal] | None:
+    """Every figure exactly under its header (the row whole, or shifted as a whole) and adding up.
+
+    Its cost (0, or 0.5 for a whole-row shift) cannot be beaten, so the search
+    is only needed when there is no such reading.
+    """
+    by_column = {col: name for name, col in columns.items() if name != "note"}
+    if len(by_column) < len([n for n in columns if n != "note"]):
+        return None  # two fields share a column: only the search can choose
+    for offset in (0, 1, -1):
+        names = [by_column.get(col + offset) for col, _ in figures]
+        if all(names):
+            assigned = {name: value for name, (_, value) in zip(names, figures, strict=True)}  # type: ignore[misc]
+            if arithmetic_cost(assigned) == 0:
+                return assigned
+    return None
+
+
 def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     """Align a budget row's figures to the header fields; None when the row has no label.
 
@@ -166,6 +184,9 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
     # 分值 before 执行率); fields sharing a column (a sub-header under a merged cell) in their usual order.
     fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: (f[1], FIELD_ORDER.index(f[0])))
+    plain = _plain_reading(figures, columns)
+    if plain is not None:
+        return RowReading(label=label, values=plain, note=note, implausible=implausible)
     best: tuple[float, float, dict[str, Decimal]] | None = None
     for offset in (0, 1, -1):
         shifted = [(col + offset, value) for col, value in figures]
