@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jixiao score samples/*.yaml --fail-on none
-	$(BIN)/jixiao check samples/*.yaml --fail-on none
+	$(BIN)/jixiao score samples/*.txt --fail-on none
+	$(BIN)/jixiao check samples/*.txt --fail-on none
 
 test: $(STAMP)
 	$(BIN)/ruff check .
