@@ -177,6 +177,7 @@ class RuleSet(_Strict):
     qualitative_bands: dict[Literal["达成", "部分达成", "未达成"], tuple[Decimal, Decimal]]
     overshoot_ratio: Decimal = Field(gt=1)
     year_window: int = Field(ge=0)
+    accounts_tolerance: Decimal = Field(ge=0, description="X304: rounding allowed in a 决算 table's own unit")
     policies: Policies = Field(default_factory=Policies)
     origin: str = Field(default="", exclude=True)
     _execution: Formula = PrivateAttr()

@@ -8,9 +8,20 @@ from scoring.checks.registry import (
     CHECKS,
     INTERNAL_ERROR,
     Check,
+    DocumentContext,
     at_or_above,
     run_checks,
+    run_document_checks,
     selected_checks,
 )
 
-__all__ = ["CHECKS", "INTERNAL_ERROR", "Check", "at_or_above", "run_checks", "selected_checks"]
+__all__ = [
+    "CHECKS",
+    "INTERNAL_ERROR",
+    "Check",
+    "DocumentContext",
+    "at_or_above",
+    "run_checks",
+    "run_document_checks",
+    "selected_checks",
+]

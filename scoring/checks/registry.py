@@ -13,13 +13,29 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+from indicators.disclosure import Disclosure
 from indicators.model import SourceRef
 from scoring.results import SEVERITY_RANK, Finding, IndicatorResult, ScoredAssessment, Severity
 from scoring.rules import RuleSet
 
-CheckFunction = Callable[[ScoredAssessment, RuleSet], Iterable[Finding]]
+CheckFunction = Callable[[Any, RuleSet], Iterable[Finding]]
+Scope = Literal["assessment", "document"]
+
+
+@dataclass
+class DocumentContext:
+    """What a document-level (X3xx) check sees: the disclosure's other parts and its scored tables."""
+
+    source: str
+    disclosure: Disclosure
+    assessments: list[ScoredAssessment]
+
+    def place(self, source: SourceRef | None) -> SourceRef:
+        """A full location in this document."""
+        where = source or SourceRef()
+        return SourceRef(file=where.file or self.source, table=where.table, row=where.row, column=where.column)
 
 
 @dataclass(frozen=True)
@@ -29,6 +45,7 @@ class Check:
     severity: Severity
     title: str
     func: CheckFunction
+    scope: Scope = "assessment"
 
     @property
     def doc(self) -> str:
@@ -45,13 +62,19 @@ and goes on with the other checks, so one broken check never hides the
 others. The table's own figures are not in question; report the finding."""
 
 
-def check(code: str, name: str, severity: Severity, title: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check under a code that must be new."""
+def check(
+    code: str, name: str, severity: Severity, title: str, scope: Scope = "assessment"
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under a code that must be new.
+
+    An ``assessment`` check gets a :class:`ScoredAssessment`; a ``document``
+    check (X3xx) gets a :class:`DocumentContext`.
+    """
 
     def register(func: CheckFunction) -> CheckFunction:
         if code in CHECKS:
             raise ValueError(f"check code {code} registered twice")
-        CHECKS[code] = Check(code, name, severity, title, func)
+        CHECKS[code] = Check(code, name, severity, title, func, scope)
         return func
 
     return register
@@ -78,6 +101,29 @@ def finding(
         source=scored.place(where, column),
         assessment=scored.id,
         indicator=indicator_label(result) if result else None,
+        expected=expected,
+        stated=stated,
+    )
+
+
+def document_finding(
+    context: DocumentContext,
+    code: str,
+    message: str,
+    *,
+    source: SourceRef | None,
+    assessment: ScoredAssessment | None = None,
+    expected: Any = None,
+    stated: Any = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of a document-level check, placed in the document (and tied to a table when it is about one)."""
+    return Finding(
+        code=code,
+        severity=severity or CHECKS[code].severity,
+        message=message,
+        source=context.place(source),
+        assessment=assessment.id if assessment else None,
         expected=expected,
         stated=stated,
     )
@@ -128,22 +174,40 @@ def selected_checks(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> l
     return chosen
 
 
+def _crash(chk: Check, exc: Exception, source: SourceRef, assessment: str | None) -> Finding:
+    return Finding(
+        code=INTERNAL_ERROR,
+        severity="error",
+        message=f"检查 {chk.code} {INTERNAL_ERROR_TITLE}：{type(exc).__name__}: {exc}",
+        source=source,
+        assessment=assessment,
+    )
+
+
 def run_checks(scored: ScoredAssessment, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
-    """Every selected check on one assessment; a crash is recorded, never raised."""
+    """Every selected assessment-level check on one assessment; a crash is recorded, never raised."""
     findings: list[Finding] = []
     for chk in checks:
+        if chk.scope != "assessment":
+            continue
         try:
             findings.extend(chk.func(scored, ruleset))
         except Exception as exc:  # a bug in one check must not hide the others
-            findings.append(
-                Finding(
-                    code=INTERNAL_ERROR,
-                    severity="error",
-                    message=f"检查 {chk.code} {INTERNAL_ERROR_TITLE}：{type(exc).__name__}: {exc}",
-                    source=scored.place(),
-                    assessment=scored.id,
-                )
-            )
+            findings.append(_crash(chk, exc, scored.place(), scored.id))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def run_document_checks(context: DocumentContext, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
+    """Every selected document-level check on one disclosure; a crash is recorded, never raised."""
+    findings: list[Finding] = []
+    for chk in checks:
+        if chk.scope != "document":
+            continue
+        try:
+            findings.extend(chk.func(context, ruleset))
+        except Exception as exc:  # a bug in one check must not hide the others
+            findings.append(_crash(chk, exc, context.place(None), None))
     findings.sort(key=Finding.sort_key)
     return findings
 
