@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indicators.disclosure import Disclosure
 from indicators.model import Assessment
 
 
@@ -38,6 +39,7 @@ class ReadResult:
     source: str
     assessments: list[Assessment] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
+    disclosure: Disclosure | None = None  # the rest of a published document, for the X3xx checks
 
     @property
     def failed(self) -> bool:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 
+from indicators.disclosure import Disclosure
 from indicators.readers import budget_block
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.cells import clean, stated_money_unit
+from indicators.readers.final_accounts import read_final_accounts
 from indicators.readers.layout import TITLE, Grid, is_indicator_header, parse_table
+from indicators.readers.narrative import read_claims
 
 _NEXT_PART = re.compile(
     r"^(?:公开\s*\d+\s*表|第[一二三四五六七八九十]+部分|附件\s*\d*$|\S{2,30}(?:决算表|情况表|明细表)$)"
@@ -96,4 +99,23 @@ def parse_published(text: str, file: str) -> ReadResult:
         result.errors.extend(errors)
         if assessment is not None:
             result.assessments.append(assessment)
+    result.disclosure = read_disclosure(rows, file, spans, result.errors)
     return result
+
+
+def read_disclosure(
+    rows: list[list[str]], file: str, spans: list[tuple[int, int]], errors: list[ReadError]
+) -> Disclosure:
+    """The document's other parts: its 决算 tables and the claims its narrative makes."""
+    disclosure = Disclosure()
+    try:
+        accounts, unit_names, statements, problems = read_final_accounts(rows, file, spans)
+        errors.extend(problems)
+        disclosure = Disclosure(final_accounts=accounts, unit_names=unit_names, no_project_statements=statements)
+    except Exception as exc:  # a reader bug must not lose the tables already read
+        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1))
+    try:
+        disclosure.claims = read_claims(rows, file, spans)
+    except Exception as exc:
+        errors.append(ReadError(file, f"叙述部分无法读取（程序缺陷，请报告）：{exc}", line=1))
+    return disclosure
