@@ -11,7 +11,7 @@ import click
 from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
 from cli.convert import convert
 from cli.explain import explain
-from cli.render.text import SEVERITY_LABEL, findings_table, score_table
+from cli.render.text import SEVERITY_LABEL, audit_report, findings_table, score_table
 from indicators.model import Assessment
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
@@ -63,6 +63,19 @@ def check(list_checks: bool, **options: Any) -> None:
         write_output("\n".join(sorted(rows)) + "\n", options["output"])
         raise SystemExit(EXIT_CLEAN)
     run_and_render(findings_table, **options)
+
+
+@cli.command()
+@scoring_options
+def audit(**options: Any) -> None:
+    """审核整份公开文件：逐份列出各自评表的公布与重算总分、等级，再按级别列出全部问题（含与决算表、叙述的核对）。
+
+    \b
+    Example:
+      jixiao audit samples/004_e8e37e86adf54229.txt
+      jixiao audit samples/ --format json -o audit.json
+    """
+    run_and_render(audit_report, **options)
 
 
 cli.add_command(explain)

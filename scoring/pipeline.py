@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from indicators.disclosure import Disclosure
 from indicators.model import Assessment
 from indicators.readers import ReadError, read_source
-from scoring.checks import Check, run_checks
+from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
@@ -24,6 +25,7 @@ class DocumentResult:
     assessments: list[ScoredAssessment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # about the document as a whole (X3xx)
     errors: list[ReadError] = field(default_factory=list)
+    disclosure: Disclosure | None = None
 
     def all_findings(self) -> list[Finding]:
         return [f for a in self.assessments for f in a.findings] + self.findings
@@ -40,7 +42,7 @@ def run(
     batch: list[tuple[DocumentResult, str, Assessment]] = []
     for source in sources:
         read = read_source(source)
-        doc = DocumentResult(source=read.source, errors=list(read.errors))
+        doc = DocumentResult(source=read.source, errors=list(read.errors), disclosure=read.disclosure)
         documents.append(doc)
         batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(read.assessments, start=1)]
         if progress:
@@ -51,4 +53,8 @@ def run(
     for (doc, _, _), result in zip(batch, scored, strict=True):
         result.findings = run_checks(result, ruleset, checks)
         doc.assessments.append(result)
+    for doc in documents:
+        if doc.disclosure is not None:
+            context = DocumentContext(doc.source, doc.disclosure, doc.assessments)
+            doc.findings = run_document_checks(context, ruleset, checks)
     return documents

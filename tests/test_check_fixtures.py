@@ -9,6 +9,11 @@ is a table that passes.  A case the code gets wrong carries ``xfail: <why>``
 and runs as a strict xfail, so the suite stays green and the bug stays
 visible.
 
+A document-level check (X3xx) gets a case with ``document:`` instead of
+``assessment:``: a small published disclosure, one table row a line, cells
+separated by `` | `` (written for TAB), read by the same reader and scored
+and checked by the same pipeline as a real document.
+
 Findings are compared on code, place and figures, never on message text;
 the message only has to be there, in Chinese.
 """
@@ -27,14 +32,16 @@ import pytest
 import yaml
 
 from indicators.model import Assessment
+from indicators.readers.published import parse_published
 from scoring.checks import CHECKS, INTERNAL_ERROR, Check, run_checks
 from scoring.engine import score_assessments
+from scoring.pipeline import run
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet, load_ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 FILE_KEYS = {"code", "cases"}
-CASE_KEYS = {"name", "assessment", "expect", "xfail"}
+CASE_KEYS = {"name", "assessment", "document", "expect", "xfail"}
 EXPECT_KEYS = {"indicator", "row", "severity", "expected", "stated"}
 FIGURE_KEYS = ("severity", "expected", "stated")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -76,6 +83,15 @@ def all_cases() -> Iterator[Any]:
         for index, case in enumerate(data.get("cases") or [], start=1):
             marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
             yield pytest.param(code, case, id=f"{code}-{index:02d}", marks=marks)
+
+
+def document_findings(text: str, code: str, tmp_path: Path) -> list[Finding]:
+    """Write the case's disclosure as a file and run the whole pipeline on it with one check."""
+    path = tmp_path / "case.txt"
+    path.write_text(text.replace(" | ", "\t"), encoding="utf-8")
+    (document,) = run([str(path)], ruleset(), [CHECKS[code]])
+    assert [e for e in document.errors if e.severity == "error"] == [], document.errors
+    return [f for a in document.assessments for f in a.findings] + document.findings
 
 
 def score(raw: dict[str, Any]) -> ScoredAssessment:
@@ -124,15 +140,18 @@ def matches(finding: Finding, wanted: dict[str, Any], code: str) -> bool:
 
 
 @pytest.mark.parametrize(("code", "case"), list(all_cases()))
-def test_check_fixture(code: str, case: dict[str, Any]) -> None:
-    scored = score(case["assessment"])
-    findings = run_checks(scored, ruleset(), [CHECKS[code]])
+def test_check_fixture(code: str, case: dict[str, Any], tmp_path: Path) -> None:
+    if "document" in case:
+        findings = document_findings(case["document"], code, tmp_path)
+    else:
+        findings = run_checks(score(case["assessment"]), ruleset(), [CHECKS[code]])
     shown = describe(findings)
 
     assert all(f.code == code for f in findings), f"{case['name']}\n{shown}"
     for f in findings:
-        assert f.assessment == AID
-        assert f.source.file == READ_FROM
+        if "assessment" in case:
+            assert f.assessment == AID
+            assert f.source.file == READ_FROM
         assert f.message.strip() and CJK.search(f.message), f"message is not Chinese text: {f.message!r}"
 
     expect = case["expect"] or []
@@ -158,9 +177,13 @@ def test_every_fixture_file_is_well_formed() -> None:
         assert data.get("code") == path.stem, f"{path.name}: code {data.get('code')!r} is not the file name"
         for index, case in enumerate(data.get("cases") or [], start=1):
             where = f"{path.name} case {index}"
-            assert set(case) <= CASE_KEYS and {"name", "assessment", "expect"} <= set(case), f"{where}: {sorted(case)}"
+            assert set(case) <= CASE_KEYS and {"name", "expect"} <= set(case), f"{where}: {sorted(case)}"
+            assert ("assessment" in case) != ("document" in case), f"{where}: an assessment or a document"
             assert isinstance(case["name"], str) and case["name"].strip(), f"{where}: no name"
-            Assessment.model_validate(case["assessment"])
+            if "assessment" in case:
+                Assessment.model_validate(case["assessment"])
+            else:
+                assert parse_published(case["document"].replace(" | ", "\t"), "case").assessments, where
             for entry in case["expect"] or []:
                 assert set(entry) <= EXPECT_KEYS and {"indicator", "row"} <= set(entry), f"{where}: {entry}"
                 assert entry.get("severity", "error") in {"error", "warning", "info"}, f"{where}: {entry}"
@@ -184,7 +207,7 @@ def test_every_check_has_failing_and_passing_cases(code: str) -> None:
 def test_every_check_is_documented(code: str) -> None:
     chk = CHECKS[code]
     assert chk.code == code
-    assert re.fullmatch(r"[AL]\d{3}", code), code
+    assert re.fullmatch(r"[ALX]\d{3}", code), code
     assert chk.name and re.fullmatch(r"[a-z0-9_]+", chk.name), chk.name
     assert chk.severity in {"error", "warning", "info"}
     assert chk.title.strip() and CJK.search(chk.title), f"{code}: no Chinese title"

@@ -93,6 +93,7 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("rules", "show"): ["rules", "show", "mof-2020"],
     ("schema",): ["schema"],
     ("convert",): ["convert", CAR],
+    ("audit",): ["audit", CAR, "--fail-on", "none"],
 }
 
 

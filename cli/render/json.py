@@ -36,6 +36,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "severity": f.severity,
         "message": f.message,
         "indicator": f.indicator,
+        "assessment": f.assessment,
         "source": source_dict(f.source),
         "expected": number(f.expected),
         "stated": number(f.stated),

@@ -66,7 +66,8 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     for doc in documents:
         for s in doc.assessments:
             rows += [_finding_row(f, s.assessment.name) for f in s.findings]
-        rows += [_finding_row(f, "（全文）") for f in doc.findings]
+        names = {s.id: s.assessment.name for s in doc.assessments}
+        rows += [_finding_row(f, names.get(f.assessment or "", "（全文）")) for f in doc.findings]
     if not rows:
         return "没有发现问题。\n"
     headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
@@ -74,3 +75,31 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
     table = tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)
     return f"{table}\n\n共 {len(rows)} 条：{summary}\n"
+
+
+def audit_report(documents: list[DocumentResult], fmt: str) -> str:
+    """Per document: its self-assessments (stated beside recomputed), then its findings by severity."""
+    heading = "## " if fmt == "md" else ""
+    parts: list[str] = []
+    for doc in documents:
+        parts.append(f"{heading}{doc.source}\n")
+        if doc.assessments:
+            parts.append(score_table([DocumentResult(doc.source, doc.assessments)], fmt))
+        else:
+            parts.append("（未读出自评表）\n")
+        names = {s.id: s.assessment.name for s in doc.assessments}
+        findings = sorted(doc.all_findings(), key=lambda f: f.sort_key())
+        for severity in ("error", "warning", "info"):
+            rows = [
+                _finding_row(f, names.get(f.assessment or "", "（全文）")) for f in findings if f.severity == severity
+            ]
+            if not rows:
+                continue
+            parts.append(f"\n{heading}{SEVERITY_LABEL[severity]}（{len(rows)} 条）\n")
+            headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
+            parts.append(tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True))
+            parts.append("\n")
+        if not findings:
+            parts.append("\n没有发现问题。\n")
+        parts.append("\n")
+    return "".join(parts)
