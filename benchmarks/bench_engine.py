@@ -92,8 +92,12 @@ def main() -> None:
 
     disclosure = (ROOT / "samples" / "004_e8e37e86adf54229.txt").read_text(encoding="utf-8")
     copies = max(1, args.files // 10)
-    timed(f"read {copies:,} published disclosures", copies, "documents",
-          lambda: [parse_published(disclosure, "d.txt") for _ in range(copies)])
+    timed(
+        f"read {copies:,} published disclosures",
+        copies,
+        "documents",
+        lambda: [parse_published(disclosure, "d.txt") for _ in range(copies)],
+    )
 
     ids = [f"t#{i}" for i in range(len(batch))]
     scored = timed(

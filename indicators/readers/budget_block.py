@@ -125,9 +125,18 @@ def arithmetic_cost(values: dict[str, Decimal]) -> float:
 
 
 def _assignments(
-    figures: list[tuple[int, Decimal]], fields: list[tuple[str, int]], start: int, dropped: int
+    figures: list[tuple[int, Decimal]],
+    fields: list[tuple[str, int]],
+    start: int,
+    dropped: int,
+    repeated: frozenset[Decimal] = frozenset(),
 ) -> Iterator[tuple[float, dict[str, Decimal]]]:
-    """Order-keeping assignments of figures to fields, with their positional cost."""
+    """Order-keeping assignments of figures to fields, with their positional cost.
+
+    Only a figure whose value appears twice in the row (a merged cell's
+    duplicate) may be left over, once: a figure that disagrees with the rest
+    is a publisher's error to report, not one to read around.
+    """
     if not figures:
         yield 0.0, {}
         return
@@ -137,11 +146,11 @@ def _assignments(
         distance = abs(col - position)
         if distance > MAX_SHIFT:
             continue
-        for cost, assigned in _assignments(rest, fields, index + 1, dropped):
+        for cost, assigned in _assignments(rest, fields, index + 1, dropped, repeated):
             if name not in assigned:
                 yield cost + distance, {name: value, **assigned}
-    if dropped == 0:  # a duplicated figure of a merged cell may be left over, once
-        for cost, assigned in _assignments(rest, fields, start, dropped + 1):
+    if dropped == 0 and value in repeated:
+        for cost, assigned in _assignments(rest, fields, start, dropped + 1, repeated):
             yield cost + 3, assigned
 
 
@@ -187,10 +196,12 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     plain = _plain_reading(figures, columns)
     if plain is not None:
         return RowReading(label=label, values=plain, note=note, implausible=implausible)
+    values = [value for _, value in figures]
+    repeated = frozenset(v for v in values if values.count(v) > 1)
     best: tuple[float, float, dict[str, Decimal]] | None = None
     for offset in (0, 1, -1):
         shifted = [(col + offset, value) for col, value in figures]
-        for displacement, assigned in _assignments(shifted, fields, 0, 0):
+        for displacement, assigned in _assignments(shifted, fields, 0, 0, repeated):
             total = displacement + 0.5 * abs(offset) + arithmetic_cost(assigned)
             if best is None or total < best[0]:
                 best = (total, displacement, assigned)
