@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
 
@@ -19,10 +20,18 @@ def clean(cell: object) -> str:
     """A cell as text: None → "", NFKC-normalised spaces, stripped."""
     if cell is None:
         return ""
-    text = str(cell).replace("\u3000", " ").replace("\xa0", " ")
-    return text.strip()
+    if isinstance(cell, str):
+        return _clean_text(cell)
+    return _clean_text(str(cell))
 
 
+@lru_cache(maxsize=1 << 16)
+def _clean_text(cell: str) -> str:
+    """Cached: the readers look at the same cells many times while they find and read blocks."""
+    return cell.replace("\u3000", " ").replace("\xa0", " ").strip()
+
+
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """For comparing labels: NFKC, no whitespace, no trailing colon."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(":：")
