@@ -28,6 +28,7 @@ import datetime
 import io
 import math
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -291,27 +292,30 @@ def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
     return result
 
 
-def parse_workbook(path: str) -> ReadResult:
-    """Every self-assessment table of a template workbook (.xlsx); a corrupt file is one error."""
+def with_workbook(path: str, read: Callable[[Any, str], ReadResult]) -> ReadResult:
+    """Open a workbook, read it with ``read``, close it; a file that does not open is one error."""
     workbook, error = open_workbook(path)
     if workbook is None:
         return ReadResult(path, errors=[error] if error else [])
     try:
-        return parse_template_workbook(workbook, path)
+        return read(workbook, path)
     finally:
         workbook.close()
+
+
+def parse_workbook(path: str) -> ReadResult:
+    """Every self-assessment table of a template workbook (.xlsx); a corrupt file is one error."""
+    return with_workbook(path, parse_template_workbook)
+
+
+def _by_content(workbook: Any, path: str) -> ReadResult:
+    if looks_like_template(workbook):
+        return parse_template_workbook(workbook, path)
+    from indicators.readers.flat import parse_flat_workbook  # flat reads cells with this module
+
+    return parse_flat_workbook(workbook, path)
 
 
 def read_xlsx(path: str) -> ReadResult:
     """A workbook by its content: the template layouts when a sheet has a table title, else flat sheets."""
-    workbook, error = open_workbook(path)
-    if workbook is None:
-        return ReadResult(path, errors=[error] if error else [])
-    try:
-        if looks_like_template(workbook):
-            return parse_template_workbook(workbook, path)
-        from indicators.readers.flat import parse_flat_workbook  # flat reads cells with this module
-
-        return parse_flat_workbook(workbook, path)
-    finally:
-        workbook.close()
+    return with_workbook(path, _by_content)

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.cells import clean, decode_text, figure, money_unit, squash
-from indicators.readers.excel import number_text, one_line, open_workbook, sheet_place, sheet_rows
+from indicators.readers.excel import number_text, one_line, sheet_place, sheet_rows, with_workbook
 from indicators.readers.layout import NATURES
 
 __all__ = [
@@ -677,10 +677,4 @@ def parse_flat_workbook(workbook: Any, file: str) -> ReadResult:
 
 def parse_flat_xlsx(path: str) -> ReadResult:
     """A flat .xlsx by path; a corrupt file is one error."""
-    workbook, error = open_workbook(path)
-    if workbook is None:
-        return ReadResult(path, errors=[error] if error else [])
-    try:
-        return parse_flat_workbook(workbook, path)
-    finally:
-        workbook.close()
+    return with_workbook(path, parse_flat_workbook)

@@ -184,32 +184,29 @@ def _crash(chk: Check, exc: Exception, source: SourceRef, assessment: str | None
     )
 
 
-def run_checks(scored: ScoredAssessment, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
-    """Every selected assessment-level check on one assessment; a crash is recorded, never raised."""
+def _run(
+    scope: Scope, subject: Any, ruleset: RuleSet, checks: Sequence[Check], place: SourceRef, assessment: str | None
+) -> list[Finding]:
     findings: list[Finding] = []
     for chk in checks:
-        if chk.scope != "assessment":
+        if chk.scope != scope:
             continue
         try:
-            findings.extend(chk.func(scored, ruleset))
+            findings.extend(chk.func(subject, ruleset))
         except Exception as exc:  # a bug in one check must not hide the others
-            findings.append(_crash(chk, exc, scored.place(), scored.id))
+            findings.append(_crash(chk, exc, place, assessment))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def run_checks(scored: ScoredAssessment, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
+    """Every selected assessment-level check on one assessment; a crash is recorded, never raised."""
+    return _run("assessment", scored, ruleset, checks, scored.place(), scored.id)
 
 
 def run_document_checks(context: DocumentContext, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
     """Every selected document-level check on one disclosure; a crash is recorded, never raised."""
-    findings: list[Finding] = []
-    for chk in checks:
-        if chk.scope != "document":
-            continue
-        try:
-            findings.extend(chk.func(context, ruleset))
-        except Exception as exc:  # a bug in one check must not hide the others
-            findings.append(_crash(chk, exc, context.place(None), None))
-    findings.sort(key=Finding.sort_key)
-    return findings
+    return _run("document", context, ruleset, checks, context.place(None), None)
 
 
 def at_or_above(findings: Iterable[Finding], level: str) -> bool:
