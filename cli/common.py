@@ -176,25 +176,29 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_output(text: str, output: Path | None, inputs: Iterable[str] = ()) -> None:
+def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] = ()) -> None:
     """To stdout (no -o, or -o -), or to a file written whole and never onto an input.
 
-    The text goes to a temporary file beside the target, which is renamed over
-    it only once complete: a failed run leaves the old file as it was.
+    The data goes to a temporary file beside the target, which is renamed over
+    it only once complete: a failed run leaves the old file as it was.  Text
+    is written as UTF-8; bytes (xlsx, parquet) as they are.
     """
     if output is None or str(output) == "-":
-        click.echo(text, nl=False)
+        if isinstance(data, bytes):
+            fail("二进制输出（如 xlsx）需要用 -o 指定文件")
+        click.echo(data, nl=False)
         return
     target = output.resolve()
     for name in inputs:
         if name != "-" and Path(name).exists() and Path(name).resolve() == target:
             fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
         os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
     except OSError as exc:

@@ -1,0 +1,641 @@
+"""What a review-meeting report says, built once from the results and rendered as HTML, xlsx or Markdown.
+
+Plain dataclasses, all text in Chinese.  The renderers (:mod:`cli.render.html`,
+:mod:`cli.render.xlsx`, :mod:`cli.render.report_md`) only lay this content
+out; nothing here knows a file format, and nothing here scores: every figure
+is read from the :class:`~scoring.results.ScoredAssessment` as the engine left it.
+
+Each finding of an assessment is placed on the row it is about (the finding's
+source row, else its indicator's name): a budget row, an indicator row or the
+总分 row.  What no shown row holds (e.g. 分值合计, stated on the table as a
+whole) is about the table; X3xx findings tied to a table are shown with it,
+the others with their document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from cli.render.json import VERSION, number
+from cli.render.text import SEVERITY_LABEL, STATUS_LABEL
+from indicators.model import BudgetLine, Indicator, SourceRef
+from indicators.readers import ReadError
+from scoring.checks import CHECKS
+from scoring.checks.arithmetic import normalise_grade
+from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE, num
+from scoring.engine import quantize
+from scoring.pipeline import DocumentResult
+from scoring.results import SEVERITY_RANK, Finding, IndicatorResult, ScoredAssessment
+
+SEVERITIES = ("error", "warning", "info")
+GRADES = ("优", "良", "中", "差")
+KIND_LABEL = {"project": "项目支出", "department": "部门整体支出"}
+INDICATOR_STATUS_LABEL = {"met": "达成", "unmet": "未达成", "unverifiable": "无法重算", "no_target": "无指标值"}
+WHOLE_DOCUMENT = "（全文）"
+NO_LEVEL1 = "（未填一级指标）"
+EXECUTION_LABEL = "预算执行率"
+REPORT_TITLE = "绩效自评表复核报告"
+FINDING_HEADERS = ("代码", "级别", "说明", "文件", "自评表", "指标", "位置", "应为", "公布")
+
+RowKind = Literal["budget", "indicator", "heading", "total"]
+
+# Which published cell a finding of a code is about; a code not listed flags the row's label cell.
+FIELD_OF_CODE: dict[str, dict[str, str]] = {
+    "budget": {"A102": "score", "A104": "rate", "A105": "balance", "A106": "score", "A107": "full_year"},
+    "indicator": {
+        "A102": "score",
+        "A109": "score",
+        "L201": "score",
+        "L213": "score",
+        "L202": "actual",
+        "L203": "actual",
+        "L210": "actual",
+        "L218": "actual",
+        "L219": "actual",
+        "L204": "target",
+        "L211": "target",
+        "L215": "target",
+        "L216": "target",
+        "L205": "weight",
+        "L206": "name",
+        "L207": "level2",
+        "L217": "level2",
+        "L208": "level1",
+        "L214": "note",
+    },
+    "total": {"A101": "score", "A110": "score", "A108": "note"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+# The published columns, in the 自评表's order; optional ones are shown only where some row fills them.
+BUDGET_COLUMNS = (
+    Column("name", "项目"),
+    Column("requested", "目标申报数"),
+    Column("initial", "年初预算数"),
+    Column("adjustment", "预算调整数"),
+    Column("full_year", "全年预算数"),
+    Column("executed", "全年执行数"),
+    Column("balance", "资金结(转)余"),
+    Column("rate", "执行率(%)"),
+    Column("weight", "分值"),
+    Column("score", "得分"),
+    Column("note", "情况说明"),
+)
+BUDGET_ALWAYS = {"name", "full_year", "executed", "rate", "score"}
+INDICATOR_COLUMNS = (
+    Column("level1", "一级指标"),
+    Column("level2", "二级指标"),
+    Column("name", "三级指标"),
+    Column("nature", "指标性质"),
+    Column("target", "年度指标值"),
+    Column("adjusted_target", "调整后指标值"),
+    Column("unit", "度量单位"),
+    Column("actual", "实际完成值"),
+    Column("weight", "分值"),
+    Column("score", "得分"),
+    Column("note", "偏差原因分析及改进措施"),
+)
+INDICATOR_ALWAYS = {"level1", "level2", "name", "target", "actual", "weight", "score", "note"}
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def cell_text(value: Any) -> str:
+    """A published cell as text: empty stays empty, figures as written."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")  # as published: 100.00 stays 100.00, never an exponent
+    if isinstance(value, int | float):
+        return num(value)
+    return str(value)
+
+
+def figure_text(value: Any) -> str:
+    """A finding's expected or stated figure as text (a number, a text, or a figure per 一级)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(figure_text(v) for v in value)
+    if isinstance(value, Decimal | int | float):
+        return num(value)
+    return str(value)
+
+
+def figure_value(value: Any) -> Any:
+    """The same figure for a spreadsheet cell: numbers stay numbers, the rest becomes text."""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return number(value)
+    return figure_text(value) or None
+
+
+def place_text(source: SourceRef | None) -> str:
+    """Where in its file: 表2 第606行 第7列."""
+    if source is None:
+        return ""
+    parts = []
+    if source.table:
+        parts.append(f"表{source.table}")
+    if source.row:
+        parts.append(f"第{source.row}行")
+    if source.column:
+        parts.append(f"第{source.column}列")
+    return " ".join(parts)
+
+
+def check_title(code: str) -> str:
+    if code == INTERNAL_ERROR:
+        return INTERNAL_ERROR_TITLE
+    check = CHECKS.get(code)
+    return check.title if check else ""
+
+
+def worst(findings: Iterable[Finding]) -> str | None:
+    """The highest severity among findings, or None."""
+    ranked = [f.severity for f in findings]
+    return max(ranked, key=lambda s: SEVERITY_RANK[s]) if ranked else None
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts[s] for s in SEVERITIES}
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """错误4 警告9 提示1, or 无."""
+    return " ".join(f"{SEVERITY_LABEL[s]}{counts[s]}" for s in SEVERITIES if counts.get(s)) or "无"
+
+
+def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+# --------------------------------------------------------------------------- content
+
+
+@dataclass
+class Cell:
+    key: str
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def severity(self) -> str | None:
+        return worst(self.findings)
+
+
+@dataclass
+class Row:
+    """One published row (budget, indicator, 二级 heading or 总分) with the findings about it."""
+
+    kind: RowKind
+    label: str
+    line: int | None  # the row in the source (line of a text file, row of a sheet)
+    cells: list[Cell]
+    recomputed: str = ""  # recomputed score (or total and grade)
+    recomputed_rate: str = ""  # budget rows: recomputed 执行率
+    status: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def severity(self) -> str | None:
+        return worst(self.findings)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(f.code for f in self.findings))
+
+    def cell(self, key: str) -> Cell:
+        return next(c for c in self.cells if c.key == key)
+
+    def flag(self, finding: Finding) -> None:
+        """Put a finding on this row, on the cell its code is about (else on the label cell)."""
+        self.findings.append(finding)
+        keys = [c.key for c in self.cells]
+        key = FIELD_OF_CODE.get(self.kind, {}).get(finding.code)
+        if key not in keys:
+            key = self._label_key()
+        self.cell(key).findings.append(finding)
+
+    def _label_key(self) -> str:
+        for key in ("name", "level2", "level1"):
+            cell = next((c for c in self.cells if c.key == key), None)
+            if cell is not None and cell.text.strip():
+                return key
+        return self.cells[0].key
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[Row]
+
+
+@dataclass
+class Level1Score:
+    """One bar group of the chart: a 一级指标 (or 预算执行率), stated and recomputed against its 分值."""
+
+    name: str
+    weight: Decimal | None
+    stated: Decimal | None
+    recomputed: Decimal | None
+
+
+@dataclass
+class FindingLine:
+    """One finding with what a list of findings shows beside it."""
+
+    finding: Finding
+    file: str  # the document read
+    assessment: str  # the table's name, or （全文）
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABEL[self.finding.severity]
+
+    @property
+    def place(self) -> str:
+        """表2 第606行; with the file named when it is not the one read (a transcription points to its original)."""
+        source = self.finding.source
+        where = place_text(source)
+        if source.file and source.file != self.file:
+            return f"{source.file} {where}".strip()
+        return where
+
+    def texts(self) -> list[str]:
+        """The FINDING_HEADERS columns as text."""
+        f = self.finding
+        return [
+            f.code,
+            self.severity_label,
+            f.message,
+            self.file,
+            self.assessment,
+            f.indicator or "",
+            self.place,
+            figure_text(f.expected),
+            figure_text(f.stated),
+        ]
+
+    def values(self) -> list[Any]:
+        """The FINDING_HEADERS columns for a spreadsheet: figures as numbers."""
+        texts = self.texts()
+        return [*texts[:7], figure_value(self.finding.expected), figure_value(self.finding.stated)]
+
+
+@dataclass
+class AssessmentReport:
+    number: int  # 1-based, across the report
+    id: str
+    name: str
+    title: str | None
+    kind: str
+    year: int | None
+    unit: str | None
+    authority: str | None
+    ruleset: str
+    money_unit: str
+    file: str  # the document read
+    origin: str | None  # the file it was transcribed from, when it names another one
+    table: int | None
+    line: int | None
+    status: str
+    stated_total: Decimal | None
+    stated_grade: str | None
+    total: Decimal | None
+    grade: str | None
+    raw: Decimal | None
+    weights_total: Decimal | None
+    weights_inferred: bool
+    level1: list[Level1Score]
+    budget: Table | None
+    indicators: Table
+    table_findings: list[FindingLine]  # about the table as a whole, or a place no shown row holds
+    document_findings: list[FindingLine]  # X3xx: this table against the rest of its document
+    findings: list[FindingLine]  # all of them, most severe first
+
+    @property
+    def anchor(self) -> str:
+        return f"a{self.number}"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return severity_counts(line.finding for line in self.findings)
+
+    @property
+    def stated_grade_normalised(self) -> str | None:
+        return normalise_grade(self.stated_grade)
+
+    @property
+    def grade_changed(self) -> bool:
+        stated = self.stated_grade_normalised
+        return stated is not None and self.grade is not None and stated != self.grade
+
+    @property
+    def identification(self) -> list[tuple[str, str, str]]:
+        """(hook, label, value) for the identification block."""
+        where = (f" 第{self.table}张表" if self.table else "") + (f" 第{self.line}行" if self.line else "")
+        source = f"{self.file}（转录自 {self.origin}{where}）" if self.origin else self.file + where
+        pairs = [
+            ("project", "项目名称" if self.kind == "project" else "名称", self.name),
+            ("kind", "类型", KIND_LABEL.get(self.kind, self.kind)),
+            ("year", "年度", str(self.year) if self.year else "—"),
+            ("unit", "实施单位", self.unit or "—"),
+            ("authority", "主管部门", self.authority or "—"),
+            ("ruleset", "规则集", self.ruleset),
+            ("money-unit", "金额单位", self.money_unit),
+            ("source", "来源", source),
+        ]
+        if self.title:
+            pairs.insert(0, ("title", "表题", self.title))
+        return pairs
+
+    @property
+    def verdict_notes(self) -> list[str]:
+        """What a reader needs beside the two totals: the status, the 分值 total, how the total was scaled."""
+        notes = [f"状态：{STATUS_LABEL.get(self.status, self.status)}"]
+        if self.weights_total is not None:
+            origin = "（分值按规则集推定）" if self.weights_inferred else ""
+            notes.append(f"分值合计 {num(self.weights_total)}{origin}，各项重算得分之和 {num(self.raw)}")
+        return notes
+
+
+@dataclass
+class DocumentReport:
+    source: str
+    assessments: list[AssessmentReport]
+    findings: list[FindingLine]  # document-level findings tied to no table
+    errors: list[ReadError]
+
+
+@dataclass
+class CodeCount:
+    code: str
+    severity: str
+    title: str
+    count: int
+
+
+@dataclass
+class Summary:
+    documents: int
+    documents_unread: int  # with a read error
+    assessments: int
+    scored: int
+    grades: list[tuple[str, int, int]]  # grade, stated count, recomputed count
+    grade_changes: list[AssessmentReport]
+    by_severity: dict[str, int]
+    by_code: list[CodeCount]
+    read_errors: list[ReadError]
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+
+@dataclass
+class Report:
+    title: str
+    version: str
+    rulesets: list[str]
+    summary: Summary
+    documents: list[DocumentReport]
+
+    @property
+    def assessments(self) -> list[AssessmentReport]:
+        return [a for d in self.documents for a in d.assessments]
+
+    def finding_lines(self) -> list[FindingLine]:
+        """Every finding once, document by document, table by table."""
+        lines: list[FindingLine] = []
+        for doc in self.documents:
+            for a in doc.assessments:
+                lines += a.findings
+            lines += doc.findings
+        return lines
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _budget_row(line: BudgetLine, columns: list[Column], kind_total: bool, scored: ScoredAssessment) -> Row:
+    cells = [Cell(c.key, cell_text(getattr(line, c.key))) for c in columns]
+    row = Row("budget", line.name, line.source.row if line.source else None, cells)
+    execution = scored.execution
+    if kind_total and execution is not None:
+        row.recomputed_rate = num(quantize(execution.rate, 2)) if execution.rate is not None else "—"
+        row.recomputed = num(execution.score)
+        row.status = "无法重算" if execution.status == "unverifiable" else ""
+    return row
+
+
+def _budget_table(scored: ScoredAssessment) -> Table | None:
+    budget = scored.assessment.budget
+    if budget is None:
+        return None
+    lines: list[BudgetLine] = [budget, *budget.lines]
+    columns = [c for c in BUDGET_COLUMNS if c.key in BUDGET_ALWAYS or any(getattr(x, c.key) is not None for x in lines)]
+    rows = [_budget_row(x, columns, x is budget, scored) for x in lines]
+    return Table(columns, rows)
+
+
+def _indicator_row(ind: Indicator, result: IndicatorResult | None, columns: list[Column]) -> Row:
+    cells = [Cell(c.key, cell_text(getattr(ind, c.key))) for c in columns]
+    label = ind.name or ind.level2 or ind.level1 or ""
+    row = Row("heading" if result is None else "indicator", label, ind.source.row if ind.source else None, cells)
+    if result is not None:
+        row.recomputed = num(result.score)
+        row.status = INDICATOR_STATUS_LABEL.get(result.status, result.status)
+    return row
+
+
+def _total_row(scored: ScoredAssessment, columns: list[Column]) -> Row:
+    texts = {"level1": "总分", "score": cell_text(scored.stated_total), "note": scored.stated_grade or ""}
+    cells = [Cell(c.key, texts.get(c.key, "")) for c in columns]
+    source = scored.stated_source
+    recomputed = num(scored.total) + (f" {scored.grade}" if scored.grade else "")
+    return Row("total", "总分", source.row if source else None, cells, recomputed=recomputed)
+
+
+def _indicator_table(scored: ScoredAssessment) -> Table:
+    published = scored.assessment.indicators
+    columns = [
+        c
+        for c in INDICATOR_COLUMNS
+        if c.key in INDICATOR_ALWAYS or any(getattr(i, c.key) not in (None, "") for i in published)
+    ]
+    results = {r.index: r for r in scored.indicators}
+    rows = [_indicator_row(ind, results.get(i), columns) for i, ind in enumerate(published)]
+    if scored.assessment.stated is not None:
+        rows.append(_total_row(scored, columns))
+    return Table(columns, rows)
+
+
+def _level1_scores(scored: ScoredAssessment) -> list[Level1Score]:
+    scores: list[Level1Score] = []
+    budget, execution = scored.assessment.budget, scored.execution
+    if execution is not None or (budget is not None and budget.score is not None):
+        weight = execution.weight if execution else budget.weight if budget else None
+        scores.append(
+            Level1Score(
+                EXECUTION_LABEL,
+                weight,
+                budget.score if budget else None,
+                execution.score if execution else None,
+            )
+        )
+    groups: dict[str, list[IndicatorResult]] = {}
+    for r in scored.indicators:
+        groups.setdefault((r.indicator.level1 or "").strip() or NO_LEVEL1, []).append(r)
+    for name, members in groups.items():
+        scores.append(
+            Level1Score(
+                name,
+                _sum([r.weight for r in members]),
+                _sum([r.indicator.score for r in members]),
+                _sum([r.score for r in members]),
+            )
+        )
+    if all(s.weight is None and s.stated is None and s.recomputed is None for s in scores):
+        return []  # a table without 分值 or 得分: nothing to compare
+    return scores
+
+
+def _place_findings(findings: Sequence[Finding], tables: Sequence[Table]) -> list[Finding]:
+    """Put each finding on its row; return those no shown row holds."""
+    rows = [r for t in tables for r in t.rows]
+    by_line: dict[int, Row] = {}
+    for r in rows:
+        if r.line is not None:
+            by_line.setdefault(r.line, r)
+    unplaced: list[Finding] = []
+    for f in findings:
+        row = by_line.get(f.source.row) if f.source.row is not None else None
+        if row is None and f.indicator:
+            row = next((r for r in rows if r.kind == "indicator" and r.label == f.indicator), None)
+        if row is None:
+            unplaced.append(f)
+        else:
+            row.flag(f)
+    return unplaced
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key())
+
+
+def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResult) -> AssessmentReport:
+    a = scored.assessment
+    base = scored.place()
+    budget = _budget_table(scored)
+    indicators = _indicator_table(scored)
+    own = _sorted(scored.findings)
+    unplaced = _place_findings(own, [t for t in (budget, indicators) if t is not None])
+    tied = _sorted(f for f in doc.findings if f.assessment == scored.id)
+
+    def lines(findings: Iterable[Finding]) -> list[FindingLine]:
+        return [FindingLine(f, doc.source, a.name) for f in findings]
+
+    return AssessmentReport(
+        number=number_,
+        id=scored.id,
+        name=a.name,
+        title=a.title,
+        kind=a.kind,
+        year=a.year,
+        unit=a.unit,
+        authority=a.authority,
+        ruleset=scored.ruleset,
+        money_unit=a.money_unit,
+        file=doc.source,
+        origin=base.file if base.file and base.file != doc.source else None,
+        table=base.table,
+        line=base.row,
+        status=scored.status,
+        stated_total=scored.stated_total,
+        stated_grade=scored.stated_grade,
+        total=scored.total,
+        grade=scored.grade,
+        raw=scored.raw,
+        weights_total=scored.weights_total,
+        weights_inferred=scored.weights_inferred,
+        level1=_level1_scores(scored),
+        budget=budget,
+        indicators=indicators,
+        table_findings=lines(unplaced),
+        document_findings=lines(tied),
+        findings=lines(_sorted([*own, *tied])),
+    )
+
+
+def _summary(documents: list[DocumentResult], reports: list[DocumentReport]) -> Summary:
+    assessments = [a for d in reports for a in d.assessments]
+    stated = Counter(a.stated_grade_normalised for a in assessments)
+    recomputed = Counter(a.grade for a in assessments)
+    grades = [(g, stated[g], recomputed[g]) for g in GRADES]
+    if stated[None] or recomputed[None]:
+        grades.append(("无等级", stated[None], recomputed[None]))
+    findings = [f for d in documents for f in d.all_findings()]
+    per_code = Counter(f.code for f in findings)
+    severity_of = {f.code: f.severity for f in findings}  # a code's own severity (A110 may be either)
+    by_code = [
+        CodeCount(code, CHECKS[code].severity if code in CHECKS else severity_of[code], check_title(code), count)
+        for code, count in sorted(per_code.items())
+    ]
+    errors = [e for d in documents for e in d.errors]
+    return Summary(
+        documents=len(documents),
+        documents_unread=sum(1 for d in documents if any(e.severity == "error" for e in d.errors)),
+        assessments=len(assessments),
+        scored=sum(1 for a in assessments if a.status == "scored"),
+        grades=grades,
+        grade_changes=[a for a in assessments if a.grade_changed],
+        by_severity=severity_counts(findings),
+        by_code=by_code,
+        read_errors=errors,
+    )
+
+
+def build_report(documents: list[DocumentResult], title: str = REPORT_TITLE) -> Report:
+    """The report's content for the results of ``scoring.pipeline.run``."""
+    reports: list[DocumentReport] = []
+    number_ = 0
+    for doc in documents:
+        assessments = []
+        for scored in doc.assessments:
+            number_ += 1
+            assessments.append(_assessment_report(number_, scored, doc))
+        ids = {s.id for s in doc.assessments}
+        untied = _sorted(f for f in doc.findings if f.assessment not in ids)
+        reports.append(
+            DocumentReport(
+                source=doc.source,
+                assessments=assessments,
+                findings=[FindingLine(f, doc.source, WHOLE_DOCUMENT) for f in untied],
+                errors=list(doc.errors),
+            )
+        )
+    rulesets = sorted({s.ruleset for d in documents for s in d.assessments})
+    return Report(title, VERSION, rulesets, _summary(documents, reports), reports)

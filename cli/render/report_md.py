@@ -1,0 +1,168 @@
+"""The report as Markdown, for pasting into the minutes of a review meeting.
+
+The same content as the HTML page: the cover summary, then per assessment
+its identification, stated beside recomputed, the scores by 一级, the budget
+block and the indicator table as published (flagged cells in bold, each
+row's findings beside it), and the findings about the table and the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tabulate import tabulate
+
+from cli.render.report import SEVERITIES, AssessmentReport, DocumentReport, FindingLine, Report, Row, Table, counts_text
+from cli.render.text import SEVERITY_LABEL
+from scoring.checks.registry import num
+
+
+def md_text(text: object) -> str:
+    """Published text made inert: the characters Markdown would read as markup are escaped."""
+    value = "" if text is None else str(text)
+    for char in "\\`*[]<>|":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def md_cell(text: object) -> str:
+    """One table cell: escaped, line breaks as spaces (a | unescaped would split the cell in two)."""
+    return " ".join(md_text(text).splitlines())
+
+
+def _table(rows: Iterable[Sequence[object]], headers: Sequence[str], *, escaped: bool = False) -> str:
+    body = [[str(c) if escaped else md_cell(c) for c in row] for row in rows]
+    return tabulate(body, headers=[md_cell(h) for h in headers], tablefmt="github", disable_numparse=True) + "\n"
+
+
+def _findings(lines: Sequence[FindingLine]) -> str:
+    return "".join(
+        f"- **{line.finding.code}** {line.severity_label}：{md_text(line.finding.message)}"
+        + (f"（{md_text(line.place)}）" if line.place else "")
+        + "\n"
+        for line in lines
+    )
+
+
+def _row_cells(row: Row, extra: Sequence[str]) -> list[str]:
+    """Escaped cells; a flagged cell in bold (an empty one as **（空）**)."""
+    cells = [f"**{md_cell(c.text) or '（空）'}**" if c.flagged else md_cell(c.text) for c in row.cells]
+    values = {"recomputed-rate": row.recomputed_rate, "recomputed": row.recomputed, "status": row.status}
+    cells += [md_cell(values[key]) for key in extra]
+    cells.append(md_cell("；".join(f"{f.code} {SEVERITY_LABEL[f.severity]}：{f.message}" for f in row.findings)))
+    return cells
+
+
+def _published(table: Table, extra: Sequence[tuple[str, str]]) -> str:
+    headers = [c.label for c in table.columns] + [label for _, label in extra] + ["发现的问题"]
+    keys = [key for key, _ in extra]
+    return _table((_row_cells(r, keys) for r in table.rows), headers, escaped=True)
+
+
+def _assessment(a: AssessmentReport) -> str:
+    parts = [f"## {a.number}. {md_text(a.name)}\n\n"]
+    parts += [f"- {label}：{md_text(value)}\n" for _, label, value in a.identification]
+    parts.append("\n### 总分与等级：公布与重算\n\n")
+    parts.append(
+        _table(
+            [["总分", num(a.stated_total), num(a.total)], ["等级", a.stated_grade or "—", a.grade or "—"]],
+            ["", "公布", "重算"],
+        )
+    )
+    parts.append("\n" + md_text("；".join(a.verdict_notes)) + "\n")
+    if a.level1:
+        parts.append("\n### 各一级指标得分\n\n")
+        rows = [[s.name, num(s.weight), num(s.stated), num(s.recomputed)] for s in a.level1]
+        parts.append(_table(rows, ["一级指标", "分值", "公布得分", "重算得分"]))
+    if a.budget is not None:
+        parts.append(f"\n### 预算执行情况（{md_text(a.money_unit)}）\n\n")
+        parts.append(_published(a.budget, [("recomputed-rate", "重算执行率(%)"), ("recomputed", "重算得分")]))
+    parts.append("\n### 绩效指标（按公布原样；加粗为有问题的单元格）\n\n")
+    parts.append(_published(a.indicators, [("recomputed", "重算得分"), ("status", "重算结果")]))
+    if a.table_findings:
+        parts.append("\n### 关于全表的问题\n\n" + _findings(a.table_findings))
+    if a.document_findings:
+        parts.append("\n### 与公开文件其他部分的核对\n\n" + _findings(a.document_findings))
+    if not a.findings:
+        parts.append("\n没有发现问题。\n")
+    return "".join(parts) + "\n"
+
+
+def _document(doc: DocumentReport) -> str:
+    if not doc.findings and not doc.errors:
+        return ""
+    parts = [f"## 文件：{md_text(doc.source)}\n\n"]
+    if doc.findings:
+        parts.append("### 与公开文件其他部分的核对（不限于某一张自评表）\n\n" + _findings(doc.findings) + "\n")
+    if doc.errors:
+        parts.append("### 读取问题\n\n")
+        parts += [f"- {'提示' if err.severity == 'info' else '错误'}：{md_text(err)}\n" for err in doc.errors]
+        parts.append("\n")
+    return "".join(parts)
+
+
+def _cover(report: Report) -> str:
+    s = report.summary
+    parts = [f"# {md_text(report.title)}\n\n", f"规则集：{md_text('、'.join(report.rulesets) or '—')}\n\n"]
+    counts = [
+        ["文件", s.documents],
+        ["读取出错的文件", s.documents_unread],
+        ["自评表", s.assessments],
+        ["已评分", s.scored],
+        ["等级改变", len(s.grade_changes)],
+        *([SEVERITY_LABEL[sev], s.by_severity[sev]] for sev in SEVERITIES),
+    ]
+    parts.append(_table(counts, ["项目", "数量"]))
+    parts.append("\n## 等级：公布与重算\n\n" + _table(s.grades, ["等级", "公布", "重算"]))
+    parts.append("\n## 等级改变的自评表\n\n")
+    if s.grade_changes:
+        rows = [
+            [
+                f"{a.number}. {a.name}",
+                a.file,
+                f"{num(a.stated_total)} {a.stated_grade or ''}".strip(),
+                f"{num(a.total)} {a.grade}",
+            ]
+            for a in s.grade_changes
+        ]
+        parts.append(_table(rows, ["自评表", "文件", "公布", "重算"]))
+    else:
+        parts.append("没有等级改变的自评表。\n")
+    parts.append("\n## 发现的问题（按代码）\n\n")
+    if s.by_code:
+        rows = [[c.code, SEVERITY_LABEL[c.severity], c.title, c.count] for c in s.by_code]
+        parts.append(_table(rows, ["代码", "级别", "说明", "条数"]))
+    else:
+        parts.append("没有发现问题。\n")
+    parts.append("\n## 自评表一览\n\n")
+    if report.assessments:
+        rows = [
+            [
+                f"{a.number}. {a.name}",
+                a.unit or "—",
+                a.year or "—",
+                num(a.stated_total),
+                a.stated_grade or "—",
+                num(a.total),
+                a.grade or "—",
+                counts_text(a.counts),
+            ]
+            for a in report.assessments
+        ]
+        headers = ["自评表", "单位", "年度", "公布总分", "公布等级", "重算总分", "重算等级", "发现"]
+        parts.append(_table(rows, headers))
+    else:
+        parts.append("没有读出自评表。\n")
+    errors = [err for err in s.read_errors if err.severity == "error"]
+    if errors:
+        parts.append("\n## 未能读取\n\n" + "".join(f"- {md_text(err)}\n" for err in errors))
+    return "".join(parts) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as one Markdown document."""
+    parts = [_cover(report)]
+    for doc in report.documents:
+        parts += [_assessment(a) for a in doc.assessments]
+        parts.append(_document(doc))
+    return "".join(p for p in parts if p).rstrip("\n") + "\n"

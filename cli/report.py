@@ -1,0 +1,97 @@
+"""``jixiao report``: the review-meeting report as HTML, xlsx or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from cli.common import (
+    fail,
+    fail_on_option,
+    files_argument,
+    finish,
+    get_checks,
+    get_ruleset,
+    ignore_option,
+    output_option,
+    ruleset_option,
+    run_files,
+    select_option,
+    write_output,
+)
+from cli.render.html import render_html
+from cli.render.report import build_report
+from cli.render.report_md import render_markdown
+from cli.render.xlsx import render_xlsx
+
+FORMATS = ("html", "xlsx", "md")
+SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "md", ".markdown": "md"}
+
+
+def _to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
+
+
+def report_format(fmt: str | None, output: Path | None) -> str:
+    """--format when given, else the output file's suffix; Markdown on the screen."""
+    if fmt is None:
+        if _to_stdout(output):
+            fmt = "md"
+        else:
+            assert output is not None
+            fmt = SUFFIX_FORMAT.get(output.suffix.lower())
+            if fmt is None:
+                fail(f"无法从文件名 {output} 判断报告格式：请用 .html、.xlsx 或 .md，或给出 --format html|xlsx|md")
+    if fmt == "xlsx" and _to_stdout(output):
+        fail("xlsx 报告需要用 -o 指定输出文件，如 -o report.xlsx")
+    return fmt
+
+
+@click.command()
+@files_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="报告格式；默认按 -o 的扩展名（.html、.xlsx、.md），不给 -o 时为 md。",
+)
+@ruleset_option
+@select_option
+@ignore_option
+@fail_on_option
+@output_option
+def report(
+    files: tuple[str, ...],
+    fmt: str | None,
+    ruleset: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    output: Path | None,
+) -> NoReturn:
+    """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
+
+    HTML 为单个文件（不联网、无外部脚本和字体，可从 U 盘打开，按 A4 打印）；
+    xlsx 每张自评表一个工作表，问题单元格着色并附批注；md 便于贴入会议纪要。
+    FILES 可以是文件、目录或 -（标准输入）。
+
+    \b
+    Example:
+      jixiao report samples/ -o report.html
+      jixiao report samples/ -o report.xlsx
+      jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
+    """
+    fmt = report_format(fmt, output)
+    rules = get_ruleset(ruleset)
+    documents = run_files(files, rules, get_checks(select, ignore))
+    content = build_report(documents)
+    inputs = (*files, *(d.source for d in documents))
+    if fmt == "xlsx":
+        assert output is not None
+        write_output(render_xlsx(content), output, inputs)
+    else:
+        write_output(render_html(content) if fmt == "html" else render_markdown(content), output, inputs)
+    finish(documents, fail_on)
