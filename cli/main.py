@@ -8,10 +8,12 @@ from typing import Any
 
 import click
 
+from cli.batch import batch
 from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
 from cli.convert import convert
 from cli.explain import explain
 from cli.render.text import SEVERITY_LABEL, audit_report, findings_table, score_table
+from cli.report import report
 from indicators.model import Assessment
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
@@ -80,6 +82,8 @@ def audit(**options: Any) -> None:
 
 cli.add_command(explain)
 cli.add_command(convert)
+cli.add_command(batch)
+cli.add_command(report)
 
 
 @cli.group()
