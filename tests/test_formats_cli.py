@@ -43,6 +43,7 @@ def mixed(tmp_path: Path) -> Path:
     (folder / "培训.csv").write_text(FLAT_CSV, encoding="gbk")
     shutil.copy(ROOT / "samples" / "004_忻州_房屋租赁费.yaml", folder / "房屋.yaml")
     (folder / "坏.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (folder / "申报.pdf").write_bytes(b"%PDF-1.7 a scanned submission")
     return folder
 
 
@@ -51,8 +52,9 @@ def test_a_directory_of_every_format(mixed: Path) -> None:
     assert result.exit_code == 2, result.output  # one unreadable file: reported, the rest scored
     assert "Traceback" not in result.output
     documents = {Path(d["source"]).name: d for d in json.loads(result.stdout)["documents"]}
-    assert sorted(documents) == sorted(["培训.csv", "坏.xlsx", "忻州.txt", "忻州.xlsx", "房屋.yaml"])
+    assert sorted(documents) == sorted(["培训.csv", "坏.xlsx", "忻州.txt", "忻州.xlsx", "房屋.yaml", "申报.pdf"])
     assert documents["坏.xlsx"]["assessments"] == [] and documents["坏.xlsx"]["errors"]
+    assert "请先导出为文本" in documents["申报.pdf"]["errors"][0]["message"]  # reported, never silently skipped
     for name in ("忻州.txt", "忻州.xlsx"):
         car = next(a for a in documents[name]["assessments"] if a["name"] == "更新公务用车")
         assert (car["stated"]["total"], car["stated"]["grade"]) == (93, "优")

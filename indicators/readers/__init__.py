@@ -30,12 +30,13 @@ UNREADABLE_SUFFIXES = {".pdf", ".doc", ".docx", ".wps", ".ofd"}
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files named, and the supported files under directories named, in a stable order."""
+    """Files named, and the files under directories named that are (or look like) submissions, in order."""
     for name in paths:
         path = Path(name)
         if name != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                # PDF/Word submissions too: reported as unreadable, never silently skipped
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
                     yield str(child)
         else:
             yield name
