@@ -187,11 +187,10 @@ def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
 # --------------------------------------------------------------------------- content
 
 
-@dataclass
-class Cell:
-    key: str
-    text: str
-    findings: list[Finding] = field(default_factory=list)
+class _Flagged:
+    """Something a report shows with the findings about it: flagged when there are any."""
+
+    findings: list[Finding]
 
     @property
     def flagged(self) -> bool:
@@ -203,7 +202,14 @@ class Cell:
 
 
 @dataclass
-class Row:
+class Cell(_Flagged):
+    key: str
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Row(_Flagged):
     """One published row (budget, indicator, 二级 heading or 总分) with the findings about it."""
 
     kind: RowKind
@@ -214,14 +220,6 @@ class Row:
     recomputed_rate: str = ""  # budget rows: recomputed 执行率
     status: str = ""
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.findings)
-
-    @property
-    def severity(self) -> str | None:
-        return worst(self.findings)
 
     @property
     def codes(self) -> list[str]:
