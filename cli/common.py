@@ -134,7 +134,7 @@ def finish(documents: list[DocumentResult], fail_on: str) -> NoReturn:
 
 
 def run_and_render(
-    table: Callable[[list[DocumentResult], str], str],
+    table: Callable[[list[DocumentResult], str], str | bytes],
     *,
     files: tuple[str, ...],
     fmt: str,
@@ -144,7 +144,7 @@ def run_and_render(
     fail_on: str,
     output: Path | None,
 ) -> NoReturn:
-    """Read, score and check FILES, write them as JSON or as ``table`` renders them, and exit."""
+    """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit."""
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
     text = render_json(documents, rules.name) if fmt == "json" else table(documents, fmt)

@@ -11,20 +11,17 @@ from cli.common import (
     fail,
     fail_on_option,
     files_argument,
-    finish,
-    get_checks,
-    get_ruleset,
     ignore_option,
     output_option,
     ruleset_option,
-    run_files,
+    run_and_render,
     select_option,
-    write_output,
 )
 from cli.render.html import render_html
 from cli.render.report import build_report
 from cli.render.report_md import render_markdown
 from cli.render.xlsx import render_xlsx
+from scoring.pipeline import DocumentResult
 
 FORMATS = ("html", "xlsx", "md")
 SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "md", ".markdown": "md"}
@@ -84,14 +81,20 @@ def report(
       jixiao report samples/ -o report.xlsx
       jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
     """
-    fmt = report_format(fmt, output)
-    rules = get_ruleset(ruleset)
-    documents = run_files(files, rules, get_checks(select, ignore))
+    run_and_render(
+        render_report,
+        files=files,
+        fmt=report_format(fmt, output),
+        ruleset=ruleset,
+        select=select,
+        ignore=ignore,
+        fail_on=fail_on,
+        output=output,
+    )
+
+
+def render_report(documents: list[DocumentResult], fmt: str) -> str | bytes:
+    """The report in one of its formats: html, md (text) or xlsx (bytes)."""
     content = build_report(documents)
-    inputs = (*files, *(d.source for d in documents))
-    if fmt == "xlsx":
-        assert output is not None
-        write_output(render_xlsx(content), output, inputs)
-    else:
-        write_output(render_html(content) if fmt == "html" else render_markdown(content), output, inputs)
-    finish(documents, fail_on)
+    renderers = {"html": render_html, "md": render_markdown, "xlsx": render_xlsx}
+    return renderers[fmt](content)

@@ -10,7 +10,6 @@ by row in Decimal; the tests hold the two together.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
@@ -158,22 +157,17 @@ def quantize(value: Decimal, precision: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
-@dataclass
-class _Batch:
-    """The quantitative rows of a whole batch, as columns."""
-
-    rows: list[IndicatorResult]
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "weight": [float(r.weight or 0) for r in self.rows],
-                "target": [float(r.target_value or 0) for r in self.rows],
-                "actual": [max(float(r.actual_value or 0), 0.0) for r in self.rows],
-                "nature": [r.nature for r in self.rows],
-                "actual_op": [r.actual.op for r in self.rows],
-            }
-        )
+def batch_frame(rows: list[IndicatorResult]) -> pd.DataFrame:
+    """The quantitative rows of a whole batch, as columns (a negative actual counts as 0)."""
+    return pd.DataFrame(
+        {
+            "weight": [float(r.weight or 0) for r in rows],
+            "target": [float(r.target_value or 0) for r in rows],
+            "actual": [max(float(r.actual_value or 0), 0.0) for r in rows],
+            "nature": [r.nature for r in rows],
+            "actual_op": [r.actual.op for r in rows],
+        }
+    )
 
 
 def met_column(frame: pd.DataFrame, equal_met: str) -> np.ndarray:
@@ -195,7 +189,7 @@ def evaluate(rows: list[IndicatorResult], ruleset: RuleSet) -> None:
     """Settle met / unmet and the score of every quantitative row, one formula evaluation each."""
     if not rows:
         return
-    frame = _Batch(rows).frame()
+    frame = batch_frame(rows)
     met = met_column(frame, ruleset.equal_met)
     scores = np.zeros(len(rows))
     keys = frame["nature"].map(FORMULA_KEYS).to_numpy()
