@@ -93,6 +93,11 @@ class Indicator(_Strict):
     weight: Figure | None = Field(default=None, description="分值 (权重)")
     score: Figure | None = Field(default=None, description="得分, as stated")
     note: str | None = Field(default=None, description="偏差原因分析及改进措施")
+    level4: str | None = Field(default=None, description="四级指标, on sheets with four levels")
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="other columns kept as text, keyed by their header: 评分标准, 得分计算方法, 佐证资料, 市级评分 …",
+    )
     source: SourceRef | None = None
 
     @property
@@ -108,6 +113,43 @@ class Indicator(_Strict):
         """调整后指标值 when the table gives one, else the target."""
         adjusted = (self.adjusted_target or "").strip()
         return self.adjusted_target if adjusted else self.target
+
+
+class Block(_Strict):
+    """A label over several rows that states the weight of what stands under it.
+
+    产出指标(50分), 工作目标(5分), 年度绩效目标(80分): ``path`` holds the labels
+    from the outermost down to this one, as published, so that the rows under
+    the block are those whose levels start with it.  Level 0 is a label over
+    the whole indicator block; 1–4 are the indicator levels.
+    """
+
+    level: int = Field(ge=0, le=4)
+    path: list[str]
+    weight: Figure
+    closed: bool = Field(
+        default=True, description="False when the table ends inside the block: its rows may not all be visible"
+    )
+    source: SourceRef | None = None
+
+
+RowKind = Literal["placeholder", "breakdown", "subtotal", "cut", "label"]
+
+
+class OtherRow(_Strict):
+    """A row inside the indicator block that is not an indicator, and what it was read as."""
+
+    kind: RowKind = Field(
+        description=(
+            "placeholder: a template row never filled (指标1:, ……, /); breakdown: a 其中… part of the indicator"
+            " above; subtotal: figures only, Σ分值 / Σ得分 of the rows; cut: a last row cut off where the copy"
+            " ends; label: a heading or note inside the block"
+        )
+    )
+    text: str = Field(description="the row's cells as published, joined by ' | '")
+    weight: Figure | None = None
+    score: Figure | None = None
+    source: SourceRef | None = None
 
 
 class Stated(_Strict):
@@ -143,6 +185,17 @@ class Assessment(_Strict):
     stated: Stated | None = None
     analysis: dict[str, str] = Field(
         default_factory=dict, description="自评结果分析 and other text blocks: heading → text"
+    )
+    form: Literal["indicators", "criteria"] = Field(
+        default="indicators",
+        description=(
+            "indicators: rows with targets and actuals, rescored by the rule set; criteria: a scoring sheet"
+            " (评分表, 计分表, 评分细则) whose rows carry a 分值 and a 得分 by written criteria, not rescored"
+        ),
+    )
+    blocks: list[Block] = Field(default_factory=list, description="labels that state a weight for their rows")
+    other_rows: list[OtherRow] = Field(
+        default_factory=list, description="rows read as something other than an indicator"
     )
     source: SourceRef | None = None
 

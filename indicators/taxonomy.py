@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -65,13 +66,38 @@ ALIASES: dict[str, str] = {
 
 _SUFFIXES = ("指标等", "指标", "指", "等")
 
+# A weight printed inside a label: 产出指标(50分), 产 出 指 标 (50分), 效益指标 30分) with a lost
+# bracket, 决策(10), a bare (50分); or before it: (20分)项目决策, (特性指标70分)项目绩效.
+_NUMBER = r"(\d{1,3}(?:\.\d{1,2})?)"
+_TRAILING_WEIGHT = re.compile(
+    rf"\s*(?:[(（]\s*{_NUMBER}\s*分?\s*[)）]|[(（]\s*{_NUMBER}\s*分|{_NUMBER}\s*分\s*[)）])$"
+)
+_LEADING_WEIGHT = re.compile(rf"^\s*[(（][^()（）\d]{{0,8}}{_NUMBER}\s*分\s*[)）]\s*")
+
+
+@lru_cache(maxsize=16384)
+def label_weight(label: str | None) -> tuple[str, Decimal | None]:
+    """A label and the weight it prints, if any: 产出指标(50分) → (产出指标, 50).
+
+    A label without a weight comes back as published (spaces kept), so that a
+    reader can still quote it; a label that is only a weight gives "".
+    """
+    text = (label or "").strip()
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in (_TRAILING_WEIGHT, _LEADING_WEIGHT):
+        match = pattern.search(folded)
+        if match:
+            number = next(g for g in match.groups() if g is not None)
+            return (folded[: match.start()] + folded[match.end() :]).strip(), Decimal(number)
+    return text, None
+
 
 @lru_cache(maxsize=16384)
 def normalise(name: str | None) -> str:
     """Canonical key of an indicator name: NFKC, no spaces, no 指标 suffix, aliases resolved."""
     if not name:
         return ""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    text = re.sub(r"\s+", "", label_weight(name)[0])
     text = text.strip("：:、.。")
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
