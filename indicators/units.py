@@ -9,6 +9,10 @@ Deliberately absent:
 
 * bare 分 — in these tables it means score points (得分), not minutes;
 * bare 万 — a multiplier, not a unit (万元 is a unit).
+
+A 度量单位 column may put a multiplier before a unit (万人次, 万亩, 千万元):
+:func:`lookup` resolves such a spelling to a derived unit of the same family
+(万人次 = 10000 人次), and :func:`unprefixed` gives back the unit it multiplies.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = [
     "UNITS",
@@ -27,6 +32,7 @@ __all__ = [
     "convert",
     "lookup",
     "same_family",
+    "unprefixed",
 ]
 
 
@@ -129,6 +135,11 @@ that ``M2`` matches too.
 
 _BRACKETS = "()[]【】"
 
+# Multipliers a 度量单位 may put before a unit (万人次, 千万元).
+_PREFIXES: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+# Derived unit name -> the unit it multiplies (万人次 -> 人次); filled by _resolve.
+_DERIVED: dict[str, Unit] = {}
+
 
 def lookup(text: str | None) -> Unit | None:
     """Find the unit a 度量单位 text names; None when unknown or empty.
@@ -142,7 +153,41 @@ def lookup(text: str | None) -> Unit | None:
     key = _key(text).strip(_BRACKETS + " ")
     if "/" in key:
         key = key.split("/", 1)[0].strip(_BRACKETS + " ")
-    return _BY_SPELLING.get(key)
+    return _resolve(key)
+
+
+@lru_cache(maxsize=1024)
+def _resolve(key: str) -> Unit | None:
+    """A known spelling, else a multiplier prefix before one (万人次, 千万元, 万万元).
+
+    Spellings of their own come first, so 千克, 千米, 千元 and 百分点 are never split.
+    The derived unit's exact factor is registered for :func:`convert`.
+    """
+    unit = _BY_SPELLING.get(key)
+    if unit is not None or len(key) < 2 or key[0] not in _PREFIXES:
+        return unit
+    base = _resolve(key[1:])
+    if base is None:
+        return None
+    multiplier = _PREFIXES[key[0]]
+    derived = Unit(name=key[0] + base.name, family=base.family, factor=base.factor * multiplier)
+    _EXACT.setdefault(derived.factor, _exact(base.factor) * multiplier)
+    _DERIVED[derived.name] = base
+    return derived
+
+
+def unprefixed(unit: Unit) -> Unit:
+    """The unit a multiplier in front of it multiplies: what a bare 万 counts in this unit.
+
+    Money counts in 元 (万元, 千元, 亿元 → 元); a derived unit drops its prefix
+    (万人次 → 人次, 千万人次 → 人次); any other unit is itself, including 千克 and
+    公里, whose 千 is part of the unit.
+    """
+    if unit.family == "money":
+        return UNITS["元"]
+    while unit.name in _DERIVED:
+        unit = _DERIVED[unit.name]
+    return unit
 
 
 def same_family(a: str | None, b: str | None) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from indicators import units
-from indicators.units import UnitMismatch, convert, lookup, same_family
+from indicators.units import UnitMismatch, convert, lookup, same_family, unprefixed
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_lookup_normalises(text: str, name: str) -> None:
     assert unit.name == name
 
 
-@pytest.mark.parametrize("text", [None, "", "  ", "furlong", "分", "万", "/"])
+@pytest.mark.parametrize("text", [None, "", "  ", "furlong", "分", "万", "/", "万万", "百万", "万分", "万furlong"])
 def test_lookup_unknown_is_none(text: str | None) -> None:
     assert lookup(text) is None
 
@@ -88,3 +88,74 @@ def test_unit_regex_prefers_longest_spelling() -> None:
     assert pattern.match("平方米").group() == "平方米"
     assert pattern.match("分") is None
     assert pattern.match("万") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "family", "factor"),
+    [
+        ("万人次", "万人次", "count", "10000"),
+        ("万亩", "万亩", "area", None),
+        ("万吨", "万吨", "mass", "10000000"),
+        ("千万元", "千万元", "money", "10000000"),
+        ("百万元", "百万元", "money", "1000000"),
+        ("万人次/年", "万人次", "count", "10000"),
+        ("（万平方米）", "万平方米", "area", "10000"),
+        ("万公斤", "万千克", "mass", "10000"),
+    ],
+)
+def test_lookup_multiplier_prefixed_columns(text: str, name: str, family: str, factor: str | None) -> None:
+    unit = lookup(text)
+    assert unit is not None
+    assert (unit.name, unit.family) == (name, family)
+    if factor is not None:
+        assert unit.factor == Decimal(factor)
+    assert lookup(unit.name) == unit
+
+
+def test_own_spellings_are_not_split_into_a_prefix() -> None:
+    assert lookup("千克") == units.UNITS["千克"]
+    assert lookup("千米") == units.UNITS["公里"]
+    assert lookup("千元") == units.UNITS["千元"]
+    assert lookup("百分点") == units.UNITS["百分点"]
+
+
+@pytest.mark.parametrize(
+    ("number", "from_unit", "to_unit", "expected"),
+    [
+        ("1.3", "万亩", "亩", "13000"),  # exact, though 万亩's Decimal factor is rounded
+        ("3", "亩", "万亩", "0.0003"),
+        ("1", "万亩", "平方米", "20000000/3"),
+        ("5.2", "万人次", "人次", "52000"),
+        ("2", "千万元", "亿元", "0.2"),
+        ("60", "十秒", "分钟", "10"),
+    ],
+)
+def test_convert_prefixed_units(number: str, from_unit: str, to_unit: str, expected: str) -> None:
+    if "/" in expected:
+        numerator, denominator = expected.split("/")
+        assert convert(Decimal(number), from_unit, to_unit) == Decimal(numerator) / Decimal(denominator)
+    else:
+        assert convert(Decimal(number), from_unit, to_unit) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("万元", "元"),
+        ("千元", "元"),
+        ("亿元", "元"),
+        ("千万元", "元"),
+        ("元", "元"),
+        ("万人次", "人次"),
+        ("千万人次", "人次"),
+        ("万亩", "亩"),
+        ("人次", "人次"),
+        ("千克", "千克"),
+        ("公里", "公里"),
+        ("%", "%"),
+    ],
+)
+def test_unprefixed(text: str, name: str) -> None:
+    unit = lookup(text)
+    assert unit is not None
+    assert unprefixed(unit).name == name
