@@ -8,7 +8,10 @@ never raises: a cell that cannot be read is qualitative, and the checks decide
 what to make of it.
 
 What is *not* a figure: a year (``2023年``), a date part (``12月31日``), a list
-marker (``1.``, ``1、``, ``(1)``) and Chinese numerals (八项规定).
+marker (``1.``, ``1、``, ``(1)``), the numeric operator code some systems export
+before the symbol (云南: ``004 >=``) and Chinese numerals (八项规定).
+
+:func:`parse_nature` reads a 指标性质 cell with the same symbols and words.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from enum import StrEnum
 
 from indicators import units
 
-__all__ = ["PLACEHOLDERS", "Value", "ValueKind", "normalise_text", "parse_value"]
+__all__ = ["PLACEHOLDERS", "Value", "ValueKind", "normalise_text", "parse_nature", "parse_value"]
 
 
 class ValueKind(StrEnum):
@@ -63,17 +66,26 @@ PLACEHOLDERS: frozenset[str] = frozenset(
     {"无", "—", "——", "-", "/", "、", "暂无", "不适用"}
 )  # fmt: skip
 
-# Applied after NFKC, in this order (NFKC has already turned ＞＝ into >=).
+# Applied after NFKC, in this order (NFKC has already turned ＞＝﹦﹥ into >==>).
 _SYMBOLS: tuple[tuple[str, str], ...] = (
     ("≧", "≥"),
     ("⩾", "≥"),
+    ("≮", "≥"),  # not less than
     ("≦", "≤"),
     ("⩽", "≤"),
+    ("≯", "≤"),  # not greater than
+    ("═", "="),  # U+2550, a box-drawing double bar typed for =
     ("−", "-"),  # U+2212 minus sign
     (">=", "≥"),
     ("<=", "≤"),
+    ("=>", "≥"),
+    ("=<", "≤"),
     ("==", "="),
+    ("≥=", "≥"),
+    ("≤=", "≤"),
 )
+# "> =" typed with a space is still >=.
+_SPACED_EQUALS_RE = re.compile(r"(?<=[<>=≥≤])\s+(?==)")
 _TRAILING = "。;；,，"
 # ①..⑳ would become bare digits under NFKC; they are list markers, so keep them as "(n)".
 _CIRCLED = {chr(0x2460 + i): f"({i + 1})" for i in range(20)}
@@ -82,13 +94,13 @@ _CIRCLED = {chr(0x2460 + i): f"({i + 1})" for i in range(20)}
 # 少于 and 大于等于 not as 大于.  The 未… forms keep 未超过 from reading as 超过 (>).
 _PREFIX_OPS: dict[str, str] = {
     **dict.fromkeys(
-        ["≥", "大于或等于", "大于等于", "不少于", "不低于", "不小于", "至少",
-         "未低于", "未少于", "未小于"],
+        ["≥", "大于或等于", "大于等于", "高于或等于", "高于等于", "不少于", "不低于",
+         "不小于", "至少", "未低于", "未少于", "未小于"],
         ">=",
     ),
     **dict.fromkeys(
-        ["≤", "小于或等于", "小于等于", "不超过", "不高于", "不多于", "不大于", "至多",
-         "未超过", "未高于", "未多于", "未大于"],
+        ["≤", "小于或等于", "小于等于", "低于或等于", "低于等于", "不超过", "不高于",
+         "不多于", "不大于", "至多", "未超过", "未高于", "未多于", "未大于"],
         "<=",
     ),
     **dict.fromkeys([">", "大于", "高于", "超过", "多于"], ">"),
@@ -97,6 +109,8 @@ _PREFIX_OPS: dict[str, str] = {
 }  # fmt: skip
 _PREFIX_RE = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(_PREFIX_OPS, key=len, reverse=True)) + r")\s*$")
 _PREFIX_WINDOW = max(map(len, _PREFIX_OPS)) + 1
+# A numeric operator code before the symbol, as the 云南 system exports it (004 >=, 005 <=).
+_OPERATOR_CODE_RE = re.compile(r"^[0-9]{1,4}\s+(?=[≥≤<>=])")
 # Suffixes after number and unit: 95%以上, 100万元(含)以上, 3人及以上, 35万元以内.
 _SUFFIX_OPS: dict[str, str] = {"以上": ">=", "以内": "<=", "以下": "<="}
 _SUFFIX_RE = re.compile(r"\s*(?:\(含\))?\s*[及或]?\s*(以上|以内|以下)")
@@ -109,9 +123,9 @@ _NUMBER_RE = re.compile(
     r"(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?P<fraction>\.[0-9]+)?"
 )
 _UNIT_RE = re.compile(rf"\s*(?:{units.UNIT_REGEX})", re.IGNORECASE)
-# 5万人次 = 50000 人次; a bare 万/亿 (200万) is handled in _read_unit.
-_MULTIPLIERS: dict[str, Decimal] = {"千": Decimal(1000), "万": Decimal(10000), "亿": Decimal(10**8)}
-_MULTIPLIER_RE = re.compile(r"\s*([千万亿])")
+# 5万人次 = 50000 人次, 1千万元 = 10**7 元; a bare 万/亿 (200万) is handled in _read_unit.
+_MULTIPLIERS: dict[str, Decimal] = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "亿": Decimal(10**8)}
+_MULTIPLIER_RE = re.compile(r"\s*([百千万亿]{1,3})")
 
 # Spans whose digits are dates or year ranges, never quantities.
 _DATE_SPAN_RE = re.compile(
@@ -144,13 +158,14 @@ class _Candidate:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC plus comparison symbols, stripped of whitespace and trailing 。；;，, punctuation.
+    """NFKC plus comparison symbols (> = → ≥), stripped of whitespace and trailing 。；;，,.
 
     The full-width comma ， is kept apart from NFKC, which would turn it into an ASCII
     comma and make "3，100" read as three thousand one hundred.
     """
     text = "".join(_CIRCLED.get(ch, ch) for ch in text)
     text = "，".join(unicodedata.normalize("NFKC", part) for part in text.split("，"))
+    text = _SPACED_EQUALS_RE.sub("", text)
     for old, new in _SYMBOLS:
         text = text.replace(old, new)
     text = text.strip()
@@ -173,6 +188,7 @@ def parse_value(text: str | None, expected_unit: str | None = None) -> Value:
         return Value(raw, ValueKind.PLACEHOLDER)
     if norm.startswith("定性"):
         return Value(raw, ValueKind.QUALITATIVE, label=_label(norm))
+    norm = _OPERATOR_CODE_RE.sub("", norm)
     expected = units.lookup(expected_unit)
     candidates = _candidates(norm, expected)
     if not candidates:
@@ -180,6 +196,41 @@ def parse_value(text: str | None, expected_unit: str | None = None) -> Value:
         return Value(raw, kind, label=_label(norm))
     chosen = _choose(candidates, expected)
     return Value(raw, ValueKind.QUANTITATIVE, op=chosen.op, number=chosen.number, unit=chosen.unit)
+
+
+# 指标性质 words beyond the value prefixes and suffixes; 达到 is a 指标性质 (reach at
+# least), though in a value cell (达到90%) it states no comparison.
+_NATURE_WORDS: dict[str, str] = {
+    **_PREFIX_OPS,
+    **_SUFFIX_OPS,
+    **dict.fromkeys(["正向", "达到"], ">="),
+    **dict.fromkeys(["反向", "逆向"], "<="),
+    **dict.fromkeys(["定性", "qualitative"], "qualitative"),
+    **dict.fromkeys(["定量", "quantitative"], "quantitative"),  # says no direction
+}  # fmt: skip
+_NATURE_RE = re.compile("|".join(re.escape(w) for w in sorted(_NATURE_WORDS, key=len, reverse=True)))
+
+
+def parse_nature(text: str | None) -> str | None:
+    """Read a 指标性质 cell: ">=", "<=", "=", ">", "<", "qualitative", or None when unknown.
+
+    Finds the symbols (≥ ＞ ≧ ⩾ ═ ﹦ ≯, >= => ==, spaced or not) and words (不低于,
+    以内, 正向指标, 反向, 定性指标, ...; longest first, so 不低于 is not 低于) anywhere
+    in the cell, so a numeric operator code before them, as the 云南 system exports
+    it (``004 >=``), or a stray figure (``≥95%``) does not matter; a code alone is None.
+    定量 says the indicator is quantitative but not which way: alone it is None,
+    beside a direction (定量 ≥) it gives way to it.  A cell whose forms disagree
+    (≥ 或 ≤, 定性 ≥) is None.  Never raises.
+    """
+    if not text:
+        return None
+    # Spaces out (大于 等于, = >), then the symbols once more on the joined text.
+    norm = normalise_text("".join(normalise_text(text).casefold().split()))
+    natures = {_NATURE_WORDS[match.group()] for match in _NATURE_RE.finditer(norm)}
+    if "qualitative" in natures:
+        return "qualitative" if natures == {"qualitative"} else None
+    directions = natures - {"quantitative"}
+    return directions.pop() if len(directions) == 1 else None
 
 
 def _label(text: str) -> str | None:
@@ -257,9 +308,8 @@ def _is_list_marker(text: str, start: int, end: int, *, integer: bool) -> bool:
 def _read_unit(text: str, pos: int, number: Decimal, expected: units.Unit | None) -> tuple[Decimal, str | None, int]:
     """Unit after the number at ``pos``: (number, canonical unit or None, end position).
 
-    A 千/万/亿 before a unit multiplies (5万人次 → 50000 人次).  A bare 万/亿 with no
-    unit after it (200万) means 万元/亿元 when money is expected, else it multiplies
-    and the figure stays unitless.
+    A 百/千/万/亿 before a unit multiplies (5万人次 → 50000 人次).  A bare one with no
+    unit after it (1亿, 5万) is read by :func:`_bare_multiple`.
     """
     match = _UNIT_RE.match(text, pos)
     if match:
@@ -268,14 +318,32 @@ def _read_unit(text: str, pos: int, number: Decimal, expected: units.Unit | None
     mult = _MULTIPLIER_RE.match(text, pos)
     if not mult:
         return number, None, pos
-    factor = _MULTIPLIERS[mult.group(1)]
+    factor = Decimal(1)
+    for word in mult.group(1):
+        factor *= _MULTIPLIERS[word]
     match = _UNIT_RE.match(text, mult.end())
     if match:
         unit = units.lookup(match.group().strip())
         return number * factor, unit.name if unit else None, match.end()
-    if expected is not None and expected.family == "money" and mult.group(1) in "万亿":
-        return number, f"{mult.group(1)}元", mult.end()
-    return number * factor, None, mult.end()
+    number, unit_name = _bare_multiple(number * factor, expected)
+    return number, unit_name, mult.end()
+
+
+def _bare_multiple(quantity: Decimal, expected: units.Unit | None) -> tuple[Decimal, str | None]:
+    """A figure whose multiplier stands without a unit (1亿, 150万), in the expected unit.
+
+    The multiplier counts the expected unit's plain unit (:func:`units.unprefixed`):
+    元 for money, 人次 for a 万人次 column.  So 1亿 under 元 is 10**8 元 and 24亿 is
+    2.4*10**9 元; 5万 under 人次 is 50000 人次; 1.2万 under 万亩 is 1.2 万亩.
+
+    150万 under a 万元 column reads as 150 万元 (1.5 million 元): the cell's 万 restates
+    the column's, as people write it; the literal product, 150万 of 万元 (15 billion
+    元), is not what anyone means.  With no expected unit the multiplier just
+    multiplies and the figure stays unitless (访问量10万 → 100000).
+    """
+    if expected is None:
+        return quantity, None
+    return units.convert(quantity, units.unprefixed(expected).name, expected.name), expected.name
 
 
 def _prefix_op(text: str, start: int) -> str | None:

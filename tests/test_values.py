@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators import units
-from indicators.values import Value, ValueKind, normalise_text, parse_value
+from indicators.values import Value, ValueKind, normalise_text, parse_nature, parse_value
 
 Q = ValueKind.QUANTITATIVE
 
@@ -103,6 +103,58 @@ def test_operator_words(text: str, op: str | None, number: str, unit: str) -> No
     check(parse_value(text), Q, op, number, unit)
 
 
+@pytest.mark.parametrize(
+    ("text", "op", "number", "unit"),
+    [
+        ("＞5", ">", "5", None),
+        ("＜5", "<", "5", None),
+        ("≧95%", ">=", "95", "%"),
+        ("﹦100%", "=", "100", "%"),
+        ("═1", "=", "1", None),
+        ("＝100%", "=", "100", "%"),
+        ("⩾90%", ">=", "90", "%"),
+        ("⩽3天", "<=", "3", "天"),
+        (">= 20", ">=", "20", None),
+        ("> = 20", ">=", "20", None),
+        ("<=33万元", "<=", "33", "万元"),
+        ("=>90%", ">=", "90", "%"),
+        ("=<5%", "<=", "5", "%"),
+        ("≥=90%", ">=", "90", "%"),
+        ("≯5%", "<=", "5", "%"),
+        ("≮95%", ">=", "95", "%"),
+        ("不少于4次", ">=", "4", "次"),
+        ("不低于95%", ">=", "95", "%"),
+        ("不高于1%", "<=", "1", "%"),
+        ("不超过150万元", "<=", "150", "万元"),
+        ("高于或等于90%", ">=", "90", "%"),
+        ("低于或等于5%", "<=", "5", "%"),
+        ("100人以上", ">=", "100", "人"),
+        ("5天以内", "<=", "5", "天"),
+        ("达到100%", None, "100", "%"),
+    ],
+)
+def test_operator_forms_of_a_dozen_provinces(text: str, op: str | None, number: str, unit: str | None) -> None:
+    check(parse_value(text), Q, op, number, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "number", "unit"),
+    [
+        ("004 >= 20", ">=", "20", None),
+        ("004 >=95%", ">=", "95", "%"),
+        ("005  <= 3天", "<=", "3", "天"),
+        ("001 =100%", "=", "100", "%"),
+    ],
+)
+def test_operator_code_before_the_symbol_is_not_the_figure(text: str, op: str, number: str, unit: str | None) -> None:
+    check(parse_value(text), Q, op, number, unit)
+
+
+@pytest.mark.parametrize("text", ["004 >=", "005 <=", "001 =", "0004 ≥", "1 ＞"])
+def test_operator_code_and_symbol_alone_is_not_a_figure(text: str) -> None:
+    check(parse_value(text), ValueKind.QUALITATIVE, None, None, None)
+
+
 def test_operator_governs_the_number_after_it() -> None:
     value = parse_value("2023年完成3项培训，满意度≥95%")
     check(value, Q, ">=", "95", "%")
@@ -166,6 +218,54 @@ def test_multiplier_before_unit() -> None:
 def test_bare_wan_reads_as_money_when_money_is_expected() -> None:
     check(parse_value("单价200万以上", "万元"), Q, ">=", "200", "万元")
     check(parse_value("访问量10万"), Q, None, "100000", None)
+
+
+def test_bare_multiplier_under_a_yuan_column() -> None:
+    """Corpus case 123: 1亿 against 24亿 under a 元 column compare in 元."""
+    target, actual = parse_value("1亿", "元"), parse_value("24亿", "元")
+    check(target, Q, None, "100000000", "元")
+    check(actual, Q, None, "2400000000", "元")
+    check(parse_value("≥1.5万", "元"), Q, ">=", "15000", "元")
+    check(parse_value("1千万", "元"), Q, None, "10000000", "元")
+
+
+def test_bare_wan_under_a_wan_yuan_column_restates_the_column() -> None:
+    """150万 under 万元 is 150 万元 (1.5 million 元), not 150万 of 万元."""
+    check(parse_value("150万", "万元"), Q, None, "150", "万元")
+    check(parse_value("0.5亿", "万元"), Q, None, "5000", "万元")
+    check(parse_value("5千", "万元"), Q, None, "0.5", "万元")
+    check(parse_value("3万", "千元"), Q, None, "30", "千元")
+
+
+def test_bare_multiplier_counts_the_column_unit() -> None:
+    check(parse_value("5万", "人次"), Q, None, "50000", "人次")
+    check(parse_value("≥1.2万", "亩"), Q, ">=", "12000", "亩")
+    # A column that is itself multiplied (万亩, 万人次): the cell's 万 restates it.
+    check(parse_value("≥1.2万", "万亩"), Q, ">=", "1.2", "万亩")
+    check(parse_value("5万", "万人次"), Q, None, "5", "万人次")
+    # 千克's 千 is part of the unit, so a bare 千 multiplies.
+    check(parse_value("5千", "千克"), Q, None, "5000", "千克")
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "unit"),
+    [
+        ("1.2万亩", "12000", "亩"),
+        ("2.6亿元", "2.6", "亿元"),
+        ("5万", "50000", None),
+        ("1千万元", "10000000", "元"),
+        ("3百人", "300", "人"),
+        ("3百分点", "3", "百分点"),
+    ],
+)
+def test_multiplier_words_without_a_column(text: str, number: str, unit: str | None) -> None:
+    check(parse_value(text), Q, None, number, unit)
+
+
+def test_target_and_actual_with_magnitudes_compare_in_one_family() -> None:
+    target, actual = parse_value("2.6亿元", "元"), parse_value("26000万", "元")
+    assert target.unit is not None and actual.unit is not None
+    assert units.convert(target.number, target.unit, "元") == units.convert(actual.number, actual.unit, "元")
 
 
 def test_range_lower_figure_takes_the_unit() -> None:
@@ -244,6 +344,108 @@ def test_normalise_text() -> None:
     assert normalise_text(" ＞＝９５％。 ") == "≥95%"
     assert normalise_text("≦5;") == "≤5"
     assert normalise_text("a==b，") == "a=b"
+    assert normalise_text("> = 95") == "≥ 95"
+    assert normalise_text("═1") == "=1"
+
+
+# --- 指标性质 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "nature"),
+    [
+        ("≥", ">="),
+        ("≤", "<="),
+        (">", ">"),
+        ("<", "<"),
+        ("=", "="),
+        ("＞", ">"),
+        ("＜", "<"),
+        ("≧", ">="),
+        ("≦", "<="),
+        ("═", "="),
+        ("﹦", "="),
+        ("＝", "="),
+        ("⩾", ">="),
+        ("⩽", "<="),
+        ("＞＝", ">="),
+        (">=", ">="),
+        ("<=", "<="),
+        ("=>", ">="),
+        ("=<", "<="),
+        ("==", "="),
+        ("> =", ">="),
+        ("  ≥  ", ">="),
+        ("\u3000≤\n", "<="),
+    ],
+)
+def test_nature_symbols(text: str, nature: str) -> None:
+    assert parse_nature(text) == nature
+
+
+@pytest.mark.parametrize(
+    ("text", "nature"),
+    [
+        ("004 >=", ">="),
+        ("005 <=", "<="),
+        ("001 =", "="),
+        ("002 >", ">"),
+        ("003 <", "<"),
+        ("1 ≥", ">="),
+        ("0004   ≤", "<="),
+        (" 004 >= ", ">="),
+    ],
+)
+def test_nature_with_the_yunnan_operator_code(text: str, nature: str) -> None:
+    assert parse_nature(text) == nature
+
+
+@pytest.mark.parametrize(
+    ("text", "nature"),
+    [
+        ("定性", "qualitative"),
+        ("定性指标", "qualitative"),
+        ("qualitative", "qualitative"),
+        ("正向", ">="),
+        ("正向指标", ">="),
+        ("反向", "<="),
+        ("反向指标", "<="),
+        ("大于等于", ">="),
+        ("大于或等于", ">="),
+        ("不少于", ">="),
+        ("不低于", ">="),
+        ("不小于", ">="),
+        ("至少", ">="),
+        ("以上", ">="),
+        ("达到", ">="),
+        ("小于等于", "<="),
+        ("不高于", "<="),
+        ("不超过", "<="),
+        ("不大于", "<="),
+        ("至多", "<="),
+        ("以内", "<="),
+        ("以下", "<="),
+        ("等于", "="),
+        ("大于", ">"),
+        ("高于", ">"),
+        ("超过", ">"),
+        ("小于", "<"),
+        ("低于", "<"),
+        ("定量 ≥", ">="),
+        ("大于等于(≥)", ">="),
+        ("正向（≥）", ">="),
+    ],
+)
+def test_nature_words(text: str, nature: str) -> None:
+    assert parse_nature(text) == nature
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "  ", "定量", "定量指标", "004", "12", "区间", "≥或≤", "定性 ≥", "定性定量", "指标性质", "-"],
+)
+def test_nature_unknown_is_none(text: str | None) -> None:
+    assert parse_nature(text) is None
 
 
 # --- properties -------------------------------------------------------------------------
@@ -258,7 +460,9 @@ FRAGMENTS = [
     "平方米", "㎡", "m2", "/", "次/年", "~", "至", "截至", "无", "保障", "八项", "率",
 ]  # fmt: skip
 mixed_text = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
-unit_names = st.sampled_from([None, "%", "万元", "次/年", "人", "小时", "平方米", "furlong"])
+unit_names = st.sampled_from(
+    [None, "%", "元", "万元", "千元", "次/年", "人", "万人次", "小时", "平方米", "万亩", "furlong"]
+)
 
 
 def check_invariants(value: Value) -> None:
@@ -298,3 +502,14 @@ def test_round_trip_of_simple_targets(prefix: str, number: Decimal, unit: str) -
     assert value.unit == unit
     expected_op = {"不少于": ">=", "不超过": "<=", "≥": ">=", "≤": "<=", "": None}
     assert value.op == expected_op.get(prefix, prefix)
+
+
+NATURE_FRAGMENTS = [
+    *FRAGMENTS, "004", " ", "正向", "反向", "指标", "定量", "超过", "低于", "高于", "═", "﹦", "⩾", "⩽",
+    "=>", "=<", "\u3000",
+]  # fmt: skip
+
+
+@given(st.one_of(st.none(), st.text(), st.lists(st.sampled_from(NATURE_FRAGMENTS), max_size=8).map("".join)))
+def test_parse_nature_never_raises(text: str | None) -> None:
+    assert parse_nature(text) in (None, ">=", "<=", "=", ">", "<", "qualitative")
