@@ -12,18 +12,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from indicators import taxonomy, units
-from indicators.model import Assessment, Indicator
+from indicators.model import Assessment, Block, BudgetLine, Indicator
 from indicators.values import Value, ValueKind, parse_value
-from scoring.results import ExecutionResult, IndicatorResult, ScoredAssessment
+from scoring.results import ExecutionBase, ExecutionResult, IndicatorResult, ScoredAssessment, WeightOrigin
 from scoring.rules import RuleSet
 
 FORMULA_KEYS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=": "equal"}
 HUNDRED = Decimal(100)
+CRITERIA_REASON = "评分表按评分标准打分，保留公布得分，不重算"
+MERGED_REASON = "得分为二级指标合并单元格，按二级整体计分，无法逐项重算"
+BASE_LABEL: dict[ExecutionBase, str] = {"full_year": "全年预算数", "initial": "年初预算数"}
+
+WeightSource = Literal["stated", "label", "ruleset", "criteria"]
+"""Where a scored table's 分值 come from: its rows, its labels, the rule set, or a criteria sheet's rows."""
 
 
 @lru_cache(maxsize=65536)
@@ -112,34 +119,128 @@ def _standard_weight(ruleset: RuleSet, level1: str | None) -> Decimal | None:
     return None
 
 
-def assign_weights(results: Sequence[IndicatorResult], ruleset: RuleSet) -> bool | None:
-    """Set each result's weight; True when inferred, False when stated, None when unscored.
+def _group_key(result: IndicatorResult) -> tuple[str, str] | None:
+    ind = result.indicator
+    level2 = taxonomy.normalise(ind.level2)
+    return (taxonomy.normalise(ind.level1), level2) if level2 else None
 
-    A table that prints 得分 but no 分值 gets the rule set's 一级 weights split
-    equally among each 一级's indicators (or, when its 一级 are not the
-    standard ones, the indicator share split equally among all indicators).
+
+def scoring_units(results: Sequence[IndicatorResult]) -> list[list[IndicatorResult]]:
+    """The rows scored together: one row each, except a 二级 group scored in one merged 得分 cell.
+
+    A run of rows with the same 一级 and 二级 where only the first prints a
+    得分 is read as one cell spanning the group (黄石 2022: 数量指标 | 2 rows | 10).
     """
+    units: list[list[IndicatorResult]] = []
+    start = 0
+    while start < len(results):
+        end, key = start + 1, _group_key(results[start])
+        while key is not None and end < len(results) and _group_key(results[end]) == key:
+            end += 1
+        group = list(results[start:end])
+        first, *rest = group
+        if rest and first.indicator.score is not None and all(r.indicator.score is None for r in rest):
+            units.append(group)
+        else:
+            units.extend([r] for r in group)
+        start = end
+    return units
+
+
+def _mark_merged(units: list[list[IndicatorResult]]) -> None:
+    """A merged group keeps its one stated score: no row of it can be rescored on its own."""
+    for unit in units:
+        if len(unit) < 2:
+            continue
+        for r in unit:
+            r.status, r.reason, r.score_kept = "unverifiable", MERGED_REASON, True
+
+
+def _split(units: Sequence[list[IndicatorResult]], weight: Decimal, origin: WeightOrigin) -> None:
+    """A weight shared equally among scoring units; a merged group's weight stands on its first row."""
+    share = weight / len(units)
+    for first, *rest in units:
+        first.weight, first.weight_origin = share, origin
+        for r in rest:
+            r.weight, r.weight_origin = None, "merged"
+
+
+def level1_label_weights(blocks: Sequence[Block]) -> dict[str, Decimal]:
+    """The weight each 一级 label prints (产出指标(40分) → 产出: 40), by normalised name."""
+    weights: dict[str, Decimal] = {}
+    for block in blocks:
+        if block.level == 1 and block.path:
+            weights.setdefault(taxonomy.normalise(block.path[-1]), block.weight)
+    return weights
+
+
+def _criteria_weights(results: Sequence[IndicatorResult], assessment: Assessment) -> WeightSource | None:
+    """A criteria sheet keeps every row's 分值 and 得分 as published; unscored when it prints no 得分."""
+    any_weight = any(r.indicator.weight is not None for r in results)
+    for r in results:
+        stated = r.indicator.weight
+        if stated is not None:
+            r.weight, r.weight_origin = stated, "stated"
+        elif any_weight:
+            r.weight, r.weight_origin = Decimal(0), "missing"
+        r.status, r.reason, r.score_kept = "unverifiable", CRITERIA_REASON, True
+    budget = assessment.budget
+    scored = any(r.indicator.score is not None for r in results) or (budget is not None and budget.score is not None)
+    return "criteria" if scored else None
+
+
+def _label_weights(
+    groups: dict[str, list[list[IndicatorResult]]], labels: dict[str, Decimal], assessment: Assessment, ruleset: RuleSet
+) -> None:
+    """Each labelled 一级's weight split among its units; others get the rule set's, or what is left of 100."""
+    budget = assessment.budget
+    exec_weight = budget.weight if budget is not None and budget.weight is not None else ruleset.execution.weight
+    assigned, pending = Decimal(0), []
+    for key, members in groups.items():
+        weight, origin = (labels[key], "label") if key in labels else (_standard_weight(ruleset, key), "inferred")
+        if weight is None:
+            pending.extend(members)
+            continue
+        _split(members, weight, origin)  # type: ignore[arg-type]
+        assigned += weight
+    if pending:
+        _split(pending, max(HUNDRED - exec_weight - assigned, Decimal(0)), "inferred")
+
+
+def assign_weights(results: Sequence[IndicatorResult], ruleset: RuleSet, assessment: Assessment) -> WeightSource | None:
+    """Set each result's weight and say where the weights come from; None when the table is unscored.
+
+    A criteria sheet keeps its rows as published.  A table that prints
+    得分 but no 分值 takes the weights its 一级 labels print (产出指标(40分)),
+    else the rule set's 一级 weights, split equally among each 一级's scoring
+    units (when its 一级 are not the standard ones, the indicator share split
+    equally among all units).  A 二级 group scored in one merged cell is one unit.
+    """
+    if assessment.form == "criteria":
+        return _criteria_weights(results, assessment)
     if any(r.indicator.weight is not None for r in results):
         for r in results:
             stated = r.indicator.weight
             r.weight, r.weight_origin = (stated, "stated") if stated is not None else (Decimal(0), "missing")
-        return False
+        return "stated"
     if not any(r.indicator.score is not None for r in results):
         return None
-    groups: dict[str, list[IndicatorResult]] = {}
-    for r in results:
-        groups.setdefault(taxonomy.normalise(r.indicator.level1), []).append(r)
+    scored_units = scoring_units(results)
+    _mark_merged(scored_units)
+    groups: dict[str, list[list[IndicatorResult]]] = {}
+    for unit in scored_units:
+        groups.setdefault(taxonomy.normalise(unit[0].indicator.level1), []).append(unit)
+    labels = level1_label_weights(assessment.blocks)
+    if any(key in labels for key in groups):
+        _label_weights(groups, labels, assessment, ruleset)
+        return "label"
     standard = {key: _standard_weight(ruleset, key) for key in groups}
     if all(weight is not None for weight in standard.values()):
         for key, members in groups.items():
-            share = standard[key] / len(members)  # type: ignore[operator]
-            for r in members:
-                r.weight, r.weight_origin = share, "inferred"
+            _split(members, standard[key], "inferred")  # type: ignore[arg-type]
     else:
-        share = (HUNDRED - ruleset.execution.weight) / len(results)
-        for r in results:
-            r.weight, r.weight_origin = share, "inferred"
-    return True
+        _split(scored_units, HUNDRED - ruleset.execution.weight, "inferred")
+    return "ruleset"
 
 
 def round_half_up(values: np.ndarray, precision: int) -> list[Decimal]:
@@ -214,33 +315,72 @@ def evaluate(rows: list[IndicatorResult], ruleset: RuleSet) -> None:
         r.score = score if r.weight is not None else None
 
 
+def execution_rate(line: BudgetLine) -> tuple[Decimal | None, ExecutionBase | None]:
+    """执行率 = executed / base × 100, and the base: 全年预算数, or 年初预算数 where no 全年预算数 is printed.
+
+    北京 2016 tables print 年初预算数(A) | 全年执行数(B) | 执行率(B/A) and nothing else.
+    The rate is None when the base is zero or a figure is missing.
+    """
+    if line.full_year is not None:
+        base_value, base = line.full_year, "full_year"
+    elif line.initial is not None:
+        base_value, base = line.initial, "initial"
+    else:
+        return None, None
+    if base_value > 0 and line.executed is not None:
+        return line.executed / base_value * HUNDRED, base  # type: ignore[return-value]
+    return None, base  # type: ignore[return-value]
+
+
+def execution_counts(s: ScoredAssessment) -> bool:
+    """Does the budget block count in the total?
+
+    Always in a rescored table; in a criteria sheet only where the block prints
+    its own 分值 or 得分 (otherwise it is information beside the sheet's own rows).
+    """
+    budget = s.assessment.budget
+    if budget is None or not s.is_scored:
+        return False
+    return not s.by_criteria or budget.weight is not None or budget.score is not None
+
+
+def _execution_result(s: ScoredAssessment, ruleset: RuleSet) -> ExecutionResult:
+    budget = s.assessment.budget
+    assert budget is not None
+    weight, origin = (budget.weight, "stated") if budget.weight is not None else (ruleset.execution.weight, "ruleset")
+    rate, base = execution_rate(budget)
+    result = ExecutionResult(
+        weight=weight,
+        weight_origin=origin,  # type: ignore[arg-type]
+        rate=rate,
+        score=None,
+        status="scored",
+        formula=ruleset.execution.formula,
+        base=base,
+        rounded_rate=quantize(rate, ruleset.precision) if rate is not None else None,
+    )
+    if not execution_counts(s):
+        result.status = "unscored"
+        result.reason = (
+            "表中没有得分，只计算执行率" if not s.is_scored else "评分表的预算执行情况未列分值和得分，不计入总分"
+        )
+    elif rate is None:
+        result.status = "unverifiable"
+        result.reason = f"{BASE_LABEL[base or 'full_year']}或全年执行数为空，或预算数为零，无法计算执行率"
+        keep = ruleset.policies.unverifiable == "keep_stated"
+        result.score = budget.score if keep else Decimal(0)
+    return result
+
+
 def _execution(scored: list[ScoredAssessment], ruleset: RuleSet) -> None:
-    """The 预算执行率 score of every scored assessment, one formula evaluation."""
+    """The 预算执行率 of every assessment with a budget block; its score, one formula evaluation."""
     computable: list[ExecutionResult] = []
     for s in scored:
-        budget = s.assessment.budget
-        if s.status != "scored" or budget is None:
+        if s.assessment.budget is None:
             continue
-        weight, origin = (
-            (budget.weight, "stated") if budget.weight is not None else (ruleset.execution.weight, "ruleset")
-        )
-        result = ExecutionResult(
-            weight=weight,
-            weight_origin=origin,
-            rate=None,
-            score=None,
-            status="unverifiable",
-            formula=ruleset.execution.formula,
-        )
-        if budget.full_year and budget.full_year > 0 and budget.executed is not None:
-            result.rate = budget.executed / budget.full_year * HUNDRED
-            result.status = "scored"
-            computable.append(result)
-        else:
-            result.reason = "全年预算数为空或为零，无法计算执行率"
-            keep = ruleset.policies.unverifiable == "keep_stated"
-            result.score = budget.score if keep else Decimal(0)
-        s.execution = result
+        s.execution = _execution_result(s, ruleset)
+        if s.execution.status == "scored":
+            computable.append(s.execution)
     if computable:
         values = ruleset.execution_formula.evaluate(
             {
@@ -254,23 +394,33 @@ def _execution(scored: list[ScoredAssessment], ruleset: RuleSet) -> None:
 
 
 def _totals(s: ScoredAssessment, ruleset: RuleSet) -> None:
-    if s.status != "scored":
+    """Raw sum, Σ分值, the total (rescaled to 100 under ``normalise``) and its grade.
+
+    A criteria sheet that prints no 分值 at all has no Σ分值 to rescale by.
+    """
+    if not s.is_scored:
         return
-    exec_score = s.execution.score if s.execution and s.execution.score is not None else Decimal(0)
-    exec_weight = s.execution.weight if s.execution else Decimal(0)
-    s.raw = exec_score + sum((r.score or Decimal(0) for r in s.indicators), Decimal(0))
-    s.weights_total = exec_weight + sum((r.weight or Decimal(0) for r in s.indicators), Decimal(0))
-    total = s.raw
+    counted = s.execution if s.execution is not None and s.execution.status != "unscored" else None
+    exec_score = counted.score if counted and counted.score is not None else Decimal(0)
+    exec_weight = counted.weight if counted else Decimal(0)
+    s.raw = quantize(exec_score + sum((r.score or Decimal(0) for r in s.indicators), Decimal(0)), ruleset.precision)
+    if s.by_criteria and all(r.weight is None for r in s.indicators):
+        s.total, s.grade = s.raw, ruleset.grade(s.raw)
+        return
+    weights_total = exec_weight + sum((r.weight or Decimal(0) for r in s.indicators), Decimal(0))
+    total = exec_score + sum((r.score or Decimal(0) for r in s.indicators), Decimal(0))
     if (
         ruleset.policies.weights_not_100 == "normalise"
-        and s.weights_total > 0
-        and quantize(s.weights_total, ruleset.precision) != HUNDRED
+        and weights_total > 0
+        and quantize(weights_total, ruleset.precision) != HUNDRED
     ):
-        total = s.raw * HUNDRED / s.weights_total
-    s.raw = quantize(s.raw, ruleset.precision)
-    s.weights_total = quantize(s.weights_total, ruleset.precision)
+        total = total * HUNDRED / weights_total
+    s.weights_total = quantize(weights_total, ruleset.precision)
     s.total = quantize(total, ruleset.precision)
     s.grade = ruleset.grade(s.total)
+
+
+_STATUS = {None: "unscored", "criteria": "scored_by_criteria"}
 
 
 def score_assessments(
@@ -282,12 +432,14 @@ def score_assessments(
     keep = ruleset.policies.unverifiable == "keep_stated"
     for assessment, aid, origin in zip(assessments, ids, read_from, strict=True):
         results = [read_indicator(ind, i) for i, ind in enumerate(assessment.indicators) if not ind.is_heading]
-        inferred = assign_weights(results, ruleset)
+        source = assign_weights(results, ruleset, assessment)
         for r in results:
-            if r.status == "met":
+            stated = r.indicator.score
+            if r.score_kept:
+                r.score = quantize(stated, ruleset.precision) if stated is not None else None
+            elif r.status == "met":
                 quantitative.append(r)
-            elif inferred is not None:
-                stated = r.indicator.score
+            elif source is not None:
                 r.score = (
                     Decimal(0) if not keep else (quantize(stated, ruleset.precision) if stated is not None else None)
                 )
@@ -297,10 +449,10 @@ def score_assessments(
                 read_from=origin,
                 assessment=assessment,
                 ruleset=ruleset.name,
-                status="unscored" if inferred is None else "scored",
+                status=_STATUS.get(source, "scored"),  # type: ignore[arg-type]
                 indicators=results,
                 execution=None,
-                weights_inferred=bool(inferred),
+                weights_inferred=source in ("label", "ruleset"),
             )
         )
     evaluate(quantitative, ruleset)

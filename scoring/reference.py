@@ -4,7 +4,9 @@ It shares the reading of the texts with the engine (:func:`engine.read_indicator
 :func:`engine.assign_weights`) but none of the evaluation: no frame, no
 formulas, no floats.  The tests require the vectorised engine to agree with
 it on random batches; it implements the rules of ``mof-2020`` as written in
-RULES.md §1 (R1 for reverse indicators, ``=`` as the platform).
+RULES.md §1 (R1 for reverse indicators, ``=`` as the platform).  The weights,
+and which stated scores stand as published (criteria sheets, merged 二级
+得分 cells), come from :func:`engine.assign_weights`, as in the engine.
 """
 
 from __future__ import annotations
@@ -49,33 +51,49 @@ def reference_indicator_score(r: IndicatorResult, ruleset: RuleSet) -> tuple[boo
     return False, quantize(min(max(score, ZERO), weight), ruleset.precision)
 
 
+def _reference_execution(assessment: Assessment, ruleset: RuleSet, criteria: bool) -> tuple[Decimal, Decimal]:
+    """Weight and score of the 预算执行率 item, (0, 0) when it does not count.
+
+    Rate on 全年预算数, or on 年初预算数 where none is printed; a criteria sheet
+    counts the block only where it prints its own 分值 or 得分.
+    """
+    budget = assessment.budget
+    if budget is None or (criteria and budget.weight is None and budget.score is None):
+        return ZERO, ZERO
+    weight = budget.weight if budget.weight is not None else ruleset.execution.weight
+    base = budget.full_year if budget.full_year is not None else budget.initial
+    if base and base > 0 and budget.executed is not None:
+        rate = budget.executed / base * HUNDRED
+        return weight, quantize(weight * min(rate, HUNDRED) / HUNDRED, ruleset.precision)
+    if ruleset.policies.unverifiable == "keep_stated" and budget.score is not None:
+        return weight, budget.score
+    return weight, ZERO
+
+
 def reference_assessment(assessment: Assessment, ruleset: RuleSet) -> tuple[list[Decimal | None], Decimal | None]:
     """Indicator scores (in order, headings left out) and the total, or None when unscored."""
     results = [read_indicator(ind, i) for i, ind in enumerate(assessment.indicators) if not ind.is_heading]
-    inferred = assign_weights(results, ruleset)
+    source = assign_weights(results, ruleset, assessment)
     scores: list[Decimal | None] = []
     for r in results:
-        if r.status == "met":
-            scores.append(reference_indicator_score(r, ruleset)[1] if inferred is not None else None)
-        elif inferred is None:
+        stated = r.indicator.score
+        if r.score_kept:  # criteria sheets and merged 二级 cells: the stated score stands
+            scores.append(quantize(stated, ruleset.precision) if stated is not None else None)
+        elif r.status == "met":
+            scores.append(reference_indicator_score(r, ruleset)[1] if source is not None else None)
+        elif source is None:
             scores.append(None)
         elif ruleset.policies.unverifiable == "zero":
             scores.append(ZERO)
         else:
-            stated = r.indicator.score
             scores.append(quantize(stated, ruleset.precision) if stated is not None else None)
-    if inferred is None:
+    if source is None:
         return scores, None
-    budget = assessment.budget
-    exec_weight = exec_score = ZERO
-    if budget is not None:
-        exec_weight = budget.weight if budget.weight is not None else ruleset.execution.weight
-        if budget.full_year and budget.full_year > 0 and budget.executed is not None:
-            rate = budget.executed / budget.full_year * HUNDRED
-            exec_score = quantize(exec_weight * min(rate, HUNDRED) / HUNDRED, ruleset.precision)
-        elif ruleset.policies.unverifiable == "keep_stated" and budget.score is not None:
-            exec_score = budget.score
+    criteria = source == "criteria"
+    exec_weight, exec_score = _reference_execution(assessment, ruleset, criteria)
     raw = exec_score + sum((s or ZERO for s in scores), ZERO)
+    if criteria and all(r.weight is None for r in results):
+        return scores, quantize(raw, ruleset.precision)  # no 分值 printed: nothing to rescale by
     weights = exec_weight + sum((r.weight or ZERO for r in results), ZERO)
     total = raw
     if (

@@ -17,6 +17,16 @@ from indicators.values import Value
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 IndicatorStatus = Literal["met", "unmet", "unverifiable", "no_target"]
+WeightOrigin = Literal["stated", "label", "inferred", "merged", "missing", "none"]
+"""Where an indicator's 分值 comes from.
+
+stated: its own 分值 cell; label: the weight a label prints over its 一级 (产出指标(40分)),
+split among the scoring units under it; inferred: the rule set's standard weights, split
+the same way; merged: a row that shares one 得分 cell with the row above, which carries
+the weight of both; missing: others print a 分值, this row none (counts 0); none: unscored.
+"""
+AssessmentStatus = Literal["scored", "scored_by_criteria", "unscored"]
+ExecutionBase = Literal["full_year", "initial"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class IndicatorResult:
     nature: str | None
     nature_origin: str  # "column" (指标性质), "target" (operator in the value), "default", "none"
     weight: Decimal | None
-    weight_origin: Literal["stated", "inferred", "missing", "none"]
+    weight_origin: WeightOrigin
     status: IndicatorStatus
     unit: str | None = None  # the unit both figures are compared in
     target_value: Decimal | None = None
@@ -58,6 +68,9 @@ class IndicatorResult:
     rule: str | None = None  # e.g. quantitative.higher
     formula: str | None = None
     unit_mismatch: bool = False
+    # The stated score is the result by construction (a criteria sheet, a merged 二级 得分 cell):
+    # neither rescored nor subject to the rule set's policy for unverifiable indicators.
+    score_kept: bool = False
 
     @property
     def stated_score(self) -> Decimal | None:
@@ -70,11 +83,13 @@ class ExecutionResult:
 
     weight: Decimal
     weight_origin: Literal["stated", "ruleset"]
-    rate: Decimal | None  # executed / full_year × 100, unrounded
+    rate: Decimal | None  # executed / base × 100, unrounded
     score: Decimal | None
-    status: Literal["scored", "unverifiable"]
+    status: Literal["scored", "unverifiable", "unscored"]  # unscored: the table has no 得分, only the rate
     formula: str
     reason: str | None = None
+    base: ExecutionBase | None = None  # 全年预算数, or 年初预算数 where the table prints no 全年预算数
+    rounded_rate: Decimal | None = None  # the rate, half-up at the rule set's precision: what renderers show
 
 
 @dataclass
@@ -85,7 +100,7 @@ class ScoredAssessment:
     read_from: str
     assessment: Assessment
     ruleset: str
-    status: Literal["scored", "unscored"]
+    status: AssessmentStatus  # scored_by_criteria: a 评分表 whose stated scores are kept, not rescored
     indicators: list[IndicatorResult]
     execution: ExecutionResult | None
     raw: Decimal | None = None
@@ -94,6 +109,16 @@ class ScoredAssessment:
     grade: str | None = None
     weights_inferred: bool = False
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_scored(self) -> bool:
+        """There is a total: the table was rescored, or its criteria scores were added up."""
+        return self.status != "unscored"
+
+    @property
+    def by_criteria(self) -> bool:
+        """A scoring sheet (评分表): rows judged by written criteria, with no target or actual to rescore."""
+        return self.assessment.form == "criteria"
 
     @property
     def stated_total(self) -> Decimal | None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.model import Assessment, Budget, Indicator
+from indicators.model import Assessment, Block, Budget, Indicator
 from scoring.engine import round_half_up, score_assessments
 from scoring.reference import reference_assessment
 from scoring.rules import load_ruleset
@@ -59,16 +59,38 @@ def random_indicator(rng: random.Random, row: int) -> Indicator:
     )
 
 
+def random_budget(rng: random.Random) -> Budget:
+    """A budget block; one in six prints 年初预算数 and no 全年预算数 (the rate is then on 年初预算数)."""
+    full = Decimal(str(rng.choice([0, 17.22, 200.701, 35, round(rng.uniform(1, 500), 3)])))
+    executed = Decimal(str(round(float(full) * rng.uniform(0.5, 1.2), 3)))
+    if rng.random() < 1 / 6:
+        return Budget(initial=full, executed=executed, score=Decimal("9.5"))
+    return Budget(full_year=full, executed=executed, score=Decimal("9.5"))
+
+
+def without_weights(rng: random.Random, indicators: list[Indicator]) -> tuple[list[Indicator], list[Block]]:
+    """A table without 分值: some 得分 left empty (merged cells), and half the time 一级 labels with weights."""
+    indicators = [
+        i.model_copy(update={"weight": None, "score": None if rng.random() < 0.3 else i.score}) for i in indicators
+    ]
+    blocks = []
+    if rng.random() < 0.5:
+        for level1 in sorted({i.level1 for i in indicators if i.level1 and rng.random() < 0.7}):
+            weight = Decimal(rng.choice([10, 20, 30, 40, 50]))
+            blocks.append(Block(level=1, path=[f"{level1}({weight}分)"], weight=weight))
+    return indicators, blocks
+
+
 def random_assessment(rng: random.Random, n: int) -> Assessment:
-    budget = None
-    if rng.random() < 0.9:
-        full = Decimal(str(rng.choice([0, 17.22, 200.701, 35, round(rng.uniform(1, 500), 3)])))
-        executed = Decimal(str(round(float(full) * rng.uniform(0.5, 1.2), 3)))
-        budget = Budget(full_year=full, executed=executed, score=Decimal("9.5"))
+    budget = random_budget(rng) if rng.random() < 0.9 else None
     indicators = [random_indicator(rng, i) for i in range(n)]
+    blocks: list[Block] = []
     if rng.random() < 0.1:  # a table without 分值: weights are inferred
-        indicators = [i.model_copy(update={"weight": None}) for i in indicators]
-    return Assessment(kind="project", year=2022, name="随机", budget=budget, indicators=indicators)
+        indicators, blocks = without_weights(rng, indicators)
+    form = "criteria" if rng.random() < 0.1 else "indicators"  # a 评分表: stated scores kept
+    return Assessment(
+        kind="project", year=2022, name="随机", budget=budget, indicators=indicators, blocks=blocks, form=form
+    )
 
 
 def _agree(assessments: list[Assessment]) -> int:
