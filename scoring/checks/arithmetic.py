@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 import numpy as np
 
-from indicators.model import BudgetLine
+from indicators.model import BudgetLine, Indicator
 from scoring.checks.registry import check, differs, finding, num
-from scoring.engine import HUNDRED, quantize
+from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
+
+# A row that prints a bonus rule may score above its 分值: 一个加1分,最多加2分 / 加分项 / 奖励分.
+_BONUS = re.compile(r"加\s*(?:\d+(?:\.\d+)?|[一二两三四五])\s*分|(?<!参)加分|奖励分|附加分")
 
 GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
 
@@ -41,9 +45,15 @@ def _stated_item_sum(scored: ScoredAssessment) -> Decimal | None:
 
 
 def _stated_weights_total(scored: ScoredAssessment) -> Decimal | None:
-    if scored.weights_inferred or scored.status != "scored":
+    if scored.weights_inferred or not scored.is_scored:
         return None
     return scored.weights_total
+
+
+def prints_bonus(indicator: Indicator) -> bool:
+    """Does the row's own text (its name, 四级, or another column such as 指标说明) print a bonus rule?"""
+    texts = [indicator.name, indicator.level4, *indicator.extra.values()]
+    return any(_BONUS.search(text) for text in texts if text)
 
 
 @check("A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）")
@@ -81,12 +91,18 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
 
     Checked on every indicator with both figures printed and on every budget
     row that prints a 得分 (its 分值 is the rule set's when the table prints none).
+    A row whose own text prints a bonus rule (加1分, 最多加2分, 加分, 奖励分 …) may
+    score above its 分值; never below zero.
+
+    Anti-pattern: 分值 10, 得分 12.  Allowed: 工作安排 | 分值 1 | 得分 2, where its
+    指标说明 reads “……一个加1分,最多加2分”.
     """
     for r in scored.indicators:
         weight, score = r.indicator.weight, r.indicator.score
         if weight is None or score is None:
             continue
-        if score < 0 or score > weight + ruleset.tolerance:
+        above = score > weight + ruleset.tolerance and not prints_bonus(r.indicator)
+        if score < 0 or above:
             yield finding(
                 scored,
                 "A102",
@@ -132,27 +148,29 @@ def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
 
 
 def _recomputed_rate(line: BudgetLine) -> Decimal | None:
-    if line.full_year is None or line.executed is None or line.full_year == 0:
-        return None
-    return line.executed / line.full_year * HUNDRED
+    """The engine's rate: on 全年预算数, or on 年初预算数 where the row prints no 全年预算数."""
+    return execution_rate(line)[0]
 
 
-@check("A104", "rate_mismatch", "error", "公布的执行率不等于全年执行数 ÷ 全年预算数")
+@check("A104", "rate_mismatch", "error", "公布的执行率不等于全年执行数 ÷ 全年预算数（未列全年预算数时为年初预算数）")
 def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """执行率 = 全年执行数 / 全年预算数 × 100, compared at the precision it was published with.
 
-    Checked on the 年度资金总额 row and on every budget line that prints all three.
+    Where a row prints no 全年预算数 but a 年初预算数 (北京 2016: 年初预算数(A) |
+    全年执行数(B) | 执行率(B/A)), the rate is on 年初预算数, as the table says.
+    Checked on the 年度资金总额 row and on every budget line that prints the figures.
     """
     for line in _budget_rows(scored):
-        rate = _recomputed_rate(line)
-        if rate is None or line.rate is None:
+        rate, base = execution_rate(line)
+        if rate is None or base is None or line.rate is None:
             continue
         if differs(rate, line.rate, ruleset):
+            base_value = line.full_year if base == "full_year" else line.initial
             yield finding(
                 scored,
                 "A104",
-                f"{line.name}：执行率公布为 {num(line.rate)}%，"
-                f"按 {num(line.executed)} ÷ {num(line.full_year)} 应为 {num(quantize(rate, 2))}%",
+                f"{line.name}：执行率公布为 {num(line.rate)}%，按全年执行数 {num(line.executed)} ÷ "
+                f"{BASE_LABEL[base]} {num(base_value)} 应为 {num(quantize(rate, 2))}%",
                 source=line.source,
                 expected=quantize(rate, 2),
                 stated=line.rate,
@@ -307,7 +325,10 @@ def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
 def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The total recomputed under the rule set differs from the stated 总分.
 
-    Severity error where the grade changes, warning where it does not.
+    Severity error where the grade changes, warning where it does not.  On a
+    criteria sheet (评分表) nothing is rescored: its total is the 预算执行率
+    score and the stated item scores added up, so this says what the stated
+    scores really add up to and whether the grade holds.
     """
     stated = scored.stated_total
     if scored.total is None or stated is None or not differs(scored.total, stated, ruleset):
@@ -315,10 +336,11 @@ def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     stated_grade = normalise_grade(scored.stated_grade) or ruleset.grade(stated)
     changed = stated_grade != scored.grade
     tail = f"，等级由“{stated_grade}”变为“{scored.grade}”" if changed else f"，等级仍为“{scored.grade}”"
+    head = "按评分表各项公布得分（不重算）合计，总分为" if scored.by_criteria else "重算总分为"
     yield finding(
         scored,
         "A110",
-        f"重算总分为 {num(scored.total)}，公布为 {num(stated)}{tail}",
+        f"{head} {num(scored.total)}，公布为 {num(stated)}{tail}",
         source=scored.stated_source,
         expected=scored.total,
         stated=stated,

@@ -24,6 +24,16 @@ def _squash(text: str | None) -> str:
     return re.sub(r"\s+", "", normalise_text(text or ""))
 
 
+def _measured(scored: ScoredAssessment) -> list[IndicatorResult]:
+    """The rows judged on a target and an actual: none on a criteria sheet (评分表).
+
+    A criteria sheet's rows are judged by written criteria; it has no target or
+    actual to copy, bound, miss or overshoot, and its deductions are explained
+    by the criteria, so the checks about targets and actuals have nothing to say.
+    """
+    return [] if scored.by_criteria else scored.indicators
+
+
 def _published_weight(r: IndicatorResult) -> Decimal | None:
     """The 分值 the table prints, when positive.
 
@@ -41,7 +51,7 @@ def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
     Anti-pattern: 指标值 ≥100%, 实际完成值 ≥10%, 分值 10, 得分 10.
     Best practice: score the shortfall (mof-2020: 10 × 10 / 100 = 1).
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         stated = r.indicator.score
         weight = _published_weight(r)
         if r.status == "unmet" and stated is not None and weight is not None and stated >= weight:
@@ -62,7 +72,7 @@ def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     Only quantitative targets are checked (a qualitative actual may rightly
     restate its goal).  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.target.kind is not ValueKind.QUANTITATIVE or r.target.op is None or r.nature == "qualitative":
             continue  # a bare figure reached exactly is not evidence of copying; its operator is
         targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
@@ -84,7 +94,7 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     It is scored at its bound value; a strict bound (>98%) proves a strict
     target.  Anti-pattern: 实际完成值 ≥95%.  Best practice: 实际完成值 97.3%.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op:
             yield finding(
                 scored,
@@ -101,7 +111,7 @@ def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
 
     Anti-pattern: 指标值 等于=7.  Best practice: 指标值 =7人.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
             continue
         if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.unit)):
@@ -113,18 +123,21 @@ def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     """An indicator prints no 分值.
 
     Where no indicator of the table prints one but 得分 are printed, the
-    weights are inferred: the rule set's 一级 weights split equally among
-    each 一级's indicators (one finding for the table).  Where others print
-    one, the indicator counts with weight 0.
+    weights are inferred (one finding for the table): the weight each 一级
+    label prints (产出指标(40分)), else the rule set's 一级 weights, split
+    equally among each 一级's scoring units (a 二级 group scored in one merged
+    得分 cell is one unit).  Where others print one, the indicator counts with
+    weight 0.
     """
     if scored.weights_inferred:
-        shares = sorted({num(r.weight) for r in scored.indicators if r.weight is not None})
-        yield finding(
-            scored,
-            "L205",
-            f"全表未填分值，按规则集一级指标权重在各一级指标内平均推定（每项 {'、'.join(shares)} 分）",
-            source=scored.assessment.source,
+        shares = "、".join(sorted({num(r.weight) for r in scored.indicators if r.weight is not None}))
+        labels = "、".join(b.path[-1] for b in scored.assessment.blocks if b.level == 1 and b.path)
+        how = (
+            f"按表中一级指标标注的分值（{labels}）在各计分单元间平均推定"
+            if any(r.weight_origin == "label" for r in scored.indicators)
+            else "按规则集一级指标权重在各一级指标内平均推定"
         )
+        yield finding(scored, "L205", f"全表未填分值，{how}（每项 {shares} 分）", source=scored.assessment.source)
         return
     for r in scored.indicators:
         if r.weight_origin == "missing":
@@ -140,7 +153,7 @@ def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
 
     Anti-pattern: 可持续影响指标 | 无 | 无 | 无 | 分值 20 | 得分 10.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         name_placeholder = _squash(r.indicator.name) in PLACEHOLDERS | {""}
         counts = _published_weight(r) is not None or (r.indicator.score or 0) > 0
         if counts and (name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS):
@@ -240,7 +253,7 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     ratio.  mof-2020: ratio 1.5, no deduction (财预〔2020〕10号 asks to reduce
     the score 按偏离度适度 only where the target was obviously low).
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.status != "met" or not r.target_value or not r.actual_value:
             continue
         if r.target_value <= 0 or r.actual_value <= 0:
@@ -267,7 +280,7 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     a cost should be capped (≤ <), not floored (≥ >); a rate of satisfaction
     or completion should be floored.  Anti-pattern: 进京非访量人次 >3人.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.nature not in {">=", ">", "<=", "<"}:
             continue
         unit = units.lookup(r.target.unit or r.indicator.unit)
@@ -298,7 +311,7 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
     texts: list[tuple[str, str | None, object]] = []
     if goals:
         texts += [("年度目标", goals.target, goals.source), ("实际完成情况", goals.actual, goals.source)]
-    for r in scored.indicators:
+    for r in _measured(scored):
         for label, text in (("指标值", r.indicator.target), ("实际完成值", r.indicator.actual)):
             texts.append((f"“{r.indicator.name}”的{label}", text, r))
     for label, text, where in texts:
@@ -321,7 +334,7 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
     mof-2020 (财预〔2020〕10号): 达成 80%–100%, 部分达成 60%–80%, 未达成 0–60%;
     the lower bound is inclusive.  A result with no label is not checked.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         weight, stated = _published_weight(r), r.indicator.score
         if r.status != "unverifiable" or r.actual.label is None or weight is None or stated is None:
             continue
@@ -346,7 +359,7 @@ def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
 
     Anti-pattern: 分值 10, 得分 7, 偏差原因 empty.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         weight, stated = _published_weight(r), r.indicator.score
         if stated is None or weight is None or stated >= weight:
             continue
@@ -384,7 +397,7 @@ def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
     budget = scored.assessment.budget
     if not budget or budget.executed is None:
         return
-    for r in scored.indicators:
+    for r in _measured(scored):
         cap = _money_cap(scored, r)
         if cap is not None and cap + ruleset.tolerance < budget.executed:
             unit = scored.assessment.money_unit
@@ -421,7 +434,7 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
     budget = scored.assessment.budget
     if not budget or budget.full_year is None:
         return
-    for r in scored.indicators:
+    for r in _measured(scored):
         cap = _money_cap(scored, r)
         if cap is not None and cap > budget.full_year + ruleset.tolerance and _adjusted(scored, r):
             unit = scored.assessment.money_unit
@@ -456,7 +469,7 @@ def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
     Within a family units convert (元/万元, 分钟/小时, %/‰); across families
     the indicator cannot be recomputed and its stated score is kept.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.unit_mismatch:
             yield finding(
                 scored,
@@ -474,7 +487,7 @@ def actual_not_numeric(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
 
     The indicator cannot be recomputed; its stated score is kept.
     """
-    for r in scored.indicators:
+    for r in _measured(scored):
         if r.nature == "qualitative" or r.target.kind is not ValueKind.QUANTITATIVE:
             continue
         if r.actual.kind in {ValueKind.QUALITATIVE, ValueKind.DATE}:
