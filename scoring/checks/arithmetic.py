@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import numpy as np
 
-from indicators.model import BudgetLine, Indicator
+from indicators import taxonomy
+from indicators.model import Block, BudgetLine, Indicator, OtherRow
 from scoring.checks.registry import check, differs, finding, num
 from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
@@ -346,3 +347,111 @@ def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         stated=stated,
         severity="error" if changed else "warning",
     )
+
+
+def block_members(indicators: Sequence[Indicator], block: Block) -> list[Indicator]:
+    """The indicators under a label: all of them for level 0, else those whose levels start with its path.
+
+    Labels and levels are compared normalised (the printed weight, spaces and
+    the 指标 suffix ignored): 产出指标(50分) holds the rows whose 一级 is 产出指标.
+    """
+    if block.level == 0:
+        return list(indicators)
+    path = [taxonomy.normalise(label) for label in block.path[-block.level :]]
+
+    def under(ind: Indicator) -> bool:
+        levels = (ind.level1, ind.level2, ind.name, ind.level4)
+        return all(taxonomy.normalise(levels[i]) == label for i, label in enumerate(path))
+
+    return [ind for ind in indicators if under(ind)]
+
+
+def _block_label(block: Block) -> str:
+    return " → ".join(block.path) if block.path else "指标"
+
+
+@check("A111", "block_weight_mismatch", "error", "标注分值的指标栏目（如“产出指标(50分)”）与其下各指标分值之和不符")
+def block_weight_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A label that prints a weight must equal the Σ 分值 of the indicators under it.
+
+    产出指标(50分) over rows of 20 + 20 + 15 is 55, not 50; 年度绩效目标(80分)
+    (level 0) covers every indicator of the table.  Only checked where the
+    table shows the whole block (the copy does not end inside it) and every
+    indicator under it prints a 分值; compared at the label's precision plus
+    the rule set's tolerance.
+
+    Anti-pattern: 产出指标(50分) | 20 | 20 | 15.  Best practice: Σ 分值 = the label's weight.
+    """
+    indicators = scored.assessment.scorable_indicators
+    for block in scored.assessment.blocks:
+        members = block_members(indicators, block)
+        if not block.closed or not members or any(ind.weight is None for ind in members):
+            continue
+        total = sum((ind.weight for ind in members if ind.weight is not None), Decimal(0))
+        if differs(total, block.weight, ruleset):
+            yield finding(
+                scored,
+                "A111",
+                f"“{_block_label(block)}”标注分值 {num(block.weight)}，"
+                f"其下 {len(members)} 项指标分值合计为 {num(total)}",
+                source=block.source,
+                expected=total,
+                stated=block.weight,
+            )
+
+
+def _sum_of(indicators: Sequence[Indicator], field: str, every: bool) -> Decimal | None:
+    """Σ of a stated figure; None when none is printed, or (``every``) when one is missing."""
+    values = [getattr(ind, field) for ind in indicators]
+    present = [v for v in values if v is not None]
+    if not present or (every and len(present) < len(values)):
+        return None
+    return sum(present, Decimal(0))
+
+
+def _sections(indicators: Sequence[Indicator], row: OtherRow, previous: int | None) -> list[list[Indicator]]:
+    """What a subtotal row may add up: every indicator, or those between the previous subtotal and it."""
+    sections = [list(indicators)]
+    if row.source is not None and row.source.row is not None:
+        low, high = previous or 0, row.source.row
+        sections.append([i for i in indicators if i.source and i.source.row and low < i.source.row < high])
+    return sections
+
+
+@check("A112", "subtotal_mismatch", "error", "小计（合计）行的分值或得分不等于各指标之和")
+def subtotal_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """A subtotal row (figures only: Σ分值 | Σ得分) must add up the indicators' stated figures.
+
+    It may sum every indicator, or those since the previous subtotal row
+    (a subtotal per 一级), with or without the 预算执行率 item.  Only checked
+    where the table was read to its end (a 总分 row was read): in a copy cut
+    short, rows may be missing.  Σ分值 is compared only where every indicator
+    prints one; a missing 得分 counts as 0, as in A101.
+
+    Anti-pattern: rows 分值 50 + 40, 得分 45 + 40; subtotal row | 90 | 80 |.
+    """
+    if scored.assessment.stated is None:
+        return
+    indicators = scored.assessment.scorable_indicators
+    budget = scored.assessment.budget
+    previous: int | None = None
+    for row in (o for o in scored.assessment.other_rows if o.kind == "subtotal"):
+        sections = _sections(indicators, row, previous)
+        for field, label, every in (("weight", "分值", True), ("score", "得分", False)):
+            figure: Decimal | None = getattr(row, field)
+            sums = [s for s in (_sum_of(section, field, every) for section in sections) if s is not None]
+            if figure is None or not sums:
+                continue
+            execution = getattr(budget, field) if budget is not None else None
+            candidates = sums + ([s + execution for s in sums] if execution is not None else [])
+            if all(differs(c, figure, ruleset) for c in candidates):
+                yield finding(
+                    scored,
+                    "A112",
+                    f"小计行{label}公布为 {num(figure)}，各指标{label}之和为 {num(sums[0])}",
+                    source=row.source,
+                    expected=sums[0],
+                    stated=figure,
+                )
+        if row.source is not None and row.source.row is not None:
+            previous = row.source.row
