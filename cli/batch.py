@@ -48,8 +48,8 @@ from cli.common import (
     write_output,
 )
 from cli.render.json import VERSION, number
-from cli.render.text import SEVERITY_LABEL
 from indicators.readers import ReadError, expand_paths, read_source
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import Check
 from scoring.pipeline import DocumentResult, run
 from scoring.results import SEVERITY_RANK, Finding, ScoredAssessment
@@ -343,6 +343,7 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
         "read_problems": {k: sum(e["severity"] == k for e in part.errors) for k in ("error", "info")},
         "assessments": len(rows),
         "scored": sum(r["status"] == "scored" for r in rows),
+        "scored_by_criteria": sum(r["status"] == "scored_by_criteria" for r in rows),
         "grades": {
             "stated": _grades((r["stated_grade"] for r in rows), order),
             "recomputed": _grades((r["recomputed_grade"] for r in rows), order),

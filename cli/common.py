@@ -17,6 +17,7 @@ import click
 
 from cli.render.json import render_json
 from indicators.readers import ReadError, expand_paths
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.pipeline import DocumentResult, run
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
@@ -163,7 +164,7 @@ def report_errors(documents: list[DocumentResult]) -> bool:
 
 
 def _error_line(error: ReadError) -> str:
-    prefix = "提示" if error.severity == "info" else "错误"
+    prefix = SEVERITY_LABEL[error.severity]
     return f"{prefix}: {error}"
 
 

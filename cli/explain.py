@@ -22,9 +22,10 @@ from cli.common import (
     run_files,
     write_output,
 )
-from cli.render.text import SEVERITY_LABEL
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_DOC, INTERNAL_ERROR_TITLE, is_code, num
+from scoring.engine import BASE_LABEL
 from scoring.results import IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
@@ -36,7 +37,14 @@ NATURE_LABEL = {
     "=": "=",
     "qualitative": "定性",
 }
-WEIGHT_ORIGIN_LABEL = {"stated": "表中公布", "inferred": "推定", "missing": "未填，按 0", "none": "无"}
+WEIGHT_ORIGIN_LABEL = {
+    "stated": "表中公布",
+    "label": "按表中一级指标标注的分值推定",
+    "inferred": "按规则集推定",
+    "merged": "与上一行合并计分，分值计在上一行",
+    "missing": "未填，按 0",
+    "none": "无",
+}
 ORIGIN_LABEL = {
     "column": "指标性质列",
     "target": "指标值中的比较符",
@@ -82,6 +90,8 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
             f"{'达成' if r.met else '未达成'}",
             f"  计分规则 {r.rule}：{_substituted(r)}",
         ]
+    elif r.score_kept:
+        lines.append(f"  不重算：{r.reason}；保留公布得分")
     else:
         keep = ruleset.policies.unverifiable == "keep_stated"
         lines.append(f"  无法重算：{r.reason}；按规则集政策{'保留公布得分' if keep else '计 0 分'}")
@@ -91,17 +101,21 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
 
 def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
     lines = [f"{s.id} {s.assessment.name}（规则集 {ruleset.name}）"]
-    if s.status != "scored":
+    if not s.is_scored:
         lines.append("  表中没有分值和得分：不计总分、不定等级，只判断各指标是否达成。")
         for r in s.indicators:
             lines.append(f"  - {r.indicator.name}：{r.status}" + (f"（{r.reason}）" if r.reason else ""))
         return "\n".join(lines) + "\n"
+    if s.by_criteria:
+        lines.append("  评分表：各项按评分标准打分，保留公布得分，不重算；总分为各项得分之和。")
     e = s.execution
-    if e is not None:
+    if e is not None and e.status != "unscored":
         budget = s.assessment.budget
         assert budget is not None
+        base = budget.initial if e.base == "initial" else budget.full_year
+        on_initial = f"（{BASE_LABEL['initial']}，表中未列全年预算数）" if e.base == "initial" else ""
         rate = (
-            f"{num(budget.executed)} ÷ {num(budget.full_year)} × 100 = {num(round(e.rate, 4))}%"
+            f"{num(budget.executed)} ÷ {num(base)}{on_initial} × 100 = {num(round(e.rate, 4))}%"
             if e.rate is not None
             else e.reason
         )

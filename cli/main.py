@@ -12,9 +12,10 @@ from cli.batch import batch
 from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
 from cli.convert import convert
 from cli.explain import explain
-from cli.render.text import SEVERITY_LABEL, audit_report, findings_table, score_table
+from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from indicators.model import Assessment
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.rules import available, load_ruleset, ruleset_path

@@ -37,7 +37,7 @@ from cli.render.report import (
     Table,
     counts_text,
 )
-from cli.render.text import SEVERITY_LABEL
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks.registry import num
 
 FONT_STACK = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei"]
@@ -337,7 +337,7 @@ def _document(doc: DocumentReport) -> str:
         parts.append(_findings_list(doc.findings, data_findings="document"))
     if doc.errors:
         parts.append("<h3>读取问题</h3>")
-        rows = [[("提示" if err.severity == "info" else "错误"), str(err)] for err in doc.errors]
+        rows = [[SEVERITY_LABEL[err.severity], str(err)] for err in doc.errors]
         parts.append(_table(rows, ["级别", "问题"], data_table="errors"))
     parts.append("</section>")
     return "".join(parts)

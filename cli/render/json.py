@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from indicators.model import SourceRef
+from indicators.model import Block, OtherRow, SourceRef
 from scoring.pipeline import DocumentResult
 from scoring.results import ExecutionResult, Finding, IndicatorResult, ScoredAssessment
 
@@ -49,6 +49,7 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "level1": ind.level1,
         "level2": ind.level2,
         "name": ind.name,
+        "level4": ind.level4,
         "nature": r.nature,
         "target": ind.effective_target,
         "actual": ind.actual,
@@ -61,18 +62,22 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "score": number(r.score),
         "status": r.status,
         "reason": r.reason,
+        "extra": dict(ind.extra),
         "source": source_dict(ind.source),
     }
 
 
 def budget_dict(scored: ScoredAssessment) -> dict[str, Any] | None:
+    """The budget block as published beside the engine's rate (half-up at the rule set's precision) and score.
+
+    ``base`` says what the rate is on: ``full_year`` (全年预算数) or ``initial``
+    (年初预算数, where the table prints no 全年预算数).
+    """
     budget = scored.assessment.budget
     if budget is None:
         return None
     execution: ExecutionResult | None = scored.execution
-    rate = None
-    if budget.full_year and budget.executed is not None:
-        rate = round(budget.executed / budget.full_year * 100, 2)
+    counted = execution is not None and execution.status != "unscored"
     return number(
         {
             "initial": budget.initial,
@@ -81,12 +86,33 @@ def budget_dict(scored: ScoredAssessment) -> dict[str, Any] | None:
             "executed": budget.executed,
             "balance": budget.balance,
             "stated_rate": budget.rate,
-            "rate": rate,
-            "weight": execution.weight if execution else budget.weight,
+            "rate": execution.rounded_rate if execution else None,
+            "base": execution.base if execution else None,
+            "weight": execution.weight if execution and counted else budget.weight,
             "stated_score": budget.score,
             "score": execution.score if execution else None,
         }
     )
+
+
+def block_dict(block: Block) -> dict[str, Any]:
+    return {
+        "level": block.level,
+        "path": list(block.path),
+        "weight": number(block.weight),
+        "closed": block.closed,
+        "source": source_dict(block.source),
+    }
+
+
+def other_row_dict(row: OtherRow) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "text": row.text,
+        "weight": number(row.weight),
+        "score": number(row.score),
+        "source": source_dict(row.source),
+    }
 
 
 def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
@@ -98,6 +124,7 @@ def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
         "unit": a.unit,
         "year": a.year,
         "title": a.title,
+        "form": a.form,
         "source": source_dict(a.source),
         "stated": number({"total": s.stated_total, "grade": s.stated_grade}),
         "recomputed": number(
@@ -111,6 +138,8 @@ def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
             }
         ),
         "budget": budget_dict(s),
+        "blocks": [block_dict(b) for b in a.blocks],
+        "other_rows": [other_row_dict(o) for o in a.other_rows],
         "indicators": [indicator_dict(r) for r in s.indicators],
         "findings": [finding_dict(f) for f in s.findings],
     }

@@ -21,13 +21,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from cli.render.json import VERSION, number
-from cli.render.text import SEVERITY_LABEL, STATUS_LABEL
+from cli.render.text import STATUS_LABEL
 from indicators.model import BudgetLine, Indicator, SourceRef
 from indicators.readers import ReadError
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.arithmetic import normalise_grade
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE, num
-from scoring.engine import quantize
 from scoring.pipeline import DocumentResult
 from scoring.results import SEVERITY_RANK, Finding, IndicatorResult, ScoredAssessment
 
@@ -333,6 +333,7 @@ class AssessmentReport:
     table_findings: list[FindingLine]  # about the table as a whole, or a place no shown row holds
     document_findings: list[FindingLine]  # X3xx: this table against the rest of its document
     findings: list[FindingLine]  # all of them, most severe first
+    weights_from_labels: bool = False  # inferred weights came from labels such as 产出指标(40分)
 
     @property
     def anchor(self) -> str:
@@ -375,7 +376,9 @@ class AssessmentReport:
         """What a reader needs beside the two totals: the status, the 分值 total, how the total was scaled."""
         notes = [f"状态：{STATUS_LABEL.get(self.status, self.status)}"]
         if self.weights_total is not None:
-            origin = "（分值按规则集推定）" if self.weights_inferred else ""
+            origin = ""
+            if self.weights_inferred:
+                origin = "（分值按表中一级指标标注的分值推定）" if self.weights_from_labels else "（分值按规则集推定）"
             notes.append(f"分值合计 {num(self.weights_total)}{origin}，各项重算得分之和 {num(self.raw)}")
         return notes
 
@@ -443,9 +446,9 @@ def _budget_row(line: BudgetLine, columns: list[Column], kind_total: bool, score
     row = Row("budget", line.name, line.source.row if line.source else None, cells)
     execution = scored.execution
     if kind_total and execution is not None:
-        row.recomputed_rate = num(quantize(execution.rate, 2)) if execution.rate is not None else "—"
+        row.recomputed_rate = num(execution.rounded_rate)
         row.recomputed = num(execution.score)
-        row.status = "无法重算" if execution.status == "unverifiable" else ""
+        row.status = {"unverifiable": "无法重算", "unscored": "不计分"}.get(execution.status, "")
     return row
 
 
@@ -494,6 +497,8 @@ def _indicator_table(scored: ScoredAssessment) -> Table:
 def _level1_scores(scored: ScoredAssessment) -> list[Level1Score]:
     scores: list[Level1Score] = []
     budget, execution = scored.assessment.budget, scored.execution
+    if execution is not None and execution.status == "unscored":
+        execution = None  # a rate beside a table without scores, or beside a criteria sheet's own rows
     if execution is not None or (budget is not None and budget.score is not None):
         weight = execution.weight if execution else budget.weight if budget else None
         scores.append(
@@ -585,6 +590,7 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
         table_findings=lines(unplaced),
         document_findings=lines(tied),
         findings=lines(_sorted([*own, *tied])),
+        weights_from_labels=any(r.weight_origin == "label" for r in scored.indicators),
     )
 
 
@@ -607,7 +613,7 @@ def _summary(documents: list[DocumentResult], reports: list[DocumentReport]) -> 
         documents=len(documents),
         documents_unread=sum(1 for d in documents if any(e.severity == "error" for e in d.errors)),
         assessments=len(assessments),
-        scored=sum(1 for a in assessments if a.status == "scored"),
+        scored=sum(1 for a in assessments if a.status != "unscored"),
         grades=grades,
         grade_changes=[a for a in assessments if a.grade_changed],
         by_severity=severity_counts(findings),

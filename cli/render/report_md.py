@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from tabulate import tabulate
 
 from cli.render.report import SEVERITIES, AssessmentReport, DocumentReport, FindingLine, Report, Row, Table, counts_text
-from cli.render.text import SEVERITY_LABEL
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks.registry import num
 
 
@@ -96,7 +96,7 @@ def _document(doc: DocumentReport) -> str:
         parts.append("### 与公开文件其他部分的核对（不限于某一张自评表）\n\n" + _findings(doc.findings) + "\n")
     if doc.errors:
         parts.append("### 读取问题\n\n")
-        parts += [f"- {'提示' if err.severity == 'info' else '错误'}：{md_text(err)}\n" for err in doc.errors]
+        parts += [f"- {SEVERITY_LABEL[err.severity]}：{md_text(err)}\n" for err in doc.errors]
         parts.append("\n")
     return "".join(parts)
 

@@ -6,13 +6,17 @@ from collections import Counter
 
 from tabulate import tabulate
 
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks.registry import num
 from scoring.pipeline import DocumentResult
 from scoring.results import Finding, ScoredAssessment
 
 TABLEFMT = {"table": "simple", "md": "github"}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_LABEL = {"scored": "已评分", "unscored": "未评分（表中无分值/得分）"}
+STATUS_LABEL = {
+    "scored": "已评分",
+    "scored_by_criteria": "按评分标准计分（不重算）",
+    "unscored": "未评分（表中无分值/得分）",
+}
 
 
 def _place(f: Finding) -> str:

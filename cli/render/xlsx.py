@@ -33,8 +33,8 @@ from cli.render.report import (
     Table,
     worst,
 )
-from cli.render.text import SEVERITY_LABEL
 from indicators.readers import ReadError
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.results import Finding
 
 SUMMARY_SHEET = "汇总"
@@ -327,7 +327,7 @@ def _findings_sheet(ws: Worksheet, lines: Sequence[FindingLine]) -> None:
 
 def _errors_sheet(ws: Worksheet, errors: Sequence[ReadError]) -> None:
     _header(ws, 1, ["文件", "行", "位置", "级别", "问题"])
-    rows = ([e.file, e.line, e.place, "提示" if e.severity == "info" else "错误", e.message] for e in errors)
+    rows = ([e.file, e.line, e.place, SEVERITY_LABEL[e.severity], e.message] for e in errors)
     _rows(ws, 2, rows)
     ws.auto_filter.ref = f"A1:E{max(len(errors) + 1, 2)}"
     ws.freeze_panes = "A2"

@@ -16,11 +16,13 @@ class ReadError:
     message: str
     line: int | None = None
     place: str | None = None  # path inside the document, e.g. assessments[0].indicators[3].weight
-    severity: str = "error"  # "error": the input is bad; "info": nothing to read, nothing wrong
+    severity: str = "error"  # "error": the input is bad; "warning": read, but look; "info": how it was read
+    code: str | None = None  # the read problem's code in indicators.readers.problems.CATALOGUE
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+        message = f"{self.code} {self.message}" if self.code else self.message
+        return f"{where}: {self.place}: {message}" if self.place else f"{where}: {message}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -29,6 +31,7 @@ class ReadError:
             "place": self.place,
             "message": self.message,
             "severity": self.severity,
+            "code": self.code,
         }
 
 
