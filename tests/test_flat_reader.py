@@ -1,7 +1,7 @@
 """The flat-table reader: the seven hand-made tables as one CSV (or .xlsx sheet) read back the same.
 
-The flat format carries no source places, titles, goals, analysis texts or
-budget lines; everything else must come back field by field and score the same.
+The flat format carries no source places, titles, goals, analysis texts,
+budget lines or non-indicator rows; everything else must come back field by field and score the same.
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def to_csv(header: list[str], rows: list[list[object]]) -> str:
 
 
 def comparable(a: Assessment) -> object:
-    """What the flat format carries: no sources, title, goals, analysis or budget lines."""
-    dump = a.model_dump(exclude={"source", "title", "goals", "analysis"})
+    """What the flat format carries: no sources, title, goals, analysis, budget lines or non-indicator rows."""
+    dump = a.model_dump(exclude={"source", "title", "goals", "analysis", "other_rows"})
     if dump["budget"] is not None:
         dump["budget"] = {k: v for k, v in dump["budget"].items() if k not in ("lines", "source")}
     if dump["stated"] is not None:

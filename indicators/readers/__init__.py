@@ -15,7 +15,7 @@ from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.canonical import parse_canonical
 from indicators.readers.cells import decode_text
 from indicators.readers.excel import read_xlsx
-from indicators.readers.flat import COLUMNS, column_of, parse_csv
+from indicators.readers.flat import is_flat_header, parse_csv
 from indicators.readers.published import is_title, parse_published, rows_of
 
 __all__ = ["ReadError", "ReadResult", "expand_paths", "read_source", "read_text"]
@@ -54,17 +54,9 @@ def looks_published(text: str) -> bool:
 _CANONICAL_KEY = re.compile(r"^(?:-\s+)?(?:kind|assessments)\s*:", re.MULTILINE)
 
 
-_INDICATOR_FIELDS = {column.field for column in COLUMNS if column.level == "indicator"}
-
-
 def looks_flat(text: str) -> bool:
-    """A flat export: an early line is a header row naming the 三级指标 column and two more known columns."""
-    for line in text.splitlines()[:20]:
-        cells = [c.strip().strip('"') for c in re.split(r"[,\t]", line)]
-        known = {field for c in cells if (field := column_of(c)[0])}
-        if len(known) >= 3 and known & _INDICATOR_FIELDS:
-            return True
-    return False
+    """A flat export: an early line is a flat header row (see :func:`~indicators.readers.flat.is_flat_header`)."""
+    return any(is_flat_header(re.split(r"[,\t]", line)) for line in text.splitlines()[:20])
 
 
 def read_text(text: str, source: str, suffix: str = "") -> ReadResult:

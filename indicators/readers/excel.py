@@ -35,8 +35,7 @@ from typing import Any
 from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.cells import clean
-from indicators.readers.layout import Grid, parse_table
-from indicators.readers.published import is_title, table_spans
+from indicators.readers.published import NO_TABLE, is_title, read_tables
 
 __all__ = [
     "cell_text",
@@ -251,12 +250,16 @@ def _worksheets(workbook: Any) -> list[Any]:
 
 
 def looks_like_template(workbook: Any) -> bool:
-    """A template workbook: some sheet has a self-assessment table's title line (a flat export has none)."""
+    """A template workbook: some sheet has a self-assessment table's title line, and none a flat header row."""
+    from indicators.readers.flat import is_flat_header  # flat reads cells with this module
+
+    titled = False
     for sheet in _worksheets(workbook):
         rows, _ = sheet_rows(sheet)
-        if any(is_title(row) for row in rows):
-            return True
-    return False
+        if any(is_flat_header(row) for row in rows[:20]):
+            return False
+        titled = titled or any(is_title(row) for row in rows)
+    return titled
 
 
 def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
@@ -270,25 +273,16 @@ def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
         except Exception as exc:  # a cell openpyxl cannot give: report the sheet, go on
             result.errors.append(ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place))
             continue
-        for start, stop in table_spans(rows):
-            table += 1
-            grid = Grid(rows=rows[start:stop], numbers=numbers[start:stop], file=file, table=table)
-            try:
-                assessment, errors = parse_table(grid)
-            except Exception as exc:  # a reader bug must not lose the other tables; say where
-                message = f"第 {table} 张自评表无法读取（程序缺陷，请报告）：{exc}"
-                result.errors.append(ReadError(file, message, line=numbers[start], place=place))
-                continue
-            result.errors.extend(
-                ReadError(e.file, e.message, line=e.line, place=e.place or place, severity=e.severity) for e in errors
-            )
-            if assessment is not None:
-                result.assessments.append(assessment)
+        assessments, errors, spans = read_tables(rows, numbers, file, first_table=table + 1)
+        table += len(spans)
+        result.assessments += assessments
+        result.errors.extend(
+            ReadError(e.file, e.message, line=e.line, place=e.place or place, severity=e.severity, code=e.code)
+            for e in errors
+        )
     if table == 0:
         names = "、".join(f"“{s.title}”" for s in _worksheets(workbook)) or "（无）"
-        result.errors.append(
-            ReadError(file, f"没有找到绩效自评表（项目支出或部门整体支出绩效自评表）；工作表：{names}")
-        )
+        result.errors.append(ReadError(file, f"{NO_TABLE}；工作表：{names}", code="R002"))
     return result
 
 

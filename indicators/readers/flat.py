@@ -172,6 +172,18 @@ def column_of(header: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_ROW_KEYS = {"table_id", "kind", "year", "name", "unit"}  # columns a template's indicator header never has
+
+
+def is_flat_header(cells: list[str]) -> bool:
+    """A flat export's header: the 三级指标 column and two more known columns, one of them naming the table
+
+    (项目名称, 年度, 自评表编号 …): a template's own indicator header names none of those.
+    """
+    known = {field for c in cells if (field := column_of(str(c).strip().strip('"'))[0])}
+    return len(known) >= 3 and "indicator" in known and bool(known & _ROW_KEYS)
+
+
 # --- cells ---
 
 

@@ -9,8 +9,10 @@ table title, the next 公开NN表 or section heading, or the end.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from indicators.disclosure import Disclosure
+from indicators.model import Assessment
 from indicators.readers import budget_block
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.cells import clean, stated_money_unit
@@ -27,20 +29,32 @@ _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一�
 _OTHER_TABLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")
 _SENTENCE = re.compile(r"[，。；;！？]")
 MAX_TITLE = 60
+NO_TABLE = "没有找到绩效自评表（没有自评表的标题，也没有指标或预算表头）"
 
 
 def rows_of(text: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines()]
 
 
+# What a self-assessment is called varies: 项目支出绩效自评表, 绩效目标自评表, …项目自评表, 绩效自评评分表,
+# …自评指标计分表, 绩效评价自评表, 区域(项目)绩效自评表, 部门整体支出绩效评价指标体系评分表, 绩效评分细则.
+SELF_ASSESSMENT = re.compile(r"(?:自评|评分|计分|评价)\S{0,8}表|评分细则")
+_FILE_NAME = re.compile(r"\.(?:xlsx?|et|docx?|wps|pdf|ofd)\)?$", re.IGNORECASE)
+
+
 def is_title(row: list[str]) -> bool:
-    """A title line: a short first cell naming a self-assessment table, nothing else on the line but its unit."""
+    """A title line: a short first cell naming a self-assessment table, nothing else on the line but its unit.
+
+    A file name line (附件9:2018年度…自评表(…).xls) is not a title.
+    """
     texts = [clean(c) for c in row if clean(c)]
     return (
         (len(texts) == 1 or (len(texts) == 2 and stated_money_unit(texts[1]) is not None))
         and len(texts[0]) <= MAX_TITLE
-        and bool(TITLE.search(texts[0]))
+        and bool(TITLE.search(texts[0]) or SELF_ASSESSMENT.search(texts[0]))
         and not texts[0].startswith(("（", "("))
+        and not _FILE_NAME.search(texts[0])
+        and not _SENTENCE.search(texts[0])
     )
 
 
@@ -57,50 +71,124 @@ def _ends_table(row: list[str]) -> bool:
     return bool(_SECTION.match(heading) or _OTHER_TABLE.search(heading))
 
 
-def table_spans(rows: list[list[str]]) -> list[tuple[int, int]]:
-    """(start, stop) row indexes of each self-assessment table in document order.
+@dataclass(frozen=True)
+class Span:
+    """Where one self-assessment table stands: rows [start, stop); its title, or None when it has none."""
 
-    A 公开NN表 line or another table's title ends a table only once its body
-    has begun: in the 玉溪 layout the table's own 公开NN表 line follows its title.
+    start: int
+    stop: int
+    titled: bool = True
+
+
+def table_spans(rows: list[list[str]]) -> list[tuple[int, int]]:
+    """(start, stop) row indexes of each self-assessment table (see :func:`find_tables`)."""
+    return [(span.start, span.stop) for span in find_tables(rows)]
+
+
+def find_tables(rows: list[list[str]]) -> list[Span]:
+    """Each self-assessment table in document order, found by its headers, titled or not.
+
+    A title opens a table when something of a table follows before the next
+    title: a running head or a page title right above the real title is not
+    a table of its own.  A header that no titled
+    table holds opens an untitled table.  A 公开NN表 line or another table's
+    title ends a table only once its body has begun (in the 玉溪 layout the
+    table's own 公开NN表 line follows its title), and a caption (项目支出绩效
+    指标表) between the budget block and the indicator block does not end it.
     """
-    starts = [i for i, row in enumerate(rows) if is_title(row)]
-    spans = []
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else len(rows)
-        body = next((i for i in range(start + 1, stop) if _is_header(rows[i])), stop)
-        end = next((i for i in range(body + 1, stop) if _ends_table(rows[i])), stop)
-        spans.append((start, end))
+    headers = [i for i, row in enumerate(rows) if is_header(row)]
+    titles = [i for i, row in enumerate(rows) if is_title(row)]
+    titles = [t for n, t in enumerate(titles) if n + 1 == len(titles) or _has_body(rows, headers, t, titles[n + 1])]
+    spans = [_span(rows, start, titles[n + 1] if n + 1 < len(titles) else len(rows)) for n, start in enumerate(titles)]
+    for header in headers:
+        if any(span.start <= header < span.stop for span in spans):
+            continue
+        later = [s.start for s in spans if s.start > header]
+        spans.append(_span(rows, header, min(later, default=len(rows)), titled=False))
+        spans.sort(key=lambda s: s.start)
     return spans
 
 
-def _is_header(row: list[str]) -> bool:
+def _has_body(rows: list[list[str]], headers: list[int], start: int, stop: int) -> bool:
+    """Whether a title has a table under it before the next title: a header, or any row of several cells.
+
+    A title followed only by lines of one cell (附件2, (2023年度)) before the
+    next title is a running head or a page title, not a table.
+    """
+    return any(start < h < stop for h in headers) or any(
+        sum(1 for c in rows[i] if clean(c)) >= 2 for i in range(start + 1, stop)
+    )
+
+
+def _span(rows: list[list[str]], start: int, stop: int, titled: bool = True) -> Span:
+    body = next((i for i in range(start + (1 if titled else 0), stop) if is_header(rows[i])), stop)
+    end = stop
+    for i in range(body + 1, stop):
+        if _ends_table(rows[i]) and not _caption_inside(rows, start, i, stop):
+            end = i
+            break
+    return Span(start, end, titled)
+
+
+def _caption_inside(rows: list[list[str]], start: int, at: int, stop: int) -> bool:
+    """A caption line followed by the indicator block of a table that has none yet."""
+    if any(is_indicator_header(rows[i]) for i in range(start, at)):
+        return False
+    following = [i for i in range(at + 1, min(at + 4, stop)) if any(clean(c) for c in rows[i])]
+    return bool(following) and is_indicator_header(rows[following[0]])
+
+
+def is_header(row: list[str]) -> bool:
+    """A budget block header or an indicator block header."""
     return budget_block.is_header(row) or is_indicator_header(row)
 
 
+def read_tables(
+    rows: list[list[str]], numbers: list[int], file: str, first_table: int = 1
+) -> tuple[list[Assessment], list[ReadError], list[Span]]:
+    """Every self-assessment table of a grid of cells (a text document, a sheet); one table's failure stops no other.
+
+    ``numbers`` gives each row's place in the source (its line, or its sheet row).
+    """
+    assessments: list[Assessment] = []
+    errors: list[ReadError] = []
+    spans = find_tables(rows)
+    for table, span in enumerate(spans, start=first_table):
+        kept = [i for i in range(span.start, span.stop) if any(clean(c) for c in rows[i])]
+        title = None if span.titled else _caption_above(rows, span.start)
+        grid = Grid(
+            rows=[rows[i] for i in kept], numbers=[numbers[i] for i in kept], file=file, table=table, title=title
+        )
+        try:
+            assessment, problems = parse_table(grid)
+        except Exception as exc:  # a reader bug must not lose the other tables; say where
+            message = f"第 {table} 张自评表无法读取（程序缺陷，请报告）：{exc}"
+            errors.append(ReadError(file, message, line=numbers[span.start], code="R005"))
+            continue
+        errors.extend(problems)
+        if assessment is not None:
+            assessments.append(assessment)
+    return assessments, errors, spans
+
+
 def parse_published(text: str, file: str) -> ReadResult:
-    """Every self-assessment table of a disclosure; a table that cannot be read does not stop the others."""
+    """Every self-assessment table of a disclosure, and the rest of the disclosure for the X3xx checks."""
     result = ReadResult(source=file)
     rows = rows_of(text)
-    spans = table_spans(rows)
+    result.assessments, result.errors, spans = read_tables(rows, list(range(1, len(rows) + 1)), file)
     if not spans:
         # the whole document was searched: the error stands at its first line
-        result.errors.append(ReadError(file, "没有找到绩效自评表（项目支出或部门整体支出绩效自评表）", line=1))
+        result.errors.append(ReadError(file, NO_TABLE, line=1, code="R002"))
         return result
-    for table, (start, stop) in enumerate(spans, start=1):
-        kept = [(i, row) for i, row in enumerate(rows[start:stop], start=start) if any(clean(c) for c in row)]
-        grid = Grid(rows=[r for _, r in kept], numbers=[i + 1 for i, _ in kept], file=file, table=table)
-        try:
-            assessment, errors = parse_table(grid)
-        except Exception as exc:  # a reader bug must not lose the other tables; say where
-            result.errors.append(
-                ReadError(file, f"第 {table} 张自评表无法读取（程序缺陷，请报告）：{exc}", line=start + 1)
-            )
-            continue
-        result.errors.extend(errors)
-        if assessment is not None:
-            result.assessments.append(assessment)
-    result.disclosure = read_disclosure(rows, file, spans, result.errors)
+    result.disclosure = read_disclosure(rows, file, [(s.start, s.stop) for s in spans], result.errors)
     return result
+
+
+def _caption_above(rows: list[list[str]], start: int) -> str:
+    """The line right above an untitled table, when it is a short line of its own (a page heading); else ""."""
+    above = next((rows[i] for i in range(start - 1, max(start - 3, -1), -1) if any(clean(c) for c in rows[i])), None)
+    texts = [clean(c) for c in above or [] if clean(c)]
+    return texts[0] if len(texts) == 1 and len(texts[0]) <= MAX_TITLE and not _SENTENCE.search(texts[0]) else ""
 
 
 def read_disclosure(
