@@ -247,7 +247,10 @@ def test_03_two_target_columns() -> None:
 
 
 def test_04_sichuan() -> None:
-    a = only(read("04"))
+    result = read("04")
+    # the execution weight printed in the block label 预算执行情况（万元）(10分) is read, and said so
+    assert [(e.code, e.line, e.severity) for e in result.errors] == [("R106", 6, "info")]
+    (a,) = result.assessments
     assert_head(
         a, "04", 1, 2,
         kind="project", year=2023, name="高标准农田建设补助资金", title="四川省2023年度项目支出绩效自评表",
@@ -259,7 +262,7 @@ def test_04_sichuan() -> None:
             line(8, "财政资金", "source", initial="500", full_year="520", executed="468", rate="90.00"),
             line(9, "其他资金", "source"),
         ],
-        initial="500", full_year="520", executed="468", rate="90.00", score="9.00",  # 调整后预算数 is 全年预算数
+        initial="500", full_year="520", executed="468", rate="90.00", weight="10", score="9.00",  # 调整后预算数 is 全年预算数
     )  # fmt: skip
     assert a.goals == Goals(
         target="新建高标准农田1万亩，亩均粮食产能提高50公斤。",

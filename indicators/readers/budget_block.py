@@ -10,10 +10,12 @@ A row read other than by position is reported (info), never silently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators import taxonomy
 from indicators.readers.cells import clean, figure, squash, within_bounds
 
 # Header words → field, most specific first (全年执行数 before 执行数).
@@ -46,8 +48,11 @@ DIRECTION_LABEL = ("基本支出", "项目支出", "人员经费", "公用经费
 MAX_SHIFT = 2  # how far (in columns) a figure may stand from its header
 
 
+_FORMULA_NOTE = re.compile(r"[(（][^()（）]*[*×/][^()（）]*[)）]")  # 得分(20分*执行率), 执行率(B/A×100%)
+
+
 def header_field(cell: str) -> str | None:
-    text = squash(cell)
+    text = _FORMULA_NOTE.sub("", squash(cell)) or squash(cell)
     if not text or len(text) > 30:
         return None
     for word, name in HEADER_WORDS:
@@ -65,8 +70,32 @@ def header_columns(row: list[str]) -> dict[str, int]:
     return columns
 
 
+MONEY_FIELDS = {"requested", "initial", "adjustment", "full_year", "executed", "balance"}
+
+
 def is_header(row: list[str]) -> bool:
-    return len(header_columns(row)) >= 3
+    """Three budget words, two of them money columns (a scored 资金管理情况 | 情况说明 | 分值 | 得分 is not one)."""
+    columns = header_columns(row)
+    return len(columns) >= 3 and len(MONEY_FIELDS & set(columns)) >= 2
+
+
+_PRINTED_WEIGHT = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分\s*[*×xX]\s*执行率")
+
+
+def printed_weight(row: list[str]) -> Decimal | None:
+    """The execution weight a header prints: 得分(20分*执行率), 分值(10分), 预算执行情况(万元)(20分)."""
+    for cell in row:
+        text = squash(cell)
+        match = _PRINTED_WEIGHT.search(text)
+        if match:
+            return Decimal(match.group(1))
+        field = header_field(cell)
+        is_label = field is None and any(word in text for word in ("执行", "资金", "预算"))
+        if field == "weight" or is_label:
+            weight = taxonomy.label_weight(clean(cell))[1]
+            if weight is not None:
+                return weight
+    return None
 
 
 def merge_sub_header(columns: dict[str, int], row: list[str]) -> dict[str, int]:
@@ -100,7 +129,7 @@ def _differs(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) > Decimal(5).scaleb(-(places + 1)) + Decimal("0.01")
 
 
-def arithmetic_cost(values: dict[str, Decimal]) -> float:
+def arithmetic_cost(values: dict[str, Decimal], weight: Decimal = Decimal(10)) -> float:
     """How badly a reading fails to add up; 0 when every identity it allows holds."""
     cost = 0.0
     full, executed = values.get("full_year"), values.get("executed")
@@ -118,7 +147,7 @@ def arithmetic_cost(values: dict[str, Decimal]) -> float:
         cost += 4
     score = values.get("score")
     if score is not None and rate is not None:
-        weight = values.get("weight", Decimal(10))
+        weight = values.get("weight", weight)
         if _differs(weight * min(rate, Decimal(100)) / 100, score):
             cost += 2
     return cost
@@ -154,7 +183,9 @@ def _assignments(
             yield cost + 3, assigned
 
 
-def _plain_reading(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> dict[str, Decimal] | None:
+def _plain_reading(
+    figures: list[tuple[int, Decimal]], columns: dict[str, int], weight: Decimal
+) -> dict[str, Decimal] | None:
     """Every figure exactly under its header (the row whole, or shifted as a whole) and adding up.
 
     Its cost (0, or 0.5 for a whole-row shift) cannot be beaten, so the search
@@ -167,12 +198,12 @@ def _plain_reading(figures: list[tuple[int, Decimal]], columns: dict[str, int]) 
         names = [by_column.get(col + offset) for col, _ in figures]
         if all(names):
             assigned = {name: value for name, (_, value) in zip(names, figures, strict=True)}  # type: ignore[misc]
-            if arithmetic_cost(assigned) == 0:
+            if arithmetic_cost(assigned, weight) == 0:
                 return assigned
     return None
 
 
-def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
+def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(10)) -> RowReading | None:
     """Align a budget row's figures to the header fields; None when the row has no label.
 
     Every row may be shifted as a whole by one column (a lost or added empty
@@ -193,7 +224,7 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
     # 分值 before 执行率); fields sharing a column (a sub-header under a merged cell) in their usual order.
     fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: (f[1], FIELD_ORDER.index(f[0])))
-    plain = _plain_reading(figures, columns)
+    plain = _plain_reading(figures, columns, weight)
     if plain is not None:
         return RowReading(label=label, values=plain, note=note, implausible=implausible)
     values = [value for _, value in figures]
@@ -202,7 +233,7 @@ def read_row(row: list[str], columns: dict[str, int]) -> RowReading | None:
     for offset in (0, 1, -1):
         shifted = [(col + offset, value) for col, value in figures]
         for displacement, assigned in _assignments(shifted, fields, 0, 0, repeated):
-            total = displacement + 0.5 * abs(offset) + arithmetic_cost(assigned)
+            total = displacement + 0.5 * abs(offset) + arithmetic_cost(assigned, weight)
             if best is None or total < best[0]:
                 best = (total, displacement, assigned)
     if best is None:

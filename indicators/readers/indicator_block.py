@@ -35,7 +35,6 @@ HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("评分方法", "extra"),
     ("评分标准", "extra"),
     ("评价标准", "extra"),
-    ("评分依据", "extra"),
     ("评分细则", "extra"),
     ("指标解释", "extra"),
     ("指标说明", "extra"),
@@ -68,6 +67,7 @@ HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("完成值", "actual"),
     ("实际值", "actual"),
     ("情况说明", "actual"),
+    ("评分依据", "actual"),  # 评分依据及简要说明: what the unit cites as done
     ("分值", "weight"),
     ("权重", "weight"),
     ("自评分", "score"),
@@ -143,9 +143,9 @@ class Columns:
         return {self.fields[f]: f for f in levels if f in self.fields}
 
     @property
-    def has_values(self) -> bool:
-        """Whether rows carry a target or an actual (not a scoring sheet judged by criteria)."""
-        return bool({"target", "actual", "adjusted_target"} & set(self.fields))
+    def has_targets(self) -> bool:
+        """Whether rows carry a target (else a scoring sheet, judged by written criteria)."""
+        return bool({"target", "adjusted_target"} & set(self.fields))
 
 
 def _joined_header(upper: list[str], lower: list[str]) -> list[str]:

@@ -28,6 +28,7 @@ from indicators.readers.indicator_block import (
 from indicators.readers.problems import Problem
 
 TITLE = re.compile(r"(部门整体(?:支出)?|项目支出?|项目)绩效自评表")
+DEFAULT_EXECUTION_WEIGHT = Decimal(10)  # what a budget row's 得分 is checked against while aligning, unless printed
 NO_DATA = re.compile(r"无数据|没有项目支出|不涉及")
 
 GOAL_WORDS = ("年度目标", "绩效目标", "预期目标", "总体目标")
@@ -195,6 +196,7 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
     grid = state.grid
     columns = budget_block.header_columns(grid.rows[start])
     unit = next((u for c in grid.rows[start] if (u := money_unit(c))), None)
+    printed = budget_block.printed_weight(grid.rows[start])
     total: Budget | None = None
     lines: list[BudgetLine] = []
     section = budget_block.section_of(grid.rows[start])
@@ -206,7 +208,7 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         if budget_block.is_header(row):
             section = budget_block.section_of(row) or section
             continue
-        reading = budget_block.read_row(row, columns)
+        reading = budget_block.read_row(row, columns, printed or DEFAULT_EXECUTION_WEIGHT)
         if reading is None:
             continue
         if reading.shifted:
@@ -227,6 +229,9 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         total = Budget(**first.model_dump(exclude={"name", "group"}))
     if total is not None:
         total.lines = lines
+        if total.weight is None and printed is not None:
+            total.weight = printed
+            state.info(start, f"预算执行率的分值 {printed} 取自表头（表中没有分值栏）", "R106")
     return total, unit
 
 
@@ -268,7 +273,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
     form = "indicators"
     if indicators_at is not None:
         reading, columns, end = _read_indicator_blocks(state, indicators_at, budget_at)
-        form = "indicators" if any(c.has_values for c in columns) else "criteria"
+        form = "indicators" if any(c.has_targets for c in columns) else "criteria"
         # 总分 may follow 其他需要说明事项 (the 10号 template) or stand right under the indicators
         total_at = _find(grid, end, lambda row: _first(row, ("总分",)))
         skip: set[int] = set()
@@ -339,24 +344,27 @@ def _read_indicator_blocks(
     all_columns: list[Columns] = []
     index = at
     reader: BlockReader | None = None
+    between = False  # past a block, in the goals or another part, until the next indicator header
     while index < len(grid.rows):
         row = grid.rows[index]
         if is_indicator_header(row) and not budget_block.is_header(row):
             columns, first = read_columns(grid.rows, index)
-            if reader is None or columns.fields != reader.columns.fields:
+            if reader is None or between or columns.fields != reader.columns.fields:
                 _merge(reading, reader)
                 reader = BlockReader(columns, grid.ref)
                 all_columns.append(columns)
                 for note in columns.notes:
                     state.info(index, note, "R104")
+            between = False
             index = first
             continue
-        if reader is None or _ends_block(row, reader.columns) or (index > at and budget_block.is_header(row)):
+        if reader is None or _ends_block(row, reader.columns):
             break
-        if not is_page_mark(row):
+        between = between or _between_blocks(row, reader.columns)
+        if not between and not is_page_mark(row):
             reader.read(index, row)
         index += 1
-    if reader is not None and index >= len(grid.rows):  # the table ends inside the block: no 总分, no footer
+    if reader is not None and not between and index >= len(grid.rows):  # the table ends inside the block
         scored = any(i.score is not None for i in reader.reading.indicators)
         cut = reader.cut_last(scored)
         if cut is not None:
@@ -384,11 +392,26 @@ END_OF_INDICATORS_AT_LEFT = ("偏差", "未完成原因", "原因分析", "改�
 
 
 def _ends_block(row: list[str], columns: Columns) -> bool:
-    if _first(row, END_OF_INDICATORS) or _first_goal(row):
+    """The total, the analysis or a note: the indicator rows are over."""
+    if _first(row, END_OF_INDICATORS):
         return True
-    lead = next(((col, squash(c)) for col, c in enumerate(row) if clean(c)), None)
+    lead = _lead(row)
     left = min(columns.fields.values(), default=0)
     return lead is not None and lead[0] <= left and lead[1].startswith(END_OF_INDICATORS_AT_LEFT)
+
+
+def _between_blocks(row: list[str], columns: Columns) -> bool:
+    """A row of another part standing between two indicator blocks: the goals, a budget header.
+
+    A goal row starts left of the level columns (a 二级 may be called 绩效目标, under 决策).
+    """
+    lead = _lead(row)
+    left = min(columns.fields.values(), default=0)
+    return budget_block.is_header(row) or (lead is not None and lead[0] <= left and _first_goal(row))
+
+
+def _lead(row: list[str]) -> tuple[int, str] | None:
+    return next(((col, squash(c)) for col, c in enumerate(row) if clean(c)), None)
 
 
 def _first_goal(row: list[str]) -> bool:
