@@ -85,7 +85,8 @@ def test_a_criteria_sheet_keeps_every_stated_score_and_adds_them_up() -> None:
     assert scored.execution is not None and scored.execution.score == D("9.50")  # 190 / 200 × 10
     assert (scored.raw, scored.weights_total, scored.total, scored.grade) == (D("93.00"), D(100), D("93.00"), "优")
     assert not scored.weights_inferred
-    assert codes(scored) == set()  # no A109/A110, no L201/L203/L206/L219 on a sheet without targets
+    # no A109/A110, no L201/L203/L206/L219 on a sheet without targets; only the two deductions with no reason
+    assert sorted((f.code, f.source.row) for f in scored.findings) == [("L214", 10), ("L214", 12)]
 
 
 def test_a_criteria_sheet_still_gets_the_arithmetic_checks() -> None:
@@ -99,7 +100,7 @@ def test_a_criteria_sheet_still_gets_the_arithmetic_checks() -> None:
     scored = score(sheet)
 
     by_code = {f.code: f for f in scored.findings}
-    assert set(by_code) == {"A101", "A102", "A103", "A108", "A110"}
+    assert set(by_code) == {"A101", "A102", "A103", "A108", "A110", "L214"}  # L214: 50 of 60, no reason
     assert (by_code["A101"].expected, by_code["A101"].stated, by_code["A101"].source.row) == (D("81.5"), D(95), 13)
     assert (by_code["A102"].indicator, by_code["A102"].source.row) == ("目标完整性", 10)
     assert (by_code["A103"].expected, by_code["A103"].stated) == (D(100), D(90))

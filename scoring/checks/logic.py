@@ -17,6 +17,7 @@ _PER_UNIT = re.compile(r"人均|单价|均价|标准|每|平均|单位成本")
 _MONEY_SENSE = re.compile(r"资金|经费|成本|费用|费|支出|金额|预算")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _ADJUSTED = re.compile(r"调整|调减|调增|追加|核减")
+_REASON_HEADER = re.compile(r"原因|理由|扣分说明|扣分依据|扣分情况")  # an extra column that explains a deduction
 
 
 def _squash(text: str | None) -> str:
@@ -28,8 +29,8 @@ def _measured(scored: ScoredAssessment) -> list[IndicatorResult]:
     """The rows judged on a target and an actual: none on a criteria sheet (评分表).
 
     A criteria sheet's rows are judged by written criteria; it has no target or
-    actual to copy, bound, miss or overshoot, and its deductions are explained
-    by the criteria, so the checks about targets and actuals have nothing to say.
+    actual to copy, bound, miss or overshoot, so the checks about targets and
+    actuals have nothing to say there.
     """
     return [] if scored.by_criteria else scored.indicators
 
@@ -357,13 +358,19 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
 def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """得分 < 分值 while 偏差原因分析 is empty or says there was no deviation.
 
-    Anti-pattern: 分值 10, 得分 7, 偏差原因 empty.
+    Criteria sheets (评分表) too: a column such as 扣分原因 counts as the
+    reason there, but the written rule (指标说明, 评分标准) does not say why
+    this row lost its points.
+
+    Anti-pattern: 分值 10, 得分 7, 偏差原因 empty; 资金整合 | 分值 2 | 评分 0 on a
+    sheet with no reason column.
     """
-    for r in _measured(scored):
+    for r in scored.indicators:
         weight, stated = _published_weight(r), r.indicator.score
         if stated is None or weight is None or stated >= weight:
             continue
-        if _squash(r.indicator.note) in _NO_REASON:
+        reasons = [text for header, text in r.indicator.extra.items() if _REASON_HEADER.search(header)]
+        if _squash(r.indicator.note) in _NO_REASON and all(_squash(t) in _NO_REASON for t in reasons):
             yield finding(
                 scored,
                 "L214",
