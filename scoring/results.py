@@ -121,6 +121,17 @@ class ScoredAssessment:
         return self.assessment.form == "criteria"
 
     @property
+    def cut_short(self) -> bool:
+        """The copy ends inside the indicator block (a cut row, an open label) and no 总分 row was read.
+
+        Rows may then be missing, so no sum over all of them can be proven wrong.
+        """
+        a = self.assessment
+        if a.stated is not None:
+            return False
+        return any(row.kind == "cut" for row in a.other_rows) or any(not block.closed for block in a.blocks)
+
+    @property
     def stated_total(self) -> Decimal | None:
         return self.assessment.stated.total if self.assessment.stated else None
 

@@ -132,10 +132,11 @@ def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     """The 分值 of all items, 预算执行率 included, must add up to 100.
 
     The recomputed total is then rescaled to 100 (policy ``weights_not_100``).
-    Not checked where the table prints no 分值 (see L205).
+    Not checked where the table prints no 分值 (see L205), nor where the copy
+    ends inside the indicator block before its 总分 row (rows may be missing).
     """
     weights = _stated_weights_total(scored)
-    if weights is None or weights == HUNDRED:
+    if weights is None or weights == HUNDRED or scored.cut_short:
         return
     policy = "重算总分已按 100 分折算" if ruleset.policies.weights_not_100 == "normalise" else ""
     yield finding(

@@ -217,9 +217,10 @@ def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
     """The 分值 of each 一级 differ from the rule set's standard weights.
 
     mof-2020 (财预〔2020〕10号): 产出 50, 效益 30, 满意度 10 (+ 预算执行率 10).
-    Only checked where the table prints its 分值 and uses the standard 一级.
+    Only checked where the table prints its 分值 and uses the standard 一级,
+    and not on a copy that ends before its 总分 row (rows may be missing).
     """
-    if scored.weights_inferred or scored.status != "scored":
+    if scored.weights_inferred or scored.status != "scored" or scored.cut_short:
         return
     standard = {taxonomy.normalise(k): (k, v) for k, v in ruleset.weights.items()}
     sums: dict[str, Decimal] = {}
