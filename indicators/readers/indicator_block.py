@@ -256,16 +256,36 @@ def _is_label(text: str) -> bool:
 def _assign_levels(
     found: list[tuple[int, str]], levels: _Levels, columns: Columns, shift: int
 ) -> list[tuple[str, str]]:
-    """Which level each label of a row sets.
+    """Which level each label of a row sets: the column it stands under, unless the row lost its place.
 
-    Names the taxonomy knows go by the taxonomy, because extraction shifts
-    rows (数量指标 under the 一级 column is still a 二级); other labels go by
-    the column they stand under.
+    A row lost its place when a label stands under no level column, or under
+    one the taxonomy contradicts (数量指标 under the 一级 column is still a
+    二级): then the labels are read by the taxonomy and the row before.
     """
     level_cols = {col + shift: level for col, level in columns.level_cols.items()}
-    if all(_is_taxonomy_label(text) for _, text in found) or not all(col in level_cols for col, _ in found):
+    placed = all(col in level_cols and _agrees(text, level_cols[col]) for col, text in found)
+    if not placed:
         return _taxonomy_levels([text for _, text in found], levels)
-    return [(level_cols[col], text) for col, text in found]
+    assigned = [(level_cols[col], text) for col, text in found]
+    if assigned[0][0] == "level2" and levels.values["level1"] is None:  # the 一级 cell lost, or merged above
+        implied = _parent_name(taxonomy.level2_parents(assigned[0][1]), None)
+        if implied is not None:
+            assigned.insert(0, ("level1", implied))
+    return assigned
+
+
+def _agrees(text: str, level: str) -> bool:
+    """Whether the taxonomy lets a label stand at this level (it has no say under the 三级 of four levels)."""
+    known = _taxonomy_level(text)
+    return level not in ("level1", "level2") or known is None or known == level
+
+
+def _taxonomy_level(text: str) -> str | None:
+    """level1 or level2 when the taxonomy knows the name at one level only; None otherwise."""
+    level1, level2 = taxonomy.is_known_level1(text), bool(taxonomy.level2_parents(text))
+    if level1 != level2:
+        return "level1" if level1 else "level2"
+    return None
 
 
 def _taxonomy_levels(found: list[str], levels: _Levels) -> list[tuple[str, str]]:
