@@ -120,6 +120,7 @@ class RowReading:
     values: dict[str, Decimal] = field(default_factory=dict)
     note: str | None = None
     shifted: bool = False  # read other than by plain position (reported)
+    ratio: bool = False  # the 执行率 was printed as a ratio and is given here in percent (reported)
     implausible: list[str] = field(default_factory=list)  # figures no table can hold, left out (reported)
 
 
@@ -129,9 +130,29 @@ def _differs(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) > Decimal(5).scaleb(-(places + 1)) + Decimal("0.01")
 
 
+RATIO_LIMIT = Decimal("1.5")  # a 执行率 at or below this, printed without %, may be a ratio (0.978 = 97.8%)
+
+
+def as_percent(values: dict[str, Decimal], weight: Decimal, percent_marked: frozenset[Decimal]) -> bool:
+    """Whether the reading's 执行率 is a ratio (0.978 for 97.8%): printed without %, and the figures say so.
+
+    The figures say so when 执行数 ÷ 全年预算数, or 得分 ÷ 分值, gives the
+    ratio rather than the percentage; a rate alone is read as printed.
+    """
+    rate = values.get("rate")
+    if rate is None or not 0 < rate <= RATIO_LIMIT or rate in percent_marked:
+        return False
+    full, executed, score = values.get("full_year"), values.get("executed"), values.get("score")
+    if full and executed is not None and not _differs(executed / full * 100, rate * 100):
+        return True
+    return score is not None and not _differs(values.get("weight", weight) * min(rate, Decimal(1)), score)
+
+
 def arithmetic_cost(values: dict[str, Decimal], weight: Decimal = Decimal(10)) -> float:
     """How badly a reading fails to add up; 0 when every identity it allows holds."""
     cost = 0.0
+    if as_percent(values, weight, frozenset()):
+        values = {**values, "rate": values["rate"] * 100}
     full, executed = values.get("full_year"), values.get("executed")
     rate = values.get("rate")
     if rate is not None and (full is None or executed is None or full == 0 or _differs(executed / full * 100, rate)):
@@ -183,24 +204,41 @@ def _assignments(
             yield cost + 3, assigned
 
 
+def _without_holes(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> bool:
+    """Every header column from the row's first figure to its last holds a figure: nothing to realign.
+
+    A hole (全年预算数 17.22 | 全年执行数 empty | 结余 17.22) is how extraction
+    shifts a cell; without one, the row reads as printed.
+    """
+    placed = {col for col, _ in figures}
+    if not placed:
+        return False
+    inside = {col for name, col in columns.items() if name != "note" and min(placed) <= col <= max(placed)}
+    return inside <= placed and placed <= set(columns.values())
+
+
 def _plain_reading(
-    figures: list[tuple[int, Decimal]], columns: dict[str, int], weight: Decimal
+    figures: list[tuple[int, Decimal]], columns: dict[str, int], weight: Decimal, whole: bool
 ) -> dict[str, Decimal] | None:
     """Every figure exactly under its header (the row whole, or shifted as a whole) and adding up.
 
     Its cost (0, or 0.5 for a whole-row shift) cannot be beaten, so the search
-    is only needed when there is no such reading.
+    is only needed when there is no such reading.  Failing that, a row whose
+    figures stand under header words without a hole between them is read as
+    printed, adding up or not: a publisher's wrong figure becomes a finding,
+    it never makes the reader move the figures to fit.
     """
     by_column = {col: name for name, col in columns.items() if name != "note"}
     if len(by_column) < len([n for n in columns if n != "note"]):
         return None  # two fields share a column: only the search can choose
+    readings: dict[int, dict[str, Decimal]] = {}
     for offset in (0, 1, -1):
         names = [by_column.get(col + offset) for col, _ in figures]
         if all(names):
-            assigned = {name: value for name, (_, value) in zip(names, figures, strict=True)}  # type: ignore[misc]
-            if arithmetic_cost(assigned, weight) == 0:
-                return assigned
-    return None
+            readings[offset] = {name: value for name, (_, value) in zip(names, figures, strict=True)}  # type: ignore[misc]
+            if arithmetic_cost(readings[offset], weight) == 0:
+                return readings[offset]
+    return readings.get(0) if whole else None
 
 
 def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(10)) -> RowReading | None:
@@ -224,9 +262,11 @@ def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(
     # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
     # 分值 before 执行率); fields sharing a column (a sub-header under a merged cell) in their usual order.
     fields = sorted(((n, c) for n, c in columns.items() if n != "note"), key=lambda f: (f[1], FIELD_ORDER.index(f[0])))
-    plain = _plain_reading(figures, columns, weight)
+    whole = _without_holes(figures, columns)
+    percent_marked = frozenset(v for col, v in figures if "%" in row[col])
+    plain = _plain_reading(figures, columns, weight, whole)
     if plain is not None:
-        return RowReading(label=label, values=plain, note=note, implausible=implausible)
+        return _reading(label, plain, note, implausible, weight, percent_marked)
     values = [value for _, value in figures]
     repeated = frozenset(v for v in values if values.count(v) > 1)
     best: tuple[float, float, dict[str, Decimal]] | None = None
@@ -239,7 +279,24 @@ def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(
     if best is None:
         return RowReading(label=label, note=note, implausible=implausible)
     _, displacement, assigned = best
-    return RowReading(label=label, values=assigned, note=note, shifted=displacement > 0, implausible=implausible)
+    reading = _reading(label, assigned, note, implausible, weight, percent_marked)
+    reading.shifted = displacement > 0
+    return reading
+
+
+def _reading(
+    label: str,
+    values: dict[str, Decimal],
+    note: str | None,
+    implausible: list[str],
+    weight: Decimal,
+    percent_marked: frozenset[Decimal],
+) -> RowReading:
+    """The row's reading, with a 执行率 printed as a ratio turned into the percentage it stands for."""
+    ratio = as_percent(values, weight, percent_marked)
+    if ratio:
+        values = {**values, "rate": values["rate"] * 100}
+    return RowReading(label=label, values=values, note=note, implausible=implausible, ratio=ratio)
 
 
 def is_total(label: str) -> bool:

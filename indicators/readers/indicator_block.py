@@ -267,11 +267,27 @@ def _assign_levels(
     if not placed:
         return _taxonomy_levels([text for _, text in found], levels)
     assigned = [(level_cols[col], text) for col, text in found]
-    if assigned[0][0] == "level2" and levels.values["level1"] is None:  # the 一级 cell lost, or merged above
-        implied = _parent_name(taxonomy.level2_parents(assigned[0][1]), None)
+    if assigned[0][0] == "level2":
+        implied = _implied_level1(assigned[0][1], levels.values["level1"])
         if implied is not None:
             assigned.insert(0, ("level1", implied))
     return assigned
+
+
+def _implied_level1(level2: str, current: str | None) -> str | None:
+    """The 一级 a 二级 starts when its own 一级 cell is empty (merged above, or lost).
+
+    None when the 二级 stands under the current 一级: the taxonomy places it
+    there, or the current 一级 is one the taxonomy does not know (a form's own
+    label such as (特性指标70分)项目绩效), or its 一级 only ever comes earlier.
+    """
+    parents = taxonomy.level2_parents(level2)
+    if not parents or (current is not None and not taxonomy.is_known_level1(current)):
+        return None
+    if current is None or (taxonomy.level1_key(current) not in parents and _may_follow(parents, current)):
+        implied = _parent_name(parents, current)
+        return implied if implied != current else None
+    return None
 
 
 def _agrees(text: str, level: str) -> bool:
@@ -304,12 +320,8 @@ def _taxonomy_levels(found: list[str], levels: _Levels) -> list[tuple[str, str]]
     )
     if not as_child:
         return [("level1", name)]
-    parents = taxonomy.level2_parents(name)
-    if level1 is None or (taxonomy.level1_key(level1) not in parents and _may_follow(parents, level1)):
-        implied = _parent_name(parents, level1)
-        if implied is not None and implied != level1:
-            return [("level1", implied), ("level2", name)]
-    return [("level2", name)]
+    implied = _implied_level1(name, level1)
+    return [("level1", implied), ("level2", name)] if implied is not None else [("level2", name)]
 
 
 def _may_follow(parents: frozenset[str], current: str) -> bool:

@@ -211,6 +211,8 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         reading = budget_block.read_row(row, columns, printed or DEFAULT_EXECUTION_WEIGHT)
         if reading is None:
             continue
+        if reading.ratio:
+            state.info(index, f"预算行“{reading.label}”的执行率按比值读取（{reading.values['rate']}%）", "R107")
         if reading.shifted:
             state.info(index, f"预算行“{reading.label}”的数字与表头错位，已按表头和勾稽关系对齐", "R108")
         for text in reading.implausible:

@@ -25,7 +25,7 @@ _CODE_PREFIX = re.compile(r"^[A-Za-z]?\d+[-－—]")
 _NOISE = set("项目工作经费支出的和与")  # words every project name shares
 
 
-def _in_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
+def in_money_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
     """Money from one unit (元/万元/亿元) into another."""
     return amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit]
 
@@ -122,7 +122,7 @@ def narrative_rate_mismatch(context: DocumentContext, ruleset: RuleSet) -> Itera
             expected, said = table_value, claim.value
             unit_text = "%"
         else:
-            expected = _in_unit(table_value, money_unit, claim.unit or money_unit)
+            expected = in_money_unit(table_value, money_unit, claim.unit or money_unit)
             said, unit_text = claim.value, claim.unit or money_unit
         if not differs(expected, said, ruleset):
             continue
@@ -198,7 +198,7 @@ def budget_vs_final_accounts(context: DocumentContext, ruleset: RuleSet) -> Iter
     for label, line, final in pairs:
         if line is None or line.executed is None or final is None:
             continue
-        expected = _in_unit(final.value, "元", unit)
+        expected = in_money_unit(final.value, "元", unit)
         if differs(expected, line.executed, ruleset):
             budget_text = f"全年预算数 {num(line.full_year)}{unit}、" if line.full_year is not None else ""
             yield document_finding(

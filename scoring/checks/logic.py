@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from indicators import taxonomy, units
 from indicators.values import PLACEHOLDERS, ValueKind, normalise_text
+from scoring.checks.disclosure import in_money_unit
 from scoring.checks.registry import check, finding, num
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
@@ -396,6 +397,14 @@ def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     return units.convert(r.target.number, unit.name, scored.assessment.money_unit)
 
 
+def _money_tolerance(scored: ScoredAssessment, ruleset: RuleSet) -> Decimal:
+    """The rule set's tolerance read in 万元, in the table's money unit: a cap 1.40元 over a budget is no finding.
+
+    So the same table gives the same findings whether it states its money in 元 or in 万元.
+    """
+    return in_money_unit(ruleset.tolerance, "万元", scored.assessment.money_unit)
+
+
 @check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出")
 def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 成本指标's cap is below the money the budget block says was spent.
@@ -407,7 +416,7 @@ def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
         return
     for r in _measured(scored):
         cap = _money_cap(scored, r)
-        if cap is not None and cap + ruleset.tolerance < budget.executed:
+        if cap is not None and cap + _money_tolerance(scored, ruleset) < budget.executed:
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
@@ -444,7 +453,7 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
         return
     for r in _measured(scored):
         cap = _money_cap(scored, r)
-        if cap is not None and cap > budget.full_year + ruleset.tolerance and _adjusted(scored, r):
+        if cap is not None and cap > budget.full_year + _money_tolerance(scored, ruleset) and _adjusted(scored, r):
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
