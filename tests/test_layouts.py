@@ -262,7 +262,8 @@ def test_04_sichuan() -> None:
             line(8, "财政资金", "source", initial="500", full_year="520", executed="468", rate="90.00"),
             line(9, "其他资金", "source"),
         ],
-        initial="500", full_year="520", executed="468", rate="90.00", weight="10", score="9.00",  # 调整后预算数 is 全年预算数
+        # 调整后预算数 is 全年预算数
+        initial="500", full_year="520", executed="468", rate="90.00", weight="10", score="9.00",
     )  # fmt: skip
     assert a.goals == Goals(
         target="新建高标准农田1万亩，亩均粮食产能提高50公斤。",

@@ -20,6 +20,8 @@ from indicators.readers.cells import clean, figure, squash, within_bounds
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
+    ("得分计算方法", "note"),  # a text column: its 得分 is not the 得分 column
+    ("计分方法", "note"),
     ("目标申报数", "requested"),
     ("预算编制数", "initial"),
     ("年初预算数", "initial"),
@@ -143,9 +145,16 @@ def as_percent(values: dict[str, Decimal], weight: Decimal, percent_marked: froz
     if rate is None or not 0 < rate <= RATIO_LIMIT or rate in percent_marked:
         return False
     full, executed, score = values.get("full_year"), values.get("executed"), values.get("score")
-    if full and executed is not None and not _differs(executed / full * 100, rate * 100):
+    if full and executed is not None and not _differs(executed / full * 100, _percent_of_ratio(rate)):
         return True
     return score is not None and not _differs(values.get("weight", weight) * min(rate, Decimal(1)), score)
+
+
+def _percent_of_ratio(ratio: Decimal) -> Decimal:
+    """0.897 → 89.7, keeping the precision printed (0.5 → 50, to the whole percent at the coarsest)."""
+    percent = ratio.scaleb(2)
+    exponent = percent.as_tuple().exponent
+    return percent.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else percent
 
 
 def arithmetic_cost(values: dict[str, Decimal], weight: Decimal = Decimal(10)) -> float:
@@ -295,7 +304,7 @@ def _reading(
     """The row's reading, with a 执行率 printed as a ratio turned into the percentage it stands for."""
     ratio = as_percent(values, weight, percent_marked)
     if ratio:
-        values = {**values, "rate": values["rate"] * 100}
+        values = {**values, "rate": _percent_of_ratio(values["rate"])}
     return RowReading(label=label, values=values, note=note, implausible=implausible, ratio=ratio)
 
 

@@ -182,9 +182,9 @@ def read_columns(rows: list[list[str]], at: int) -> tuple[Columns, int]:
 
 
 def _continues_header(row: list[str]) -> bool:
-    return bool(indicator_header(row) or any(header_field(c) for c in row)) and not any(
-        figure(c) is not None for c in row
-    )
+    """The second row of a two-row header: every cell a header word (分值 | 评分 | 评分), no figure, no label."""
+    texts = [c for c in row if clean(c)]
+    return bool(texts) and all(header_field(c) is not None for c in texts)
 
 
 def _infer_lost_headers(columns: Columns, sample: list[list[str]], header: list[str]) -> None:
