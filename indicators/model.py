@@ -94,6 +94,10 @@ class Indicator(_Strict):
     score: Figure | None = Field(default=None, description="得分, as stated")
     note: str | None = Field(default=None, description="偏差原因分析及改进措施")
     level4: str | None = Field(default=None, description="四级指标, on sheets with four levels")
+    by_criteria: bool = Field(
+        default=False,
+        description="the row stands in a block with no target column (评分表, 资金管理情况): judged by criteria",
+    )
     extra: dict[str, str] = Field(
         default_factory=dict,
         description="other columns kept as text, keyed by their header: 评分标准, 得分计算方法, 佐证资料, 市级评分 …",
@@ -196,6 +200,10 @@ class Assessment(_Strict):
     blocks: list[Block] = Field(default_factory=list, description="labels that state a weight for their rows")
     other_rows: list[OtherRow] = Field(
         default_factory=list, description="rows read as something other than an indicator"
+    )
+    truncated: bool = Field(
+        default=False,
+        description="the copy ends inside the indicator block, with no 总分 row or footer: rows may be missing",
     )
     source: SourceRef | None = None
 

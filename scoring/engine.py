@@ -434,6 +434,8 @@ def score_assessments(
         results = [read_indicator(ind, i) for i, ind in enumerate(assessment.indicators) if not ind.is_heading]
         source = assign_weights(results, ruleset, assessment)
         for r in results:
+            if r.indicator.by_criteria and source is not None:  # a 资金管理情况 row in a rescored table
+                r.status, r.reason, r.score_kept = "unverifiable", CRITERIA_REASON, True
             stated = r.indicator.score
             if r.score_kept:
                 r.score = quantize(stated, ruleset.precision) if stated is not None else None

@@ -122,14 +122,18 @@ class ScoredAssessment:
 
     @property
     def cut_short(self) -> bool:
-        """The copy ends inside the indicator block (a cut row, an open label) and no 总分 row was read.
+        """The copy ends inside the indicator block (the reader says so, a cut row, an open label), no 总分 row read.
 
         Rows may then be missing, so no sum over all of them can be proven wrong.
         """
         a = self.assessment
         if a.stated is not None:
             return False
-        return any(row.kind == "cut" for row in a.other_rows) or any(not block.closed for block in a.blocks)
+        return (
+            a.truncated
+            or any(row.kind == "cut" for row in a.other_rows)
+            or any(not block.closed for block in a.blocks)
+        )
 
     @property
     def stated_total(self) -> Decimal | None:

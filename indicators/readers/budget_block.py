@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators import taxonomy
-from indicators.readers.cells import clean, figure, squash, within_bounds
+from indicators.readers.cells import clean, figure, in_unit, money, squash, within_bounds
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
@@ -250,7 +250,9 @@ def _plain_reading(
     return readings.get(0) if whole else None
 
 
-def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(10)) -> RowReading | None:
+def read_row(
+    row: list[str], columns: dict[str, int], weight: Decimal = Decimal(10), unit: str | None = None
+) -> RowReading | None:
     """Align a budget row's figures to the header fields; None when the row has no label.
 
     Every row may be shifted as a whole by one column (a lost or added empty
@@ -265,7 +267,7 @@ def read_row(row: list[str], columns: dict[str, int], weight: Decimal = Decimal(
     label = texts[0][1]
     note_col = columns.get("note")
     note = next((text for col, text in texts[1:] if note_col is not None and abs(col - note_col) <= 1), None)
-    figures = [(col, value) for col, cell in enumerate(row) if (value := figure(cell)) is not None]
+    figures = [(col, value) for col, cell in enumerate(row) if (value := _figure_in(cell, unit)) is not None]
     implausible = [clean(row[col]) for col, value in figures if not within_bounds(value)]
     figures = [(col, value) for col, value in figures if within_bounds(value)]
     # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
@@ -308,9 +310,46 @@ def _reading(
     return RowReading(label=label, values=values, note=note, implausible=implausible, ratio=ratio)
 
 
+def _figure_in(cell: str, unit: str | None) -> Decimal | None:
+    """A cell's figure; an amount that names another unit than the table's (2.6亿元 in 万元) converted to it."""
+    amount = money(cell)
+    if amount is not None and unit is not None:
+        return in_unit(amount[0], amount[1], unit)
+    return figure(cell)
+
+
+def cell_unit(rows: list[list[str]]) -> str | None:
+    """The unit the money cells of a block name (4753.66万元), when they name one."""
+    units = [amount[1] for row in rows for cell in row if (amount := money(cell)) is not None]
+    return max(set(units), key=units.count) if units else None
+
+
+_LABELLED = re.compile(r"^(?P<label>.+?)[:：]\s*(?P<amount>[^:：]*)$")
+
+
+def labelled_amounts(row: list[str], unit: str) -> list[tuple[int, str, Decimal | None]] | None:
+    """Cells printed as label:amount, side by side (其中: 一般公共预算:1873.66万元 | 其中:基本支出:1768.16万元).
+
+    None unless every cell of the row is of that form (an empty amount is None).
+    """
+    found: list[tuple[int, str, Decimal | None]] = []
+    for col, cell in enumerate(row):
+        text = clean(cell)
+        if not text:
+            continue
+        match = _LABELLED.match(text)
+        amount = match and match.group("amount").strip()
+        value = _figure_in(amount, unit) if amount else None
+        if match is None or (amount and value is None):
+            return None
+        found.append((col, match.group("label").strip(), value))
+    return found or None
+
+
 def is_total(label: str) -> bool:
+    """年度资金总额, 资金总额, 年度财政资金总额, 合计, 总计."""
     text = squash(label)
-    return any(text.startswith(word) for word in TOTAL_LABEL)
+    return any(text.startswith(word) for word in TOTAL_LABEL) or (text.endswith("资金总额") and len(text) <= 10)
 
 
 def group_of(label: str, section: str | None) -> str:
@@ -322,10 +361,19 @@ def group_of(label: str, section: str | None) -> str:
 
 
 def section_of(row: list[str]) -> str | None:
-    """按资金来源划分 / 按资金方向划分 headings inside the block (山西 部门整体)."""
-    text = squash("".join(row))
-    if "按资金方向" in text or "按支出方向" in text:
+    """按资金来源划分 / 按资金方向划分 (山西), 按收入性质分 / 按支出性质分 (部门整体 template) headings."""
+    return _section("".join(row))
+
+
+def _section(text: str) -> str | None:
+    text = squash(text)
+    if any(word in text for word in ("按资金方向", "按支出方向", "按支出性质")):
         return "direction"
-    if "按资金来源" in text:
+    if any(word in text for word in ("按资金来源", "按收入性质")):
         return "source"
     return None
+
+
+def sections_by_column(row: list[str]) -> dict[int, str]:
+    """Section headings standing side by side: column → source | direction."""
+    return {col: section for col, cell in enumerate(row) if (section := _section(cell))}

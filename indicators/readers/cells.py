@@ -42,13 +42,31 @@ def figure(cell: object) -> Decimal | None:
     text = squash(clean(cell))
     if text in _EMPTY_FIGURE:
         return None
-    text = text.removesuffix("%").removesuffix("万元").removesuffix("元").removesuffix("分")
+    text = text.removesuffix("%").removesuffix("万元").removesuffix("元").removesuffix("分").removesuffix("万")
     if not _FIGURE.match(text):
         return None
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
+
+
+_MONEY = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(亿元|万元|元|亿|万)$")
+MONEY_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def money(cell: object) -> tuple[Decimal, str] | None:
+    """An amount that names its own unit (4753.66万元, 2.6亿元, 150万, 330,000.00元): the figure and the unit."""
+    match = _MONEY.match(squash(clean(cell)))
+    if not match:
+        return None
+    unit = {"万": "万元", "亿": "亿元"}.get(match.group(2), match.group(2))
+    return Decimal(match.group(1).replace(",", "")), unit
+
+
+def in_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
+    """Money from one unit (元/万元/亿元) into another, exactly."""
+    return amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit] if unit != to_unit else amount
 
 
 def within_bounds(value: Decimal) -> bool:

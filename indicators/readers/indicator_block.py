@@ -561,6 +561,7 @@ class BlockReader:
                 score=_figure(score_text),
                 note=values["note"],
                 extra=extra,
+                by_criteria=not columns.has_targets,
                 source=self.ref(index),
             )
         )

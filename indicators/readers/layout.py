@@ -55,6 +55,7 @@ class Grid:
     file: str
     table: int
     title: str | None = None  # when the table has no title row of its own ("" when none was printed)
+    ends_document: bool = True  # nothing follows the table: a block that runs to its end may be cut
 
     def ref(self, index: int, column: int | None = None) -> SourceRef:
         return SourceRef(row=self.numbers[index], column=column)
@@ -192,14 +193,42 @@ def _read_goals(grid: Grid, index: int) -> Goals:
     return Goals(source=grid.ref(index))
 
 
-def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, str | None]:
+def _budget_unit(state: _State, start: int, stop: int) -> str:
+    """The money unit of the table: its budget header, a unit line above, the cells, else 万元 — said where not plain.
+
+    A header (项目资金(万元)) or a line of its own (金额单位：元) states it; else
+    the money cells name it (4753.66万元); else figures printed with thousands
+    separators and cents (330,000.00) are 元; else the template's 万元.
+    """
+    grid = state.grid
+    stated = next((u for c in grid.rows[start] if (u := money_unit(c))), None)
+    stated = stated or next((u for row in grid.rows[:start] for c in row if (u := stated_money_unit(c))), None)
+    if stated is not None:
+        return stated
+    rows = grid.rows[start + 1 : stop]
+    in_cells = budget_block.cell_unit(rows)
+    if in_cells is not None:
+        state.info(start, f"金额单位：{in_cells}（表头未注明，取自金额单元格）", "R105")
+        return in_cells
+    if any(_YUAN_FIGURE.match(squash(c)) for row in rows for c in row):
+        state.info(start, "金额单位：元（表头未注明，金额带千位分隔符和分位，按元读取）", "R105")
+        return "元"
+    state.info(start, "金额单位：万元（表头和单元格均未注明，按模板默认的万元读取）", "R105")
+    return "万元"
+
+
+_YUAN_FIGURE = re.compile(r"^\d{1,3}(?:,\d{3})+\.\d{2}$")
+
+
+def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, str]:
     grid = state.grid
     columns = budget_block.header_columns(grid.rows[start])
-    unit = next((u for c in grid.rows[start] if (u := money_unit(c))), None)
+    unit = _budget_unit(state, start, stop)
     printed = budget_block.printed_weight(grid.rows[start])
     total: Budget | None = None
     lines: list[BudgetLine] = []
     section = budget_block.section_of(grid.rows[start])
+    side_sections: dict[int, str] = {}
     for index in range(start + 1, stop):
         row = grid.rows[index]
         if budget_block.is_sub_header(row):
@@ -208,7 +237,18 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         if budget_block.is_header(row):
             section = budget_block.section_of(row) or section
             continue
-        reading = budget_block.read_row(row, columns, printed or DEFAULT_EXECUTION_WEIGHT)
+        if (headings := budget_block.sections_by_column(row)) and all(figure(c) is None for c in row):
+            side_sections = headings  # 按收入性质分: | 按支出性质分: side by side, their lines below
+            state.info(index, "预算分类小标题（不含数字）", "R109")
+            continue
+        labelled = budget_block.labelled_amounts(row, unit) if side_sections else None
+        if labelled is not None:
+            for col, label, amount in labelled:
+                group = next((g for c, g in sorted(side_sections.items(), reverse=True) if c <= col), section)
+                lines.append(BudgetLine(name=label, group=group, full_year=amount, source=grid.ref(index, col + 1)))  # type: ignore[arg-type]
+            state.info(index, "“名称:金额”形式的分项，金额按全年预算数读取", "R110")
+            continue
+        reading = budget_block.read_row(row, columns, printed or DEFAULT_EXECUTION_WEIGHT, unit)
         if reading is None:
             continue
         if reading.ratio:
@@ -265,16 +305,14 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
     if budget_at is not None:
         budget_end = min([i for i in boundaries if i > budget_at] or [len(grid.rows)])
         budget, unit_of_money = _read_budget(state, budget_at, budget_end)
-        if unit_of_money is None:  # 金额单位：元 beside the title or on a line of its own above the table
-            above = (stated_money_unit(c) for row in grid.rows[:budget_at] for c in row)
-            unit_of_money = next((u for u in above if u), None)
 
     reading = BlockReading()
     stated = None
     analysis: dict[str, str] = {}
     form = "indicators"
+    truncated = False
     if indicators_at is not None:
-        reading, columns, end = _read_indicator_blocks(state, indicators_at, budget_at)
+        reading, columns, end, truncated = _read_indicator_blocks(state, indicators_at)
         form = "indicators" if any(c.has_targets for c in columns) else "criteria"
         # 总分 may follow 其他需要说明事项 (the 10号 template) or stand right under the indicators
         total_at = _find(grid, end, lambda row: _first(row, ("总分",)))
@@ -325,14 +363,13 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         form=form,  # type: ignore[arg-type]
         blocks=reading.blocks,
         other_rows=reading.other_rows,
+        truncated=truncated,
         source=SourceRef(file=grid.file, table=grid.table, row=grid.numbers[0]),
     )
     return assessment, state.errors
 
 
-def _read_indicator_blocks(
-    state: _State, at: int, budget_at: int | None
-) -> tuple[BlockReading, list[Columns], int]:
+def _read_indicator_blocks(state: _State, at: int) -> tuple[BlockReading, list[Columns], int, bool]:
     """Every indicator block from the header at ``at``: what they hold, their columns, and where they end.
 
     A table may hold more than one block (a scored 资金管理情况 block before
@@ -366,7 +403,8 @@ def _read_indicator_blocks(
         if not between and not is_page_mark(row):
             reader.read(index, row)
         index += 1
-    if reader is not None and not between and index >= len(grid.rows):  # the table ends inside the block
+    truncated = reader is not None and not between and index >= len(grid.rows) and grid.ends_document
+    if truncated and reader is not None:  # the copy ends inside the block: no 总分, no footer
         scored = any(i.score is not None for i in reader.reading.indicators)
         cut = reader.cut_last(scored)
         if cut is not None:
@@ -377,7 +415,7 @@ def _read_indicator_blocks(
     _merge(reading, reader)
     for problem in reading.problems:
         state.problem(problem)
-    return reading, all_columns, index
+    return reading, all_columns, index, truncated
 
 
 def _merge(into: BlockReading, reader: BlockReader | None) -> None:

@@ -39,6 +39,7 @@ _KINDS = (
     ProblemKind("R107", "info", "执行率按比值（0.978 = 97.8%）读取"),
     ProblemKind("R108", "info", "预算行的数字与表头错位，已按表头和勾稽关系对齐"),
     ProblemKind("R109", "info", "预算块中的说明行（分类小标题、空行等），不含数字"),
+    ProblemKind("R110", "info", "“名称:金额”形式的预算分项，金额按全年预算数读取"),
     ProblemKind("R201", "warning", "指标行无法对齐表头（分值、得分不是合理的数字），未读取"),
     ProblemKind("R202", "error", "应为数字的单元格无法读作数字"),
     ProblemKind("R203", "error", "数值超出合理范围，已忽略"),

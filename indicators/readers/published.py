@@ -157,7 +157,12 @@ def read_tables(
         kept = [i for i in range(span.start, span.stop) if any(clean(c) for c in rows[i])]
         title = None if span.titled else _caption_above(rows, span.start)
         grid = Grid(
-            rows=[rows[i] for i in kept], numbers=[numbers[i] for i in kept], file=file, table=table, title=title
+            rows=[rows[i] for i in kept],
+            numbers=[numbers[i] for i in kept],
+            file=file,
+            table=table,
+            title=title,
+            ends_document=not any(clean(c) for row in rows[span.stop :] for c in row),
         )
         try:
             assessment, problems = parse_table(grid)

@@ -27,13 +27,13 @@ def _squash(text: str | None) -> str:
 
 
 def _measured(scored: ScoredAssessment) -> list[IndicatorResult]:
-    """The rows judged on a target and an actual: none on a criteria sheet (评分表).
+    """The rows judged on a target and an actual: none on a criteria sheet (评分表), nor in a criteria block.
 
-    A criteria sheet's rows are judged by written criteria; it has no target or
-    actual to copy, bound, miss or overshoot, so the checks about targets and
-    actuals have nothing to say there.
+    Rows judged by written criteria (a 评分表, or a 资金管理情况 block with no
+    target column) have no target or actual to copy, bound, miss or
+    overshoot, so the checks about targets and actuals have nothing to say there.
     """
-    return [] if scored.by_criteria else scored.indicators
+    return [] if scored.by_criteria else [r for r in scored.indicators if not r.indicator.by_criteria]
 
 
 def _published_weight(r: IndicatorResult) -> Decimal | None:
