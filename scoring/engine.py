@@ -27,6 +27,7 @@ FORMULA_KEYS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=":
 HUNDRED = Decimal(100)
 CRITERIA_REASON = "评分表按评分标准打分，保留公布得分，不重算"
 MERGED_REASON = "得分为二级指标合并单元格，按二级整体计分，无法逐项重算"
+UNSCORED_GROUP_REASON = "表格按二级指标整体计分，此二级指标没有得分，不分配分值"
 BASE_LABEL: dict[ExecutionBase, str] = {"full_year": "全年预算数", "initial": "年初预算数"}
 
 WeightSource = Literal["stated", "label", "ruleset", "criteria"]
@@ -144,7 +145,27 @@ def scoring_units(results: Sequence[IndicatorResult]) -> list[list[IndicatorResu
         else:
             units.extend([r] for r in group)
         start = end
+    if any(len(unit) > 1 for unit in units):
+        return _unscored_groups(units)
     return units
+
+
+def _unscored_groups(units: list[list[IndicatorResult]]) -> list[list[IndicatorResult]]:
+    """In a table scored per 二级 group, a group that prints no 得分 at all is one unit too (without a score)."""
+    merged: list[list[IndicatorResult]] = []
+    for unit in units:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and len(unit) == 1
+            and unit[0].indicator.score is None
+            and all(r.indicator.score is None for r in previous)
+            and _group_key(previous[0]) == _group_key(unit[0]) is not None
+        ):
+            previous.append(unit[0])
+        else:
+            merged.append(list(unit))
+    return merged
 
 
 def _mark_merged(units: list[list[IndicatorResult]]) -> None:
@@ -157,12 +178,25 @@ def _mark_merged(units: list[list[IndicatorResult]]) -> None:
 
 
 def _split(units: Sequence[list[IndicatorResult]], weight: Decimal, origin: WeightOrigin) -> None:
-    """A weight shared equally among scoring units; a merged group's weight stands on its first row."""
-    share = weight / len(units)
-    for first, *rest in units:
+    """A weight shared equally among scoring units; a merged group's weight stands on its first row.
+
+    Where the table scores per 二级 group, a group that prints no 得分 at all
+    takes no share: the table gave its points to the groups it scored.
+    """
+    per_group = any(len(unit) > 1 and unit[0].indicator.score is not None for unit in units)
+    unscored = [u for u in units if per_group and all(r.indicator.score is None for r in u)]
+    shared = [u for u in units if not any(u is v for v in unscored)]
+    if not shared:
+        shared, unscored = list(units), []
+    share = weight / len(shared)
+    for first, *rest in shared:
         first.weight, first.weight_origin = share, origin
         for r in rest:
             r.weight, r.weight_origin = None, "merged"
+    for unit in unscored:
+        for r in unit:
+            r.weight, r.weight_origin = None, "missing"
+            r.status, r.reason, r.score_kept = "unverifiable", UNSCORED_GROUP_REASON, True
 
 
 def level1_label_weights(blocks: Sequence[Block]) -> dict[str, Decimal]:

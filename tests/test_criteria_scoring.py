@@ -22,7 +22,7 @@ from cli.render.xlsx import render_xlsx
 from indicators.model import Assessment, Block, Budget, Indicator, OtherRow, SourceRef, Stated
 from scoring.checks import CHECKS, run_checks
 from scoring.checks.arithmetic import prints_bonus
-from scoring.engine import CRITERIA_REASON, MERGED_REASON, score_assessments
+from scoring.engine import CRITERIA_REASON, MERGED_REASON, UNSCORED_GROUP_REASON, score_assessments
 from scoring.pipeline import DocumentResult
 from scoring.reference import reference_assessment
 from scoring.results import ScoredAssessment
@@ -213,13 +213,16 @@ def test_level1_labels_weigh_the_scoring_units_and_merged_cells_count_once() -> 
     # the merged cell's score is kept even where its first row alone would rescore to 8 (20TB of ≥25TB)
     first = by_name["存储备份器容量"]
     assert (first.score, first.status, first.reason) == (D(10), "unverifiable", MERGED_REASON)
-    # 效益 30 over five units (社会效益 prints no score at all: two units of their own), 6 each
-    assert {by_name[n].weight for n in ("社会公益服务", "查询便捷度", "文化活动场次", "环境优良", "服务天数")} == {D(6)}
-    assert by_name["服务天数"].score == D(6)  # rescored: 365 of ≥360 days
-    assert by_name["文化活动场次"].score == D(6)
+    # 效益 30 over the three units the table scores (社会公益服务, 环境效益, 服务天数), 10 each: the table
+    # scores per 二级 group, and 社会效益 prints no score at all, so it takes no share of the label's 30
+    assert {by_name[n].weight for n in ("社会公益服务", "环境优良", "服务天数")} == {D(10)}
+    for unscored in ("查询便捷度", "文化活动场次"):
+        r = by_name[unscored]
+        assert (r.weight, r.weight_origin, r.score, r.reason) == (None, "missing", None, UNSCORED_GROUP_REASON)
+    assert by_name["服务天数"].score == D(10)  # rescored: 365 of ≥360 days
     assert by_name["读者满意度"].weight == D(10)
-    # 20 + 40 + (10 + 0 + 6 + 10 + 6) + 10 = 102 of 100 points: the kept 10 on 社会公益服务 is above its share
-    assert (scored.raw, scored.weights_total, scored.total, scored.grade) == (D(102), D(100), D(102), "优")
+    # 20 + 40 + (10 + 10 + 10) + 10 = 100 of 100 points
+    assert (scored.raw, scored.weights_total, scored.total, scored.grade) == (D(100), D(100), D(100), "优")
 
 
 def test_merged_rows_never_count_as_zero_points_nor_raise_score_checks() -> None:
@@ -230,8 +233,8 @@ def test_merged_rows_never_count_as_zero_points_nor_raise_score_checks() -> None
     assert not {
         (code, line) for code, line in placed if line in merged_rows and code in {"A102", "A109", "L201", "L206"}
     }
-    # The one A109 is the label's share at work: 服务天数 reaches its target, worth 30 / 5 = 6, stated 10.
-    assert [(f.source.row, f.expected, f.stated) for f in scored.findings if f.code == "A109"] == [(24, D(6), D(10))]
+    # 服务天数 reaches its target and is worth the label's 30 / 3 scored units = 10, as stated: no A109
+    assert [f for f in scored.findings if f.code == "A109"] == []
     assert "L205" in codes(scored)
     [l205] = [f for f in scored.findings if f.code == "L205"]
     assert "产出指标(40分)" in l205.message and l205.source.row == 1
@@ -267,7 +270,7 @@ def test_without_labels_the_rule_set_weights_are_split_among_scoring_units() -> 
 
     assert (by_name["存储备份器容量"].weight, by_name["存储备份器容量"].weight_origin) == (D("12.5"), "inferred")
     assert by_name["WIFI布点覆盖率"].weight is None
-    assert by_name["服务天数"].weight == D(6)  # 效益 30 over five units
+    assert by_name["服务天数"].weight == D(10)  # 效益 30 over the three units the table scores
 
 
 def test_a_table_with_a_stated_weight_ignores_the_labels() -> None:
