@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators import taxonomy
-from indicators.readers.cells import clean, figure, in_unit, money, squash, within_bounds
+from indicators.readers.cells import clean, figure, in_unit, looks_numeric, money, squash, within_bounds
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
@@ -261,14 +261,19 @@ def read_row(
     cost wins: distance from the header columns, a small price for a whole-row
     shift, and the arithmetic cost of what the reading claims.
     """
-    texts = [(col, clean(cell)) for col, cell in enumerate(row) if clean(cell) and figure(cell) is None]
+    unreadable = [clean(cell) for cell in row if looks_numeric(cell)]
+    texts = [
+        (col, clean(cell))
+        for col, cell in enumerate(row)
+        if clean(cell) and figure(cell) is None and not looks_numeric(cell)
+    ]
     if not texts:
         return None
     label = texts[0][1]
     note_col = columns.get("note")
     note = next((text for col, text in texts[1:] if note_col is not None and abs(col - note_col) <= 1), None)
     figures = [(col, value) for col, cell in enumerate(row) if (value := _figure_in(cell, unit)) is not None]
-    implausible = [clean(row[col]) for col, value in figures if not within_bounds(value)]
+    implausible = [clean(row[col]) for col, value in figures if not within_bounds(value)] + unreadable
     figures = [(col, value) for col, value in figures if within_bounds(value)]
     # Figures keep the order of the header's columns, whatever that order is (the 10号 template puts
     # 分值 before 执行率); fields sharing a column (a sub-header under a merged cell) in their usual order.

@@ -69,6 +69,15 @@ def in_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
     return amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit] if unit != to_unit else amount
 
 
+_NUMBER_LIKE = re.compile(r"^[+-]?(?=.*\d)[\dOoIl,.]+(?:[eE][+-]?\d+)?%?$")
+
+
+def looks_numeric(cell: object) -> bool:
+    """A cell meant as a number that does not read as one: 1O (letter O), 9.5l, 1e400, 1,2,3."""
+    text = squash(clean(cell))
+    return bool(_NUMBER_LIKE.match(text)) and figure(text) is None
+
+
 def within_bounds(value: Decimal) -> bool:
     """Whether a figure is one a table can hold (the model refuses the others: a typing error)."""
     return value.is_finite() and abs(value) < LARGEST_FIGURE and (not value or abs(value) >= SMALLEST_FIGURE)

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from indicators import taxonomy
 from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef
-from indicators.readers.cells import clean, figure, squash, within_bounds
+from indicators.readers.cells import clean, figure, looks_numeric, squash, within_bounds
 from indicators.readers.problems import Problem
 from indicators.values import parse_nature
 
@@ -364,7 +364,7 @@ def _fit(row: list[str], columns: Columns, offset: int) -> tuple[float, float]:
     for name in ("weight", "score"):
         col = columns.fields.get(name)
         text = _cell(row, col + offset if col is not None else None)
-        if text is not None:
+        if text is not None and not looks_numeric(text):  # a mistyped figure (1O) is reported where it stands
             value = figure(text)
             if value is None or not within_bounds(value):
                 return -1.0, 0.0

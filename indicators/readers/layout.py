@@ -256,7 +256,7 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         if reading.shifted:
             state.info(index, f"预算行“{reading.label}”的数字与表头错位，已按表头和勾稽关系对齐", "R108")
         for text in reading.implausible:
-            state.error(index, f"预算行“{reading.label}”的数值“{text}”不合理（超出可能的范围），已忽略", "R203")
+            state.error(index, f"预算行“{reading.label}”的数值“{text}”无法读作合理的数字，已忽略", "R202")
         values = {k: v for k, v in reading.values.items()}
         if budget_block.is_total(reading.label):
             if total is None:
