@@ -22,6 +22,7 @@ from cli.common import (
     run_files,
     write_output,
 )
+from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_DOC, INTERNAL_ERROR_TITLE, is_code, num
@@ -56,6 +57,9 @@ ORIGIN_LABEL = {
 def explain_code(code: str) -> str:
     if code.upper() == INTERNAL_ERROR:
         return f"{INTERNAL_ERROR} check_failed（错误）\n{INTERNAL_ERROR_TITLE}\n\n{INTERNAL_ERROR_DOC}\n"
+    problem = PROBLEMS.get(code.upper())
+    if problem is not None:
+        return f"{problem.code} {problem.name}（读取问题，{SEVERITY_LABEL[problem.severity]}）\n{problem.title}\n"
     chk = CHECKS.get(code.upper())
     if chk is None:
         fail(f"未知的检查代码：{code}（见 jixiao check --list）")
@@ -152,7 +156,7 @@ def explain(
       jixiao explain samples/004_忻州_更新公务用车.yaml
       jixiao explain samples/004_忻州_更新公务用车.yaml --indicator 跟踪反馈
     """
-    if is_code(target) and not Path(target).exists():
+    if (is_code(target) or target.upper() in PROBLEMS) and not Path(target).exists():
         write_output(explain_code(target), output)
         raise SystemExit(EXIT_CLEAN)
     rules = get_ruleset(ruleset)

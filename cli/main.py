@@ -15,6 +15,7 @@ from cli.explain import explain
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from indicators.model import Assessment
+from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
@@ -63,7 +64,9 @@ def check(list_checks: bool, **options: Any) -> None:
     if list_checks:
         rows = [f"{c.code}  {c.name:<26} {SEVERITY_LABEL[c.severity]}  {c.title}" for c in CHECKS.values()]
         rows.append(f"{INTERNAL_ERROR}  {'check_failed':<26} {SEVERITY_LABEL['error']}  {INTERNAL_ERROR_TITLE}")
-        write_output("\n".join(sorted(rows)) + "\n", options["output"])
+        read = [f"{k.code}  {k.name:<26} {SEVERITY_LABEL[k.severity]}  {k.title}" for k in PROBLEMS.values()]
+        text = "\n".join(sorted(rows)) + "\n\n读取问题（读取表格时的说明、警告和错误）：\n" + "\n".join(read) + "\n"
+        write_output(text, options["output"])
         raise SystemExit(EXIT_CLEAN)
     run_and_render(findings_table, **options)
 

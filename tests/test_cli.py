@@ -22,6 +22,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from indicators.readers.problems import CATALOGUE as PROBLEMS
+from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.rules import load_ruleset
 
@@ -697,10 +699,20 @@ def test_select_does_not_change_the_score() -> None:
 def test_check_list_names_every_check() -> None:
     result = invoke(["check", "--list"])
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    findings, reading = result.stdout.split("\n\n读取问题")
+    listed = [line.split()[0] for line in findings.splitlines() if line.strip()]
     assert sorted(listed) == sorted([*CHECKS, "C001"])  # C001: a check that crashed
     for chk in CHECKS.values():
         assert any(chk.code in line and chk.name in line and chk.title in line for line in result.stdout.splitlines())
+    # the read problems' catalogue follows, each with its code, name, severity label and title
+    read = [line.split()[:3] for line in reading.splitlines()[1:] if line.strip()]
+    assert read == [[k.code, k.name, SEVERITY_LABEL[k.severity]] for k in PROBLEMS.values()]
+
+
+def test_explain_a_read_problem_code() -> None:
+    result = invoke(["explain", "R103"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("R103 last_row_cut（读取问题，警告）") and PROBLEMS["R103"].title in result.stdout
 
 
 def test_explain_code_prints_the_docstring() -> None:
