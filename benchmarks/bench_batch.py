@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from cli.batch import OUTPUTS, cores  # noqa: E402
 from indicators.model import Assessment  # noqa: E402
 from indicators.readers import read_source  # noqa: E402
-from indicators.readers.flat import COLUMNS  # noqa: E402
+from indicators.readers.tables.flat import COLUMNS  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 XINZHOU = SAMPLES / "004_e8e37e86adf54229.txt"

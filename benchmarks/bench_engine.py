@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.model import Assessment  # noqa: E402
 from indicators.readers import read_source  # noqa: E402
-from indicators.readers.published import parse_published  # noqa: E402
+from indicators.readers.documents.published import parse_published  # noqa: E402
 from scoring.checks import run_checks, selected_checks  # noqa: E402
 from scoring.engine import score_assessments  # noqa: E402
 from scoring.rules import load_ruleset  # noqa: E402

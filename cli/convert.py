@@ -10,7 +10,7 @@ import click
 from cli.common import EXIT_BAD_INPUT, EXIT_CLEAN, fail, report_errors, write_output
 from indicators.model import Assessment
 from indicators.readers import expand_paths, read_source
-from indicators.readers.canonical import to_json, to_yaml
+from indicators.readers.tables.canonical import to_json, to_yaml
 from scoring.pipeline import DocumentResult
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from indicators.readers import ReadError, ReadResult, read_source, read_text
-from indicators.readers.canonical import parse_canonical
+from indicators.readers.tables.canonical import parse_canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indicators.readers import read_source
-from indicators.readers.canonical import parse_canonical, to_json, to_yaml
+from indicators.readers.tables.canonical import parse_canonical, to_json, to_yaml
 
 SAMPLES = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "samples").glob("*.yaml"))
 

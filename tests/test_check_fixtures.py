@@ -32,7 +32,7 @@ import pytest
 import yaml
 
 from indicators.model import Assessment
-from indicators.readers.published import parse_published
+from indicators.readers.documents.published import parse_published
 from scoring.checks import CHECKS, INTERNAL_ERROR, Check, run_checks
 from scoring.engine import score_assessments
 from scoring.pipeline import run

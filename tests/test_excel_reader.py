@@ -19,8 +19,9 @@ from openpyxl import Workbook, load_workbook
 
 from indicators import taxonomy
 from indicators.model import Assessment
-from indicators.readers import published, read_source
-from indicators.readers.excel import (
+from indicators.readers import read_source
+from indicators.readers.documents import published
+from indicators.readers.sources.xlsx import (
     cell_text,
     looks_like_template,
     number_text,
@@ -29,7 +30,7 @@ from indicators.readers.excel import (
     read_xlsx,
     sheet_rows,
 )
-from indicators.readers.layout import is_indicator_header
+from indicators.readers.tables.layout import is_indicator_header
 from scoring.engine import score_assessments
 from scoring.rules import load_ruleset
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from indicators.disclosure import AccountsTable, FinalAccounts, Statement, UnitName
 from indicators.readers.base import ReadError
-from indicators.readers.final_accounts import PATH, outline_level, read_final_accounts, table_kind
-from indicators.readers.published import rows_of, table_spans
+from indicators.readers.documents.final_accounts import PATH, outline_level, read_final_accounts, table_kind
+from indicators.readers.documents.published import rows_of, table_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 XINZHOU = "samples/004_e8e37e86adf54229.txt"

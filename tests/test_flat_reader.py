@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from indicators.model import Assessment
 from indicators.readers import read_source
 from indicators.readers.base import ReadResult
-from indicators.readers.cells import decode_text
-from indicators.readers.excel import looks_like_template, read_xlsx
-from indicators.readers.flat import (
+from indicators.readers.sources.xlsx import looks_like_template, read_xlsx
+from indicators.readers.tables.cells import decode_text
+from indicators.readers.tables.flat import (
     COLUMNS,
     parse_csv,
     parse_flat_rows,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indicators.disclosure import Claim
-from indicators.readers.narrative import read_claims
-from indicators.readers.published import rows_of, table_spans
+from indicators.readers.documents.narrative import read_claims
+from indicators.readers.documents.published import rows_of, table_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 

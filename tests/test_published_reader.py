@@ -57,7 +57,7 @@ def test_the_empty_project_template_is_an_info_line() -> None:
 
 
 def test_a_table_without_headers_is_a_located_error_and_the_next_table_is_read() -> None:
-    from indicators.readers.published import parse_published
+    from indicators.readers.documents.published import parse_published
 
     text = "\n".join(
         [

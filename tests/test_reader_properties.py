@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from indicators.model import Assessment
 from indicators.readers.base import ReadError
-from indicators.readers.published import parse_published
+from indicators.readers.documents.published import parse_published
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "mangled.txt"

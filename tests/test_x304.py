@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import scoring.checks.accounts  # noqa: F401  (registers X304)
 from indicators.disclosure import Disclosure
-from indicators.readers.final_accounts import read_final_accounts
-from indicators.readers.published import rows_of, table_spans
+from indicators.readers.documents.final_accounts import read_final_accounts
+from indicators.readers.documents.published import rows_of, table_spans
 from scoring.checks.registry import CHECKS, INTERNAL_ERROR, DocumentContext, run_document_checks
 from scoring.results import Finding
 from scoring.rules import load_ruleset

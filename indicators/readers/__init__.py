@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.canonical import parse_canonical
-from indicators.readers.cells import decode_text
-from indicators.readers.excel import read_xlsx
-from indicators.readers.flat import is_flat_header, parse_csv
-from indicators.readers.published import is_title, parse_published, rows_of
+from indicators.readers.documents.published import is_title, parse_published, rows_of
+from indicators.readers.sources.xlsx import read_xlsx
+from indicators.readers.tables.canonical import parse_canonical
+from indicators.readers.tables.cells import decode_text
+from indicators.readers.tables.flat import is_flat_header, parse_csv
 
 __all__ = ["ReadError", "ReadResult", "expand_paths", "read_source", "read_text"]
 
@@ -55,7 +55,7 @@ _CANONICAL_KEY = re.compile(r"^(?:-\s+)?(?:kind|assessments)\s*:", re.MULTILINE)
 
 
 def looks_flat(text: str) -> bool:
-    """A flat export: an early line is a flat header row (see :func:`~indicators.readers.flat.is_flat_header`)."""
+    """A flat export: an early line is a flat header row (see :func:`indicators.readers.tables.flat.is_flat_header`)."""
     return any(is_flat_header(re.split(r"[,\t]", line)) for line in text.splitlines()[:20])
 
 

@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from indicators.disclosure import AccountsRow, AccountsTable, FinalAccounts
 from indicators.model import SourceRef
-from indicators.readers.cells import squash
-from indicators.readers.final_accounts import (
+from indicators.readers.documents.final_accounts import (
     MONEY_SCALE,
     PATH,
     is_of_which,
@@ -24,6 +23,7 @@ from indicators.readers.final_accounts import (
     outline_level,
     table_kind,
 )
+from indicators.readers.tables.cells import squash
 from scoring.checks.registry import DocumentContext, check, document_finding
 from scoring.results import Finding
 from scoring.rules import RuleSet

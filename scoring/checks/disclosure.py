@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from indicators.disclosure import Claim, Located
 from indicators.model import BudgetLine
-from indicators.readers.cells import squash
+from indicators.readers.tables.cells import squash
 from scoring.checks.registry import DocumentContext, check, differs, document_finding, num
 from scoring.engine import HUNDRED, quantize
 from scoring.results import Finding, ScoredAssessment

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment
-from indicators.readers import budget_block
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.cells import clean, stated_money_unit
-from indicators.readers.final_accounts import read_final_accounts
-from indicators.readers.layout import TITLE, Grid, is_indicator_header, parse_table
-from indicators.readers.narrative import read_claims
+from indicators.readers.documents.final_accounts import read_final_accounts
+from indicators.readers.documents.narrative import read_claims
+from indicators.readers.tables import budget_block
+from indicators.readers.tables.cells import clean, stated_money_unit
+from indicators.readers.tables.layout import TITLE, Grid, is_indicator_header, parse_table
 
 _NEXT_PART = re.compile(
     r"^(?:公开\s*\d+\s*表|第[一二三四五六七八九十]+部分|附件\s*\d*$|\S{2,30}(?:决算表|情况表|明细表)$)"

@@ -60,8 +60,8 @@ from indicators.disclosure import (
 )
 from indicators.model import MoneyUnit, SourceRef
 from indicators.readers.base import ReadError
-from indicators.readers.cells import clean, figure, squash, stated_money_unit, within_bounds
-from indicators.readers.layout import TITLE
+from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit, within_bounds
+from indicators.readers.tables.layout import TITLE
 
 PATH = " / "
 """Joins the header words above a column into its label (``本年支出 / 基本支出``)."""

@@ -23,8 +23,8 @@ from decimal import Decimal
 
 from indicators import taxonomy
 from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef
-from indicators.readers.cells import clean, figure, looks_numeric, squash, within_bounds
 from indicators.readers.problems import Problem
+from indicators.readers.tables.cells import clean, figure, looks_numeric, squash, within_bounds
 from indicators.values import parse_nature
 
 # Header words → field, most specific first: the words of extra text columns come before the

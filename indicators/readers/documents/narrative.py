@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from indicators.disclosure import Claim, ClaimKind
 from indicators.model import SourceRef
-from indicators.readers.cells import clean
+from indicators.readers.tables.cells import clean
 
 NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 MONEY = rf"{NUM}\s*(万元|元)"

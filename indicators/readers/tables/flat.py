@@ -28,9 +28,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.cells import clean, decode_text, figure, money_unit, squash
-from indicators.readers.excel import number_text, one_line, sheet_place, sheet_rows, with_workbook
-from indicators.readers.layout import NATURES
+from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
+from indicators.readers.tables.cells import clean, decode_text, figure, money_unit, squash
+from indicators.readers.tables.layout import NATURES
 
 __all__ = [
     "COLUMNS",

@@ -4,7 +4,7 @@ The grid comes from extracted text (one line a row, TAB between cells) or
 from a spreadsheet.  Nothing is read by fixed position: blocks are found by
 their header words (the budget block, one or more indicator blocks, the
 goals, the total, the analysis); the rows of an indicator block are read by
-:mod:`indicators.readers.indicator_block`.
+:mod:`indicators.readers.tables.indicator_block`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.model import Assessment, Budget, BudgetLine, Goals, OtherRow, SourceRef, Stated
-from indicators.readers import budget_block
 from indicators.readers.base import ReadError
-from indicators.readers.cells import clean, figure, money_unit, squash, stated_money_unit, within_bounds, year_in
-from indicators.readers.indicator_block import (
+from indicators.readers.problems import Problem
+from indicators.readers.tables import budget_block
+from indicators.readers.tables.cells import clean, figure, money_unit, squash, stated_money_unit, within_bounds, year_in
+from indicators.readers.tables.indicator_block import (
     BlockReader,
     BlockReading,
     Columns,
@@ -25,7 +26,6 @@ from indicators.readers.indicator_block import (
     is_page_mark,
     read_columns,
 )
-from indicators.readers.problems import Problem
 
 TITLE = re.compile(r"(部门整体(?:支出)?|项目支出?|项目)绩效自评表")
 DEFAULT_EXECUTION_WEIGHT = Decimal(10)  # what a budget row's 得分 is checked against while aligning, unless printed

@@ -2,8 +2,8 @@
 
 A sheet becomes the same grid of cell texts the published-text reader works
 on (one list a row, the sheet's row numbers kept), and the tables are found
-and read by the text reader's own :func:`~indicators.readers.published.table_spans`
-and :func:`~indicators.readers.layout.parse_table`: there is one table parser,
+and read by the text reader's own :func:`~indicators.readers.documents.published.table_spans`
+and :func:`~indicators.readers.tables.layout.parse_table`: there is one table parser,
 not two.
 
 Merged ranges: openpyxl gives a merged range's value in its top-left cell and
@@ -13,7 +13,7 @@ down), so that is kept as it is.
 
 Numbers are turned into the text the cell shows: the cell's number format
 decides the decimals and the percent sign (0.9786 shown as 97.86% is
-"97.86%", which :func:`~indicators.readers.cells.figure` reads as 97.86 in a
+"97.86%", which :func:`~indicators.readers.tables.cells.figure` reads as 97.86 in a
 rate column and which stays "97.86%" as a target or an actual); without a
 format, a float is written without binary noise (17.22, not 17.219999…).
 
@@ -34,8 +34,8 @@ from typing import Any
 
 from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.cells import clean
-from indicators.readers.published import NO_TABLE, is_title, read_tables
+from indicators.readers.documents.published import NO_TABLE, is_title, read_tables
+from indicators.readers.tables.cells import clean
 
 __all__ = [
     "cell_text",
@@ -251,7 +251,7 @@ def _worksheets(workbook: Any) -> list[Any]:
 
 def looks_like_template(workbook: Any) -> bool:
     """A template workbook: some sheet has a self-assessment table's title line, and none a flat header row."""
-    from indicators.readers.flat import is_flat_header  # flat reads cells with this module
+    from indicators.readers.tables.flat import is_flat_header  # flat reads cells with this module
 
     titled = False
     for sheet in _worksheets(workbook):
@@ -305,7 +305,7 @@ def parse_workbook(path: str) -> ReadResult:
 def _by_content(workbook: Any, path: str) -> ReadResult:
     if looks_like_template(workbook):
         return parse_template_workbook(workbook, path)
-    from indicators.readers.flat import parse_flat_workbook  # flat reads cells with this module
+    from indicators.readers.tables.flat import parse_flat_workbook  # flat reads cells with this module
 
     return parse_flat_workbook(workbook, path)
 
