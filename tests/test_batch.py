@@ -289,18 +289,18 @@ def test_exit_codes(tmp_path: Path) -> None:
 def test_a_reader_that_raises_is_a_located_error(
     submissions: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indicators.readers
+    import indicators.readers.detect
 
     folder, _ = submissions
     victim = next(folder.rglob("平表.xlsx"))
-    real = indicators.readers.read_xlsx
+    real = indicators.readers.detect.read_xlsx
 
     def read_xlsx(name: str) -> Any:
         if name == str(victim):
             raise ZeroDivisionError("a reader's bug")
         return real(name)
 
-    monkeypatch.setattr(indicators.readers, "read_xlsx", read_xlsx)
+    monkeypatch.setattr(indicators.readers.detect, "read_xlsx", read_xlsx)
     result = invoke(["batch", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1"])
     assert result.exit_code == 2
     errors = [e for e in read_csv(tmp_path / "out" / "errors.csv") if e["file"] == str(victim)]

@@ -20,16 +20,10 @@ from openpyxl import Workbook, load_workbook
 from indicators import taxonomy
 from indicators.model import Assessment
 from indicators.readers import read_source
+from indicators.readers.detect import looks_like_template, read_xlsx
 from indicators.readers.documents import published
-from indicators.readers.sources.xlsx import (
-    cell_text,
-    looks_like_template,
-    number_text,
-    open_workbook,
-    parse_workbook,
-    read_xlsx,
-    sheet_rows,
-)
+from indicators.readers.documents.workbook import parse_workbook
+from indicators.readers.sources.xlsx import cell_text, number_text, open_workbook, sheet_rows
 from indicators.readers.tables.layout import is_indicator_header
 from scoring.engine import score_assessments
 from scoring.rules import load_ruleset

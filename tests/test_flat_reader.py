@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from indicators.model import Assessment
 from indicators.readers import read_source
 from indicators.readers.base import ReadResult
-from indicators.readers.sources.xlsx import looks_like_template, read_xlsx
-from indicators.readers.tables.cells import decode_text
+from indicators.readers.detect import looks_like_template, read_xlsx
+from indicators.readers.sources.text import decode_text
 from indicators.readers.tables.flat import (
     COLUMNS,
     parse_csv,

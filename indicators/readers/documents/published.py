@@ -16,6 +16,7 @@ from indicators.model import Assessment
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.documents.final_accounts import read_final_accounts
 from indicators.readers.documents.narrative import read_claims
+from indicators.readers.sources.text import rows_of
 from indicators.readers.tables import budget_block
 from indicators.readers.tables.cells import clean, stated_money_unit
 from indicators.readers.tables.layout import TITLE, Grid, is_indicator_header, parse_table
@@ -30,10 +31,6 @@ _OTHER_TABLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")
 _SENTENCE = re.compile(r"[，。；;！？]")
 MAX_TITLE = 60
 NO_TABLE = "没有找到绩效自评表（没有自评表的标题，也没有指标或预算表头）"
-
-
-def rows_of(text: str) -> list[list[str]]:
-    return [line.split("\t") for line in text.splitlines()]
 
 
 # What a self-assessment is called varies: 项目支出绩效自评表, 绩效目标自评表, …项目自评表, 绩效自评评分表,

@@ -1,10 +1,13 @@
-"""Excel workbooks (.xlsx) of the template layouts: every sheet, any number of tables per sheet.
+"""Excel workbooks (.xlsx): open one, and give each sheet as a grid of cell texts with its row numbers.
 
 A sheet becomes the same grid of cell texts the published-text reader works
-on (one list a row, the sheet's row numbers kept), and the tables are found
-and read by the text reader's own :func:`~indicators.readers.documents.published.table_spans`
-and :func:`~indicators.readers.tables.layout.parse_table`: there is one table parser,
-not two.
+on (one list a row, the sheet's row numbers kept).  What a grid holds is
+read elsewhere: the template layouts by
+:mod:`indicators.readers.documents.workbook` (with the text reader's own
+table finder and :func:`~indicators.readers.tables.layout.parse_table`:
+there is one table parser, not two), flat sheets by
+:mod:`indicators.readers.tables.flat`; :mod:`indicators.readers.detect`
+chooses between them.
 
 Merged ranges: openpyxl gives a merged range's value in its top-left cell and
 leaves the other cells of the range empty, which is what extracted text has
@@ -18,8 +21,11 @@ rate column and which stays "97.86%" as a target or an actual); without a
 format, a float is written without binary noise (17.22, not 17.219999…).
 
 Sources: ``SourceRef.file`` is the workbook's path and ``row`` the sheet's
-row number; the sheet's name is in the ``place`` of every :class:`ReadError`.
-Tables are numbered across the whole workbook, in sheet order.
+row number; :func:`sheet_place` names the sheet for the ``place`` of a
+:class:`ReadError`.
+
+``openpyxl`` is imported when a workbook is opened, not with this module:
+it is slow to import, and most runs read no workbook.
 """
 
 from __future__ import annotations
@@ -34,20 +40,16 @@ from typing import Any
 
 from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.documents.published import NO_TABLE, is_title, read_tables
-from indicators.readers.tables.cells import clean
 
 __all__ = [
     "cell_text",
-    "looks_like_template",
     "number_text",
     "one_line",
     "open_workbook",
-    "parse_template_workbook",
-    "parse_workbook",
-    "read_xlsx",
     "sheet_place",
     "sheet_rows",
+    "with_workbook",
+    "worksheets",
 ]
 
 SIGNIFICANT = 15  # what a float holds without noise (Excel keeps 15 digits too)
@@ -231,7 +233,7 @@ def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
     by_row: dict[int, dict[int, str]] = {}
     for (row, column), cell in getattr(sheet, "_cells", {}).items():
         text = cell_text(cell)
-        if clean(text):
+        if text.strip():  # as tables.cells.clean: strip() takes ideographic and no-break spaces too
             by_row.setdefault(row, {})[column] = text
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -245,45 +247,9 @@ def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
     return rows, numbers
 
 
-def _worksheets(workbook: Any) -> list[Any]:
+def worksheets(workbook: Any) -> list[Any]:
+    """The sheets of a workbook that hold cells (chart sheets left out), in order."""
     return [s for s in workbook.worksheets if hasattr(s, "_cells")]
-
-
-def looks_like_template(workbook: Any) -> bool:
-    """A template workbook: some sheet has a self-assessment table's title line, and none a flat header row."""
-    from indicators.readers.tables.flat import is_flat_header  # flat reads cells with this module
-
-    titled = False
-    for sheet in _worksheets(workbook):
-        rows, _ = sheet_rows(sheet)
-        if any(is_flat_header(row) for row in rows[:20]):
-            return False
-        titled = titled or any(is_title(row) for row in rows)
-    return titled
-
-
-def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
-    """Every self-assessment table on every sheet of an open workbook; one table's failure stops no other."""
-    result = ReadResult(source=file)
-    table = 0
-    for sheet in _worksheets(workbook):
-        place = sheet_place(sheet)
-        try:
-            rows, numbers = sheet_rows(sheet)
-        except Exception as exc:  # a cell openpyxl cannot give: report the sheet, go on
-            result.errors.append(ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place))
-            continue
-        assessments, errors, spans = read_tables(rows, numbers, file, first_table=table + 1)
-        table += len(spans)
-        result.assessments += assessments
-        result.errors.extend(
-            ReadError(e.file, e.message, line=e.line, place=e.place or place, severity=e.severity, code=e.code)
-            for e in errors
-        )
-    if table == 0:
-        names = "、".join(f"“{s.title}”" for s in _worksheets(workbook)) or "（无）"
-        result.errors.append(ReadError(file, f"{NO_TABLE}；工作表：{names}", code="R002"))
-    return result
 
 
 def with_workbook(path: str, read: Callable[[Any, str], ReadResult]) -> ReadResult:
@@ -295,21 +261,3 @@ def with_workbook(path: str, read: Callable[[Any, str], ReadResult]) -> ReadResu
         return read(workbook, path)
     finally:
         workbook.close()
-
-
-def parse_workbook(path: str) -> ReadResult:
-    """Every self-assessment table of a template workbook (.xlsx); a corrupt file is one error."""
-    return with_workbook(path, parse_template_workbook)
-
-
-def _by_content(workbook: Any, path: str) -> ReadResult:
-    if looks_like_template(workbook):
-        return parse_template_workbook(workbook, path)
-    from indicators.readers.tables.flat import parse_flat_workbook  # flat reads cells with this module
-
-    return parse_flat_workbook(workbook, path)
-
-
-def read_xlsx(path: str) -> ReadResult:
-    """A workbook by its content: the template layouts when a sheet has a table title, else flat sheets."""
-    return with_workbook(path, _by_content)

@@ -113,20 +113,3 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 def year_in(text: str) -> int | None:
     match = _YEAR.search(text)
     return int(match.group(1)) if match else None
-
-
-def decode_text(raw: bytes) -> str | None:
-    """Text of a file: UTF-8 (BOM or not), UTF-16 with BOM, else GBK/GB18030 (Windows in China); None if none fits."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in raw:
-        return None  # binary, not text
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None

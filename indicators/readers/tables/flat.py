@@ -11,12 +11,17 @@ Consecutive rows belong to one assessment while its key stays the same: the
 columns may be filled on the first row only.  Every bad cell is a
 :class:`ReadError` with the file, the line (CSV line or sheet row) and the
 column; the cell is then read as blank and reading goes on.
+
+This module interprets flat grids; the grids come from
+:mod:`indicators.readers.sources.csv` (CSV text) and
+:mod:`indicators.readers.sources.xlsx` (a sheet), and
+:mod:`indicators.readers.detect` decides that a file is a flat export.
+``parse_csv``, ``read_csv_file`` and ``parse_flat_xlsx`` are the short ways
+from a text or a path, through those sources, to the assessments.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -28,8 +33,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
 from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.sources.csv import csv_grid, csv_text
 from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
-from indicators.readers.tables.cells import clean, decode_text, figure, money_unit, squash
+from indicators.readers.tables.cells import clean, figure, money_unit, squash
 from indicators.readers.tables.layout import NATURES
 
 __all__ = [
@@ -602,42 +608,20 @@ def _parse_grid(
 # --- CSV ---
 
 
-def _delimiter(text: str) -> str:
-    """TAB when the first lines hold more tabs than commas (Excel's "Unicode text"), else comma."""
-    head = [line for line in text.splitlines()[:50] if line.strip()][:20]
-    return "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
-
-
 def parse_csv(text: str, file: str) -> ReadResult:
     """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed)."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    start = 1
-    try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                rows.append(record)
-                numbers.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return ReadResult(file, errors=[ReadError(file, f"CSV 格式错误：{exc}", line=reader.line_num or None)])
-    if not rows:
-        return ReadResult(file, errors=[ReadError(file, "空文件：没有任何行", severity="info")])
+    grid = csv_grid(text, file)
+    if isinstance(grid, ReadError):
+        return ReadResult(file, errors=[grid])
+    rows, numbers = grid
     return _parse_grid(rows, numbers, file)
 
 
 def read_csv_file(path: str) -> ReadResult:
-    """A flat .csv file by path: decoded as :func:`cells.decode_text` does, then :func:`parse_csv`."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        return ReadResult(path, errors=[ReadError(path, f"无法读取文件：{exc.strerror or exc}")])
-    text = decode_text(raw)
-    if text is None:
-        return ReadResult(path, errors=[ReadError(path, "无法解码：不是 UTF-8、UTF-16 或 GBK 编码的 CSV 文本")])
+    """A flat .csv file by path: decoded by :func:`~indicators.readers.sources.csv.csv_text`, then :func:`parse_csv`."""
+    text = csv_text(path)
+    if isinstance(text, ReadError):
+        return ReadResult(path, errors=[text])
     return parse_csv(text, path)
 
 
