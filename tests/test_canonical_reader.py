@@ -147,7 +147,7 @@ def test_an_error_in_an_assessments_mapping_is_placed() -> None:
     (error,) = result.errors
     assert error.place == "assessments[1].wieght"
     assert error.line == 6
-    assert str(error) == "two.yaml:6: assessments[1].wieght: wieght：未知字段（请检查拼写）"
+    assert str(error) == "two.yaml:6: assessments[1].wieght: R006 wieght：未知字段（请检查拼写）"
 
 
 # --------------------------------------------------------------------------- malformed YAML / JSON
@@ -168,7 +168,7 @@ def test_malformed_yaml(text: str, line: int) -> None:
     error = only_error(read_text(text, "坏.yaml"), "坏.yaml")
     assert error.line == line
     assert error.message.startswith("YAML 格式错误")
-    assert str(error).startswith(f"坏.yaml:{line}: YAML 格式错误")
+    assert str(error).startswith(f"坏.yaml:{line}: R006 YAML 格式错误")
 
 
 def test_unclosed_quote_names_its_line() -> None:
@@ -213,7 +213,7 @@ def test_unknown_level1() -> None:
     assert error.place == "indicators[1].level1"
     assert error.line == line_of(text, "level1: 奇怪指标")
     assert "奇怪指标" in error.message
-    assert str(error) == f"未知.yaml:{error.line}: indicators[1].level1: {error.message}"
+    assert str(error) == f"未知.yaml:{error.line}: indicators[1].level1: R006 {error.message}"
 
 
 def test_weight_not_a_number() -> None:
@@ -393,7 +393,7 @@ def test_missing_file(tmp_path: Path) -> None:
     name = str(tmp_path / "不存在.yaml")
     error = only_error(read_source(name), name)
     assert error.message == "文件不存在"
-    assert str(error) == f"{name}: 文件不存在"
+    assert str(error) == f"{name}: R001 文件不存在"
 
 
 def test_a_directory_is_not_read_as_a_file(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def bad_yaml(tmp_path: Path) -> Path:
 def test_exit_2_for_a_missing_file(command: str, tmp_path: Path) -> None:
     result = invoke([command, "不存在.yaml"], cwd=tmp_path)
     assert result.exit_code == 2
-    assert stderr_lines(result) == ["错误: 不存在.yaml: 文件不存在"]
+    assert stderr_lines(result) == ["错误: 不存在.yaml: R001 文件不存在"]
 
 
 @pytest.mark.parametrize("command", ["score", "check", "explain"])
@@ -328,8 +328,8 @@ def test_each_problem_names_file_line_and_place(tmp_path: Path) -> None:
     lines = stderr_lines(invoke(["check", name], cwd=tmp_path))
     assert sorted(lines) == sorted(
         [
-            f"错误: {name}:{line_of(content, 'weight: 十')}: indicators[0].weight: 分值：不是数字：'十'",
-            f"错误: {name}:{line_of(content, 'scor: 7')}: indicators[3].scor: scor：未知字段（请检查拼写）",
+            f"错误: {name}:{line_of(content, 'weight: 十')}: indicators[0].weight: R006 分值：不是数字：'十'",
+            f"错误: {name}:{line_of(content, 'scor: 7')}: indicators[3].scor: R006 scor：未知字段（请检查拼写）",
         ]
     )
 
@@ -340,8 +340,8 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
     lines = stderr_lines(invoke(["check", "表.yaml"], cwd=tmp_path))
     assert sorted(lines) == sorted(
         [
-            f"错误: 表.yaml:{line_of(content, 'weight: 十')}: indicators[0].weight: 分值：不是数字：'十'",
-            f"错误: 表.yaml:{line_of(content, '满意指标')}: indicators[6].level1: 未知的一级指标名称：'满意指标'",
+            f"错误: 表.yaml:{line_of(content, 'weight: 十')}: indicators[0].weight: R006 分值：不是数字：'十'",
+            f"错误: 表.yaml:{line_of(content, '满意指标')}: indicators[6].level1: R006 未知的一级指标名称：'满意指标'",
         ]
     )
 

@@ -128,21 +128,23 @@ def read_source(name: str) -> ReadResult:
         return read_text(sys.stdin.read(), "<stdin>")
     path = Path(name)
     if not path.exists():
-        return ReadResult(name, errors=[ReadError(name, "文件不存在")])
+        return ReadResult(name, errors=[ReadError(name, "文件不存在", code="R001")])
     suffix = path.suffix.lower()
     if suffix in UNREADABLE_SUFFIXES:
         return ReadResult(
             name,
             errors=[
                 ReadError(
-                    name, f"不支持直接读取 {suffix} 文件：请先导出为文本（每行一行表格、单元格以制表符分隔）或 Excel"
+                    name,
+                    f"不支持直接读取 {suffix} 文件：请先导出为文本（每行一行表格、单元格以制表符分隔）或 Excel",
+                    code="R001",
                 )
             ],
         )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return ReadResult(name, errors=[ReadError(name, f"无法读取文件：{exc.strerror}")])
+        return ReadResult(name, errors=[ReadError(name, f"无法读取文件：{exc.strerror}", code="R001")])
     if raw.startswith(ZIP_SIGNATURE) or suffix in EXCEL_SUFFIXES:
         return read_xlsx(name)
     text = decode_text(raw)
@@ -150,7 +152,11 @@ def read_source(name: str) -> ReadResult:
         return ReadResult(
             name,
             errors=[
-                ReadError(name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Excel 工作簿（二进制或编码不明）")
+                ReadError(
+                    name,
+                    "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Excel 工作簿（二进制或编码不明）",
+                    code="R001",
+                )
             ],
         )
     return read_text(text, name, suffix if suffix in SUPPORTED_SUFFIXES else "")

@@ -5,6 +5,9 @@ codes and places rather than sentences, and users can look a code up
 (``jixiao check --list``).  R0xx concern a whole file or table, R1xx say how
 something was read (information and warnings: nothing is wrong with the
 table, or the reading needs a look), R2xx are cells that cannot be read.
+Every :class:`~indicators.readers.base.ReadError` a reader makes carries one
+of these codes, at the severity given here (``tests/test_read_problems.py``
+keeps it so).
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ _KINDS = (
     ProblemKind("R004", "empty_table", "info", "空表：自评表没有填写任何数据"),
     ProblemKind("R005", "reader_failed", "error", "读取时程序出错（程序缺陷，请报告），其余表格照常读取"),
     ProblemKind("R006", "canonical_invalid", "error", "规范格式（YAML/JSON）文件中的内容不合规定"),
+    ProblemKind("R007", "sheet_unreadable", "error", "工作表无法读取（单元格无法取得），其余工作表照常读取"),
+    ProblemKind("R008", "flat_column_missing", "error", "平表缺少必需的列（三级指标），无法读取"),
+    ProblemKind("R009", "flat_column_repeated", "error", "平表中两列是同一栏目，只读第一列"),
+    ProblemKind("R010", "flat_units_differ", "error", "平表各金额列表头注明的金额单位不一致，无法读取"),
+    ProblemKind("R011", "flat_rows_apart", "error", "同一张自评表的行不相邻，后面的行读作另一张表"),
+    ProblemKind("R012", "flat_name_missing", "error", "平表中的自评表没有项目名称，未读入"),
+    ProblemKind("R013", "accounts_body_missing", "error", "决算表没有读到表头和数据行"),
+    ProblemKind("R014", "accounts_lanci_broken", "error", "决算表的栏次不是从 1 起连续编号，按表头读取各栏"),
+    ProblemKind("R015", "accounts_no_money_column", "error", "决算表中没有找到金额栏（栏次或表头）"),
     ProblemKind("R101", "merged_name_carried", "info", "行中没有三级指标名称，按合并单元格沿用上一行的名称"),
     ProblemKind("R102", "row_not_read", "warning", "表内一行既不是指标，也无法归入上一行，未读取"),
     ProblemKind("R103", "last_row_cut", "warning", "表格在最后一行中断（原件或转录不完整），该行未作为指标读取"),
@@ -41,9 +53,16 @@ _KINDS = (
     ProblemKind("R108", "budget_row_realigned", "info", "预算行的数字与表头错位，已按表头和勾稽关系对齐"),
     ProblemKind("R109", "budget_heading", "info", "预算块中的说明行（分类小标题、空行等），不含数字"),
     ProblemKind("R110", "labelled_amount", "info", "“名称:金额”形式的预算分项，金额按全年预算数读取"),
+    ProblemKind("R111", "flat_column_unknown", "info", "平表中未识别的列，已忽略"),
+    ProblemKind("R112", "flat_cells_outside", "info", "有单元格在表头以外的列（没有列名），已忽略"),
+    ProblemKind("R113", "flat_sheet_skipped", "info", "工作表没有平表表头，已跳过"),
+    ProblemKind("R114", "accounts_header_shifted", "info", "决算表表头与栏次对不齐，栏目名称可能有误，金额按栏次读取"),
     ProblemKind("R201", "row_unaligned", "warning", "指标行无法对齐表头（分值、得分不是合理的数字），未读取"),
     ProblemKind("R202", "figure_unreadable", "error", "应为数字的单元格无法读作数字"),
     ProblemKind("R203", "figure_out_of_range", "error", "数值超出合理范围，已忽略"),
+    ProblemKind("R204", "cell_value_unknown", "error", "单元格不是该栏可填的值（年度、类型、单位、性质），按空白读取"),
+    ProblemKind("R205", "flat_value_conflict", "error", "同一张自评表各行的表级栏目不一致，保留先出现的值"),
+    ProblemKind("R206", "accounts_two_figures", "error", "决算表一栏中有两个数，取前一个"),
 )
 CATALOGUE: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}
 

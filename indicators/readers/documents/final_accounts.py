@@ -300,8 +300,9 @@ class _TableReader:
     def ref(self, i: int, position: int | None = None) -> SourceRef:
         return SourceRef(file=self.file, row=i + 1, column=None if position is None else position + 1)
 
-    def error(self, i: int, message: str, severity: str = "error") -> None:
-        self.errors.append(ReadError(self.file, f"{self.where}：{message}", line=i + 1, severity=severity))
+    def error(self, i: int, message: str, severity: str = "error", *, code: str) -> None:
+        said = f"{self.where}：{message}"
+        self.errors.append(ReadError(self.file, said, line=i + 1, severity=severity, code=code))
 
     def cells(self, i: int) -> list[str]:
         return [clean(c) for c in self.all[i]]
@@ -316,7 +317,7 @@ class _TableReader:
             return None, True
         money = amount * self.scale
         if not within_bounds(money):
-            self.error(i, f"第{p + 1}列“{text}”不是可信的金额")
+            self.error(i, f"第{p + 1}列“{text}”不是可信的金额", code="R203")
             return None, False
         return money, False
 
@@ -359,7 +360,7 @@ class _TableReader:
             i += 1
         self.names = [n for n in self.names if n.name]
         if self.unit is None:
-            self.error(b.number_line, "没有写明金额单位，按“元”读取", severity="info")
+            self.error(b.number_line, "没有写明金额单位，按“元”读取", severity="info", code="R105")
             self.unit = "元"
         self.scale = MONEY_SCALE[self.unit]
         return i
@@ -402,7 +403,7 @@ class _TableReader:
         body = [i for i in range(first, b.body_end) if _texts(self.all[i])]
         if not body:
             if table.no_data is None:
-                self.error(b.number_line, "没有读到表头和数据行")
+                self.error(b.number_line, "没有读到表头和数据行", code="R013")
             return read
         lanci_at = next((n for n, i in enumerate(body[:HEADER_ROWS]) if self._lanci(self.cells(i)) is not None), None)
         before = body if lanci_at is None else body[:lanci_at]
@@ -413,7 +414,9 @@ class _TableReader:
             self._columns(read, body, lanci_at)
         labelled = [read.table.columns] if not read.table.groups else [g.columns for g in read.table.groups]
         if table.no_data is None and any(len(set(c)) != len(c) for c in labelled):
-            self.error(body[0], "表头各栏与栏次对不齐，部分栏目名称可能有误（金额按栏次读取）", severity="info")
+            self.error(
+                body[0], "表头各栏与栏次对不齐，部分栏目名称可能有误（金额按栏次读取）", severity="info", code="R114"
+            )
         return read
 
     def _lanci(self, cells: list[str]) -> list[tuple[int, int]] | None:
@@ -455,7 +458,7 @@ class _TableReader:
             header, data = body[:lanci_at], body[lanci_at + 1 :]
             numbers = self._lanci(self.cells(body[lanci_at])) or []
             if [n for _, n in numbers] != list(range(1, len(numbers) + 1)):
-                self.error(body[lanci_at], "栏次不是从 1 起连续编号，按表头读取各栏")
+                self.error(body[lanci_at], "栏次不是从 1 起连续编号，按表头读取各栏", code="R014")
                 numbers = []
             positions = [p for p, _ in numbers]
         else:
@@ -472,7 +475,7 @@ class _TableReader:
             positions = [p for p, c in enumerate(last) if c and not is_stub(c)]
         if not positions:
             if read.table.no_data is None:
-                self.error(body[0], "没有找到金额栏（栏次或表头）")
+                self.error(body[0], "没有找到金额栏（栏次或表头）", code="R015")
             return
         width = max([len(c) for c in header_cells] + [max(positions) + 1])
         if len(sides) >= 2:
@@ -520,7 +523,7 @@ class _TableReader:
             if wrong and all(v is None for v in values):
                 continue  # a header line inside the body (项目 | 行次 | 统计数)
             for p in wrong:
-                self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取")
+                self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取", code="R202")
             code, name, at = self._code_and_name(stub)
             if code is None and not name and all(v is None for v in values):
                 continue
@@ -576,7 +579,7 @@ class _TableReader:
                 for p in values:
                     amount, text = self.value(i, cells, p)
                     if text:
-                        self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取")
+                        self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取", code="R202")
                     amounts.append(amount)
                 if not code_text and not name and all(a is None for a in amounts):
                     continue
@@ -621,11 +624,13 @@ class _TableReader:
                         continue
                     amount, wrong = self.value(i, cells, p)
                     if wrong:
-                        self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取")
+                        self.error(i, f"第{p + 1}列“{cells[p]}”不是金额，按空白读取", code="R202")
                     if amount is None:
                         continue
                     if amounts[j] is not None:
-                        self.error(i, f"“{text}”在第{j + 1}栏有两个数（第{where[j]}、{p + 1}列），取前一个")
+                        self.error(
+                            i, f"“{text}”在第{j + 1}栏有两个数（第{where[j]}、{p + 1}列），取前一个", code="R206"
+                        )
                         continue
                     amounts[j], where[j] = amount, p + 1
             out.append(
@@ -870,6 +875,7 @@ def read_tables(
                     file,
                     f"{block.number}表“{block.title}”无法读取（程序缺陷，请报告）：{exc}",
                     line=block.title_line + 1,
+                    code="R005",
                 )
             )
             continue
@@ -893,17 +899,17 @@ def read_final_accounts(
     try:
         reads, names, errors = read_tables(rows, file, skip)
     except Exception as exc:  # never raise on a document: say where it stopped
-        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1))
+        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
     figures: dict[str, Located] = {}
     try:
         figures = named_figures(reads, file)
     except Exception as exc:
-        errors.append(ReadError(file, f"决算表的合计数无法取得（程序缺陷，请报告）：{exc}", line=1))
+        errors.append(ReadError(file, f"决算表的合计数无法取得（程序缺陷，请报告）：{exc}", line=1, code="R005"))
     try:
         taken = {n.source.row - 1 for n in names if n.source.row}
         names = sorted(names + _other_unit_names(rows, file, skip, taken), key=lambda n: n.source.row or 0)
         statements = no_project_statements(rows, file)
     except Exception as exc:
-        errors.append(ReadError(file, f"单位名称或说明无法读取（程序缺陷，请报告）：{exc}", line=1))
+        errors.append(ReadError(file, f"单位名称或说明无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
         statements = []
     return FinalAccounts(tables=[r.table for r in reads], **figures), names, statements, errors

@@ -203,9 +203,9 @@ def read_disclosure(
         errors.extend(problems)
         disclosure = Disclosure(final_accounts=accounts, unit_names=unit_names, no_project_statements=statements)
     except Exception as exc:  # a reader bug must not lose the tables already read
-        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1))
+        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
     try:
         disclosure.claims = read_claims(rows, file, spans)
     except Exception as exc:
-        errors.append(ReadError(file, f"叙述部分无法读取（程序缺陷，请报告）：{exc}", line=1))
+        errors.append(ReadError(file, f"叙述部分无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
     return disclosure

@@ -37,9 +37,9 @@ def csv_grid(text: str, file: str) -> tuple[list[list[str]], list[int]] | ReadEr
                 numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return ReadError(file, f"CSV 格式错误：{exc}", line=reader.line_num or None)
+        return ReadError(file, f"CSV 格式错误：{exc}", line=reader.line_num or None, code="R001")
     if not rows:
-        return ReadError(file, "空文件：没有任何行", severity="info")
+        return ReadError(file, "空文件：没有任何行", severity="info", code="R004")
     return rows, numbers
 
 
@@ -49,8 +49,8 @@ def csv_text(path: str) -> str | ReadError:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        return ReadError(path, f"无法读取文件：{exc.strerror or exc}")
+        return ReadError(path, f"无法读取文件：{exc.strerror or exc}", code="R001")
     text = decode_text(raw)
     if text is None:
-        return ReadError(path, "无法解码：不是 UTF-8、UTF-16 或 GBK 编码的 CSV 文本")
+        return ReadError(path, "无法解码：不是 UTF-8、UTF-16 或 GBK 编码的 CSV 文本", code="R001")
     return text

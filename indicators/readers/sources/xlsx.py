@@ -212,12 +212,12 @@ def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
         with open(path, "rb") as handle:  # a file object: openpyxl judges by content, not by the name
             return load_workbook(io.BytesIO(handle.read()), data_only=True, read_only=False), None
     except FileNotFoundError:
-        return None, ReadError(path, "文件不存在")
+        return None, ReadError(path, "文件不存在", code="R001")
     except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds
         hint = "（旧版 .xls 请先另存为 .xlsx）" if str(path).lower().endswith(".xls") else ""
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
         reason = type(exc).__name__ + (f"：{detail}" if detail else "")
-        return None, ReadError(path, f"无法作为 Excel 工作簿（.xlsx）读取{hint}：{reason}")
+        return None, ReadError(path, f"无法作为 Excel 工作簿（.xlsx）读取{hint}：{reason}", code="R001")
 
 
 def sheet_place(sheet: Any) -> str:

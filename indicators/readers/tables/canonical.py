@@ -208,26 +208,28 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
         data, lines, dupes = _load(text, is_json) if text.strip() else (None, {}, [])
     except yaml.YAMLError as exc:
         message, line = _yaml_error(exc)
-        result.errors.append(ReadError(file, message, line=line))
+        result.errors.append(ReadError(file, message, line=line, code="R006"))
         return result
     except json.JSONDecodeError as exc:
-        result.errors.append(ReadError(file, f"JSON 格式错误：{exc.msg}", line=exc.lineno))
+        result.errors.append(ReadError(file, f"JSON 格式错误：{exc.msg}", line=exc.lineno, code="R006"))
         return result
     except RecursionError:
-        result.errors.append(ReadError(file, "YAML 的锚点与引用（&、*）形成循环，无法读取"))
+        result.errors.append(ReadError(file, "YAML 的锚点与引用（&、*）形成循环，无法读取", code="R006"))
         return result
     if data is None:
-        result.errors.append(ReadError(file, "文件为空：没有任何自评表"))
+        result.errors.append(ReadError(file, "文件为空：没有任何自评表", code="R002"))
         return result
     for path, line in dupes:
-        result.errors.append(ReadError(file, "重复的字段（同一字段写了两次）", line=line, place=format_path(path)))
+        result.errors.append(
+            ReadError(file, "重复的字段（同一字段写了两次）", line=line, place=format_path(path), code="R006")
+        )
     found = _documents(data)
     if found is None:
-        result.errors.append(ReadError(file, "无法识别的内容：应为自评表（键值映射）或其列表", line=1))
+        result.errors.append(ReadError(file, "无法识别的内容：应为自评表（键值映射）或其列表", line=1, code="R006"))
         return result
     items, prefix = found
     if not items:
-        result.errors.append(ReadError(file, "文件中没有任何自评表", line=1))
+        result.errors.append(ReadError(file, "文件中没有任何自评表", line=1, code="R002"))
         return result
     for index, item in enumerate(items):
         base: Path = (*prefix, index) if (prefix or isinstance(data, list)) else ()
@@ -242,7 +244,7 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
             assessment = None
         for path, message in problems:
             result.errors.append(
-                ReadError(file, message, line=_nearest_line(lines, path), place=format_path(path) or None)
+                ReadError(file, message, line=_nearest_line(lines, path), place=format_path(path) or None, code="R006")
             )
         duplicated = any(path[: len(base)] == base for path, _ in dupes)
         if assessment is not None and not problems and not duplicated:

@@ -206,7 +206,11 @@ def _text(value: object) -> str:
 
 
 class _Bad(ValueError):
-    """A cell that cannot be read: the message says why."""
+    """A cell that cannot be read: the message says why, the code (:mod:`~indicators.readers.problems`) what kind."""
+
+    def __init__(self, message: str, code: str = "R204") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _figure(text: str) -> Decimal | None:
@@ -214,11 +218,11 @@ def _figure(text: str) -> Decimal | None:
         return None
     value = figure(text)
     if value is None:
-        raise _Bad(f"不是数字：“{text}”")
+        raise _Bad(f"不是数字：“{text}”", "R202")
     try:
         return _FIGURE.validate_python(value)
     except ValidationError as exc:
-        raise _Bad(str(exc.errors()[0].get("msg", exc)).removeprefix("Value error, ")) from None
+        raise _Bad(str(exc.errors()[0].get("msg", exc)).removeprefix("Value error, "), "R203") from None
 
 
 def _year(text: str) -> int:
@@ -305,9 +309,11 @@ class _Reader:
         column = f"列“{self.headers[name]}”"
         return f"{self.place} {column}" if self.place else column
 
-    def error(self, line: int | None, message: str, name: str | None = None, severity: str = "error") -> None:
+    def error(
+        self, line: int | None, message: str, name: str | None = None, severity: str = "error", *, code: str
+    ) -> None:
         place = self.where(name) if name else self.place
-        self.result.errors.append(ReadError(self.file, message, line=line, place=place, severity=severity))
+        self.result.errors.append(ReadError(self.file, message, line=line, place=place, severity=severity, code=code))
 
     # one row
 
@@ -322,7 +328,7 @@ class _Reader:
             try:
                 value = _value(BY_FIELD[name], text)
             except _Bad as exc:
-                self.error(line, f"{BY_FIELD[name].names[0]}：{exc}", name)
+                self.error(line, f"{BY_FIELD[name].names[0]}：{exc}", name, code=exc.code)
                 continue
             if value is not None:
                 values[name] = _Stated(value, text, line)
@@ -362,6 +368,7 @@ class _Reader:
                     f"{column.names[0]}“{stated.text}”与本表第 {before.line} 行的“{before.text}”不一致"
                     f"（同一张自评表的表级列应相同），保留第 {before.line} 行的值",
                     name,
+                    code="R205",
                 )
 
     def _indicator(self, values: dict[str, _Stated], texts: dict[str, str], line: int) -> None:
@@ -396,7 +403,7 @@ class _Reader:
                 source=SourceRef(row=line),
             )
         except ValidationError as exc:  # every cell was checked above; say so if one slipped through
-            self.error(line, f"指标行无法读入：{exc.errors()[0].get('msg', exc)}")
+            self.error(line, f"指标行无法读入：{exc.errors()[0].get('msg', exc)}", code="R005")
             return
         current.indicators.append(indicator)
 
@@ -415,6 +422,7 @@ class _Reader:
                     current.first_line,
                     f"自评表“{shown}”已在第 {first}–{end} 行读过，第 {current.first_line} 行起又出现："
                     "同一张表的行应相邻；这些行读作另一张表",
+                    code="R011",
                 )
                 break
         self.finished.append((key, current.first_line, last))
@@ -437,6 +445,7 @@ class _Reader:
                     f"第 {current.first_line}–{self.last_line} 行的自评表没有项目名称（{shown}列为空或缺少该列；"
                     f"可用列名：{accepted_names(BY_FIELD['name'])}），未读入",
                     "name" if "name" in self.headers else None,
+                    code="R012",
                 )
                 return None
             name = "部门整体支出"
@@ -465,7 +474,7 @@ class _Reader:
                 source=SourceRef(file=self.file, table=current.table, row=current.first_line),
             )
         except ValidationError as exc:  # every cell was checked; a slip is still an error, not a crash
-            self.error(current.first_line, f"自评表无法读入：{exc.errors()[0].get('msg', exc)}")
+            self.error(current.first_line, f"自评表无法读入：{exc.errors()[0].get('msg', exc)}", code="R005")
             return None
 
 
@@ -492,6 +501,7 @@ def _map_header(
                     f"列“{text}”与列“{headers[name]}”都是{BY_FIELD[name].names[0]}：只读第一列",
                     line=line,
                     place=place,
+                    code="R009",
                 )
             )
             continue
@@ -506,15 +516,18 @@ def _map_header(
                 f"缺少必需的列：{column.names[0]}（可用列名：{accepted_names(column)}）",
                 line=line,
                 place=place,
+                code="R008",
             )
         )
     if unknown:
         result.errors.append(
-            ReadError(file, f"未识别的列，已忽略：{'、'.join(unknown)}", line=line, place=place, severity="info")
+            ReadError(
+                file, f"未识别的列，已忽略：{'、'.join(unknown)}", line=line, place=place, severity="info", code="R111"
+            )
         )
     if len(set(units.values())) > 1:
         shown = "、".join(f"{h}" for h in units)
-        result.errors.append(ReadError(file, f"金额列的单位不一致：{shown}", line=line, place=place))
+        result.errors.append(ReadError(file, f"金额列的单位不一致：{shown}", line=line, place=place, code="R010"))
         return None
     if missing:
         return None
@@ -550,11 +563,12 @@ def parse_flat_rows(
         try:
             reader.row(list(row) if not isinstance(row, list) else row, line)
         except Exception as exc:  # a reader bug must not lose the other rows; say where
-            reader.error(line, f"此行无法读取（程序缺陷，请报告）：{type(exc).__name__}: {exc}")
+            reader.error(line, f"此行无法读取（程序缺陷，请报告）：{type(exc).__name__}: {exc}", code="R005")
     try:
         reader._finish()
     except Exception as exc:
-        reader.error(reader.last_line or None, f"最后一张自评表无法读取（程序缺陷，请报告）：{type(exc).__name__}")
+        message = f"最后一张自评表无法读取（程序缺陷，请报告）：{type(exc).__name__}"
+        reader.error(reader.last_line or None, message, code="R005")
     widths = [len(r) for r in rows]
     if widths and max(widths) > len(header):
         extra = next(
@@ -563,11 +577,18 @@ def parse_flat_rows(
         )
         if extra is not None:
             result.errors.append(
-                ReadError(file, "有单元格在表头以外的列（没有列名），已忽略", line=extra, place=place, severity="info")
+                ReadError(
+                    file,
+                    "有单元格在表头以外的列（没有列名），已忽略",
+                    line=extra,
+                    place=place,
+                    severity="info",
+                    code="R112",
+                )
             )
     if not result.assessments and not result.failed:
         result.errors.append(ReadError(file, "没有数据行：表头下没有任何自评表", line=header_line, place=place,
-                                       severity="info"))  # fmt: skip
+                                       severity="info", code="R004"))  # fmt: skip
     return result
 
 
@@ -584,7 +605,7 @@ def _no_header(file: str, line: int | None, place: str | None) -> ReadError:
     required = "；".join(f"{BY_FIELD[n].names[0]}（可用列名：{accepted_names(BY_FIELD[n])}）" for n in REQUIRED)
     return ReadError(
         file, f"没有找到平表的表头行（前 20 行没有一行含两个以上的已知列名）；必需的列：{required}", line=line,
-        place=place,
+        place=place, code="R003",
     )  # fmt: skip
 
 
@@ -634,9 +655,10 @@ def parse_flat_sheet(sheet: Any, file: str) -> ReadResult:
     try:
         rows, numbers = sheet_rows(sheet)
     except Exception as exc:  # a cell openpyxl cannot give
-        return ReadResult(file, errors=[ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place)])
+        error = ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place, code="R007")
+        return ReadResult(file, errors=[error])
     if not rows:
-        return ReadResult(file, errors=[ReadError(file, "空工作表", place=place, severity="info")])
+        return ReadResult(file, errors=[ReadError(file, "空工作表", place=place, severity="info", code="R004")])
     return _parse_grid(rows, numbers, file, place)
 
 
@@ -665,7 +687,7 @@ def parse_flat_workbook(workbook: Any, file: str) -> ReadResult:
         result.errors.extend(read.errors)
     if skipped and (result.assessments or result.errors):
         shown = "、".join(f"“{s}”" for s in skipped)
-        result.errors.append(ReadError(file, f"这些工作表没有平表表头，已跳过：{shown}", severity="info"))
+        result.errors.append(ReadError(file, f"这些工作表没有平表表头，已跳过：{shown}", severity="info", code="R113"))
     elif not result.assessments and not result.errors:
         result.errors.append(_no_header(file, None, None))
     return result
