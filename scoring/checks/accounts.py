@@ -1,7 +1,7 @@
 """X304 — the 决算 tables of a disclosure add up: rows, columns, and the same total across tables.
 
 Importing this module registers X304.  Its relations are built from what
-:mod:`indicators.readers.final_accounts` read: codes (类/款/项, 经济分类),
+:mod:`indicators.readers.documents.final_accounts` read: codes (类/款/项, 经济分类),
 row labels (合计, 本年支出合计, 总计, (一) 支出合计 …) and column labels (the
 header words above each column, joined by ``PATH``).
 """
