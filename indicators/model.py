@@ -19,11 +19,28 @@ LARGEST_FIGURE = Decimal("1e15")  # 1,000万亿: above any budget in 元; beyond
 SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
 
 
+def within_bounds(value: Decimal) -> bool:
+    """Whether a figure is one a table can hold; the one guard every figure passes.
+
+    Works without the decimal context (``copy_abs``), so no exponent, however
+    large (1e999999999999), can overflow or trap while it is judged.
+    """
+    if not value.is_finite():
+        return False
+    size = value.copy_abs()
+    return size < LARGEST_FIGURE and (not size or size >= SMALLEST_FIGURE)
+
+
 def _plausible(value: Decimal) -> Decimal:
     """Refuse figures no table can hold, so that no ratio of two figures overflows the arithmetic."""
-    if not value.is_finite() or abs(value) >= LARGEST_FIGURE or (value and abs(value) < SMALLEST_FIGURE):
-        raise ValueError(f"数值 {value} 不合理（绝对值应在 10 的 -6 次方到 10 的 15 次方之间）")
+    if not within_bounds(value):
+        raise ValueError(f"数值 {_short(value)} 不合理（绝对值应在 10 的 -6 次方到 10 的 15 次方之间）")
     return value
+
+
+def _short(value: Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}…（共 {len(text)} 个字符）"
 
 
 Figure = Annotated[Decimal, AfterValidator(_plausible)]
@@ -176,7 +193,7 @@ class Assessment(_Strict):
     """One self-assessment table: a project (项目支出) or a department (部门整体支出)."""
 
     kind: Kind
-    year: int | None = Field(default=None, description="assessment year (年度)")
+    year: int | None = Field(default=None, ge=1949, le=2100, description="assessment year (年度)")
     name: str = Field(description="项目名称; for a department table, what the table assesses")
     title: str | None = Field(default=None, description="table title as published")
     unit: str | None = Field(default=None, description="实施单位 / 预算单位 / 部门名称")

@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from indicators import units
+from indicators.model import within_bounds
 
 __all__ = ["PLACEHOLDERS", "Value", "ValueKind", "normalise_text", "parse_nature", "parse_value"]
 
@@ -172,6 +173,12 @@ def normalise_text(text: str) -> str:
     while text and text[-1] in _TRAILING:
         text = text[:-1].rstrip()
     return text
+
+
+def figure_out_of_range(text: str | None) -> bool:
+    """Whether a target or actual text states a figure no table can hold (a 400-digit target is a typing error)."""
+    number = parse_value(text).number
+    return number is not None and not within_bounds(number)
 
 
 def parse_value(text: str | None, expected_unit: str | None = None) -> Value:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import taxonomy, units
-from indicators.model import Assessment, Block, BudgetLine, Indicator
+from indicators.model import Assessment, Block, BudgetLine, Indicator, within_bounds
 from indicators.values import Value, ValueKind, parse_value
 from scoring.results import ExecutionBase, ExecutionResult, IndicatorResult, ScoredAssessment, WeightOrigin
 from scoring.rules import RuleSet
@@ -97,6 +97,8 @@ def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
         result.reason = "缺少实际完成值"
     elif actual.kind is not ValueKind.QUANTITATIVE:
         result.reason = "实际完成值不是数值"
+    elif not all(within_bounds(v.number) for v in (target, actual) if v.number is not None):
+        result.reason = "指标值或实际完成值超出合理范围，无法重算"
     else:
         column = units.lookup(indicator.unit)
         stated_unit = target.unit or (column.name if column else None)

@@ -58,9 +58,9 @@ from indicators.disclosure import (
     Statement,
     UnitName,
 )
-from indicators.model import MoneyUnit, SourceRef
+from indicators.model import MoneyUnit, SourceRef, within_bounds
 from indicators.readers.base import ReadError
-from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit, within_bounds
+from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
 from indicators.readers.tables.layout import TITLE
 
 PATH = " / "

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators import taxonomy
-from indicators.readers.tables.cells import clean, figure, in_unit, looks_numeric, money, squash, within_bounds
+from indicators.model import within_bounds
+from indicators.readers.tables.cells import clean, figure, in_unit, looks_numeric, money, squash
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (

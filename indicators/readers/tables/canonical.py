@@ -11,7 +11,7 @@ input.
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -20,6 +20,8 @@ from pydantic import ValidationError
 from indicators import taxonomy
 from indicators.model import Assessment
 from indicators.readers.base import ReadError, ReadResult
+from indicators.values import figure_out_of_range
+from indicators.yaml12 import LONG_INTEGER, MAX_EXPANDED_NODES, expanded_size, yaml12
 
 Path = tuple[str | int, ...]
 
@@ -55,19 +57,9 @@ FIELD_LABELS: dict[str, str] = {
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
 
 
+@yaml12
 class _DecimalLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that reads floats as Decimal from their written text."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    text = loader.construct_scalar(node)
-    try:
-        return Decimal(str(text).replace("_", ""))
-    except InvalidOperation:
-        return loader.construct_yaml_float(node)
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    """SafeLoader with YAML 1.2 numbers: figures as Decimal from their written text, 010 as 10, dates as text."""
 
 
 def format_path(path: Path) -> str:
@@ -118,6 +110,10 @@ def _message(error: dict[str, Any]) -> str:
         return f"不是数字：{value!r}"
     if kind.startswith("int"):
         return f"不是整数：{value!r}"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"{value!r} 超出范围（应不大于 {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))}）"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"{value!r} 超出范围（应不小于 {error.get('ctx', {}).get('ge', error.get('ctx', {}).get('gt'))}）"
     if kind == "literal_error":
         return f"取值无效：{value!r}，应为 {error.get('ctx', {}).get('expected', '')}"
     if kind in {"string_type", "str_type"}:
@@ -157,6 +153,11 @@ def _semantic_errors(item: Any) -> list[tuple[Path, str]]:
         level1 = indicator.get("level1") if isinstance(indicator, dict) else None
         if isinstance(level1, str) and level1.strip() and not taxonomy.is_known_level1(level1):
             problems.append((("indicators", i, "level1"), f"未知的一级指标名称：{level1!r}"))
+        for key in ("target", "adjusted_target", "actual"):
+            text = indicator.get(key) if isinstance(indicator, dict) else None
+            if isinstance(text, str) and figure_out_of_range(text):
+                label = FIELD_LABELS.get(key, key)
+                problems.append((("indicators", i, key), f"{label}：其中的数值超出合理范围（{len(text)} 个字符）"))
     return problems
 
 
@@ -183,17 +184,28 @@ def _index(text: str) -> tuple[Any, dict[Path, int], list[tuple[Path, int]]]:
         node = loader.get_single_node()
         if node is None:
             return None, lines, dupes
+        if expanded_size(node) > MAX_EXPANDED_NODES:
+            raise _TooLarge
         _line_index(node, (), lines, dupes)
         return loader.construct_document(node), lines, dupes
     finally:
         loader.dispose()
 
 
+class _TooLarge(Exception):
+    """The document stands for more nodes than any table holds (aliases expanding without bound)."""
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer; a long one as Decimal (Python refuses int() past 4,300 digits; the model refuses the value)."""
+    return Decimal(text) if len(text.lstrip("-")) > LONG_INTEGER else int(text)
+
+
 def _load(text: str, is_json: bool) -> tuple[Any, dict[Path, int], list[tuple[Path, int]]]:
     """Parse YAML or JSON; JSON is parsed by json and indexed for lines by the YAML parser."""
     if not is_json:
         return _index(text)
-    data = json.loads(text, parse_float=Decimal)
+    data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
     try:
         _, lines, dupes = _index(text)
     except yaml.YAMLError:  # valid JSON that PyYAML's YAML 1.1 cannot read: no line numbers
@@ -213,8 +225,12 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
     except json.JSONDecodeError as exc:
         result.errors.append(ReadError(file, f"JSON 格式错误：{exc.msg}", line=exc.lineno, code="R006"))
         return result
+    except _TooLarge:
+        message = f"YAML 的锚点与引用（&、*）展开后超过 {MAX_EXPANDED_NODES:,} 个节点（上限），拒绝读取"
+        result.errors.append(ReadError(file, message, line=1, code="R006"))
+        return result
     except RecursionError:
-        result.errors.append(ReadError(file, "YAML 的锚点与引用（&、*）形成循环，无法读取", code="R006"))
+        result.errors.append(ReadError(file, "文件嵌套过深（或锚点与引用形成循环），无法读取", line=1, code="R006"))
         return result
     if data is None:
         result.errors.append(ReadError(file, "文件为空：没有任何自评表", code="R002"))

@@ -10,8 +10,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
-
 _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
@@ -78,9 +76,6 @@ def looks_numeric(cell: object) -> bool:
     return bool(_NUMBER_LIKE.match(text)) and figure(text) is None
 
 
-def within_bounds(value: Decimal) -> bool:
-    """Whether a figure is one a table can hold (the model refuses the others: a typing error)."""
-    return value.is_finite() and abs(value) < LARGEST_FIGURE and (not value or abs(value) >= SMALLEST_FIGURE)
 
 
 def is_figure(cell: object) -> bool:

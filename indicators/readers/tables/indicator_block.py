@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators import taxonomy
-from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef
+from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef, within_bounds
 from indicators.readers.problems import Problem
-from indicators.readers.tables.cells import clean, figure, looks_numeric, squash, within_bounds
-from indicators.values import parse_nature
+from indicators.readers.tables.cells import clean, figure, looks_numeric, squash
+from indicators.values import figure_out_of_range, parse_nature
 
 # Header words → field, most specific first: the words of extra text columns come before the
 # words they contain (得分计算方法 before 得分, 上年完成值 before 完成值, 指标值设置依据 before 指标值).
@@ -545,6 +545,10 @@ class BlockReader:
         for cell, what in ((weight_text, "分值"), (score_text, "得分")):
             if cell is not None and _figure(cell) is None:
                 self.reading.problems.append(Problem("R202", index, detail=cell, note=f"{what}无法读作数字"))
+        for key in ("target", "adjusted_target", "actual"):
+            if figure_out_of_range(values[key]):
+                self.reading.problems.append(Problem("R203", index, detail=values[key], note="数值超出合理范围"))
+                values[key] = None
         nature = at("nature")
         self.reading.indicators.append(
             Indicator(

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.model import Assessment, Budget, BudgetLine, Goals, OtherRow, SourceRef, Stated
+from indicators.model import Assessment, Budget, BudgetLine, Goals, OtherRow, SourceRef, Stated, within_bounds
 from indicators.readers.base import ReadError
 from indicators.readers.problems import Problem
 from indicators.readers.tables import budget_block
-from indicators.readers.tables.cells import clean, figure, money_unit, squash, stated_money_unit, within_bounds, year_in
+from indicators.readers.tables.cells import clean, figure, money_unit, squash, stated_money_unit, year_in
 from indicators.readers.tables.indicator_block import (
     BlockReader,
     BlockReading,
