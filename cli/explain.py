@@ -12,11 +12,14 @@ from pathlib import Path
 import click
 
 from cli.common import (
-    EXIT_BAD_INPUT,
     EXIT_CLEAN,
+    EXIT_INTERNAL,
     fail,
+    finish,
     get_checks,
     get_ruleset,
+    internal_error,
+    is_internal,
     report_errors,
     ruleset_option,
     run_files,
@@ -25,8 +28,18 @@ from cli.common import (
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
-from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_DOC, INTERNAL_ERROR_TITLE, is_code, num
+from scoring.checks.registry import (
+    FORMULA_FAILED,
+    FORMULA_FAILED_DOC,
+    FORMULA_FAILED_TITLE,
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_DOC,
+    INTERNAL_ERROR_TITLE,
+    is_code,
+    num,
+)
 from scoring.engine import BASE_LABEL
+from scoring.pipeline import DocumentResult
 from scoring.results import IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
@@ -57,6 +70,8 @@ ORIGIN_LABEL = {
 def explain_code(code: str) -> str:
     if code.upper() == INTERNAL_ERROR:
         return f"{INTERNAL_ERROR} check_failed（错误）\n{INTERNAL_ERROR_TITLE}\n\n{INTERNAL_ERROR_DOC}\n"
+    if code.upper() == FORMULA_FAILED:
+        return f"{FORMULA_FAILED} formula_failed（错误）\n{FORMULA_FAILED_TITLE}\n\n{FORMULA_FAILED_DOC}\n"
     problem = PROBLEMS.get(code.upper())
     if problem is not None:
         return f"{problem.code} {problem.name}（读取问题，{SEVERITY_LABEL[problem.severity]}）\n{problem.title}\n"
@@ -164,15 +179,25 @@ def explain(
     documents = run_files(files, rules, get_checks((), ()))
     parts: list[str] = []
     for doc in documents:
-        for s in doc.assessments:
-            if indicator_name is None:
-                parts.append(explain_total(s, rules))
-                continue
-            parts += [
-                explain_indicator(s, r, rules) for r in s.indicators if indicator_name in (r.indicator.name or "")
-            ]
+        try:
+            parts += explain_document(doc, rules, indicator_name)
+        except Exception as exc:  # a bug: this file's error, the others are still explained
+            doc.errors.append(internal_error(doc.source, "解释", exc))
     if indicator_name is not None and not parts:
         report_errors(documents)
+        if any(is_internal(e.message) for d in documents for e in d.errors):
+            raise SystemExit(EXIT_INTERNAL)
         fail(f"没有名称包含“{indicator_name}”的指标")
     write_output("\n".join(parts), output, files)
-    raise SystemExit(EXIT_BAD_INPUT if report_errors(documents) else EXIT_CLEAN)
+    finish(documents, "none")
+
+
+def explain_document(doc: DocumentResult, rules: RuleSet, indicator_name: str | None) -> list[str]:
+    """The working behind every total in one file, or behind every indicator whose name contains ``indicator_name``."""
+    parts = []
+    for s in doc.assessments:
+        if indicator_name is None:
+            parts.append(explain_total(s, rules))
+            continue
+        parts += [explain_indicator(s, r, rules) for r in s.indicators if indicator_name in (r.indicator.name or "")]
+    return parts

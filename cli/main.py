@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,22 @@ from typing import Any
 import click
 
 from cli.batch import batch
-from cli.common import EXIT_CLEAN, get_ruleset, output_option, run_and_render, scoring_options, write_output
+from cli.common import (
+    EXIT_CLEAN,
+    EXIT_INTERNAL,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    INTERNAL,
+    Terminated,
+    get_ruleset,
+    one_line,
+    output_option,
+    run_and_render,
+    say,
+    scoring_options,
+    signals_handled,
+    write_output,
+)
 from cli.convert import convert
 from cli.explain import explain
 from cli.render.text import audit_report, findings_table, score_table
@@ -18,11 +34,44 @@ from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
-from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
+from scoring.checks.registry import FORMULA_FAILED, FORMULA_FAILED_TITLE, INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.rules import available, load_ruleset, ruleset_path
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Jixiao(click.Group):
+    """The command group, and the last guard: no traceback reaches a user, an interrupted run exits 130 / 143."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with signals_handled():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                say("jixiao: 已中断（SIGINT）")
+                raise SystemExit(EXIT_SIGINT) from None
+            except Terminated:
+                say("jixiao: 已终止（SIGTERM）")
+                raise SystemExit(EXIT_SIGTERM) from None
+            except click.ClickException as exc:  # usage errors name files and values: one line each
+                message = exc.format_message()
+                exc.format_message = lambda: one_line(message)  # type: ignore[method-assign]
+                raise
+            except (click.exceptions.Exit, click.exceptions.Abort):
+                raise
+            except OSError as exc:
+                if exc.errno == errno.EPIPE:  # output piped into `head`: click ends quietly
+                    raise
+                self._internal(ctx, exc)
+            except Exception as exc:
+                self._internal(ctx, exc)
+
+    @staticmethod
+    def _internal(ctx: click.Context, exc: Exception) -> None:
+        command = ctx.invoked_subcommand or "jixiao"
+        say(f"jixiao: {command}：{INTERNAL}（{type(exc).__name__}: {exc}）")
+        raise SystemExit(EXIT_INTERNAL) from None
+
+
+@click.group(cls=Jixiao, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option("0.1.0", prog_name="jixiao")
 def cli() -> None:
     """jixiao：重算绩效自评表（项目支出、部门整体支出）的得分、总分和等级，并逐条指出不一致之处。
@@ -31,6 +80,14 @@ def cli() -> None:
     Example:
       jixiao score samples/*.yaml
       jixiao check samples/ --format json -o findings.json
+
+    \b
+    退出码：
+      0    没有 --fail-on 级别及以上的问题
+      1    发现了 --fail-on 级别及以上的问题
+      2    用法错误、输入文件无法读取或规则集无效（每个问题在标准错误输出上一行）
+      3    内部错误：jixiao 自身的缺陷（“内部错误，请报告”），出错的文件各占一行，其余文件照常处理；优先于 2 和 1
+      130  被 SIGINT（Ctrl-C）中断；143 被 SIGTERM 终止；都不留下写了一半的输出
     """
 
 
@@ -64,6 +121,7 @@ def check(list_checks: bool, **options: Any) -> None:
     if list_checks:
         rows = [f"{c.code}  {c.name:<26} {SEVERITY_LABEL[c.severity]}  {c.title}" for c in CHECKS.values()]
         rows.append(f"{INTERNAL_ERROR}  {'check_failed':<26} {SEVERITY_LABEL['error']}  {INTERNAL_ERROR_TITLE}")
+        rows.append(f"{FORMULA_FAILED}  {'formula_failed':<26} {SEVERITY_LABEL['error']}  {FORMULA_FAILED_TITLE}")
         read = [f"{k.code}  {k.name:<26} {SEVERITY_LABEL[k.severity]}  {k.title}" for k in PROBLEMS.values()]
         text = "\n".join(sorted(rows)) + "\n\n读取问题（读取表格时的说明、警告和错误）：\n" + "\n".join(read) + "\n"
         write_output(text, options["output"])
@@ -126,7 +184,7 @@ def rules_show(name: str) -> None:
     """
     ruleset = get_ruleset(name)
     click.echo(ruleset_path(name).read_text(encoding="utf-8"), nl=False)
-    click.echo(f"# 已检查：{ruleset.name} 的全部公式可以计算。", err=True)
+    say(f"# 已检查：{ruleset.name} 的全部公式可以计算。")
 
 
 @cli.command()

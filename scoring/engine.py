@@ -27,6 +27,7 @@ FORMULA_KEYS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=":
 HUNDRED = Decimal(100)
 CRITERIA_REASON = "评分表按评分标准打分，保留公布得分，不重算"
 MERGED_REASON = "得分为二级指标合并单元格，按二级整体计分，无法逐项重算"
+FORMULA_FAILED_REASON = "规则集的计分公式对此行得不出 0 到分值之间的有限得分，未计分（C002）"
 UNSCORED_GROUP_REASON = "表格按二级指标整体计分，此二级指标没有得分，不分配分值"
 BASE_LABEL: dict[ExecutionBase, str] = {"full_year": "全年预算数", "initial": "年初预算数"}
 
@@ -341,14 +342,28 @@ def evaluate(rows: list[IndicatorResult], ruleset: RuleSet) -> None:
             "actual": frame["actual"].to_numpy()[mask],
             "met": met[mask],
         }
-        scores[mask] = np.broadcast_to(np.asarray(formula.evaluate(columns), dtype=float), mask.sum())
-    rounded = round_half_up(scores, ruleset.precision)
-    for r, is_met, key, score in zip(rows, met, keys, rounded, strict=True):
+        scores[mask] = formula.evaluate_rows(columns)
+    failed = _failed(scores, frame["weight"].to_numpy())
+    rounded = round_half_up(np.where(failed, 0.0, scores), ruleset.precision)
+    for r, is_met, key, score, fails in zip(rows, met, keys, rounded, failed, strict=True):
         r.met = bool(is_met)
         r.status = "met" if is_met else "unmet"
         r.rule = f"quantitative.{key}"
         r.formula = ruleset.quantitative_formula(key).expression
         r.score = score if r.weight is not None else None
+        if fails:
+            r.status, r.score, r.formula_failed = "unverifiable", None, True
+            r.reason = FORMULA_FAILED_REASON
+
+
+def _failed(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Rows where the rule set's formula gives no usable score: not finite, below 0 or above the 分值.
+
+    The formula passed its trial on every kind of figure when the rule set
+    loaded; a row it still fails on is reported for that table alone (C002),
+    and the rest of the batch is scored.
+    """
+    return ~np.isfinite(scores) | (scores < -1e-9) | (scores > weights + 1e-9)
 
 
 def execution_rate(line: BudgetLine) -> tuple[Decimal | None, ExecutionBase | None]:
@@ -418,15 +433,16 @@ def _execution(scored: list[ScoredAssessment], ruleset: RuleSet) -> None:
         if s.execution.status == "scored":
             computable.append(s.execution)
     if computable:
-        values = ruleset.execution_formula.evaluate(
-            {
-                "weight": np.array([float(r.weight) for r in computable]),
-                "rate": np.array([float(r.rate) for r in computable]),  # type: ignore[arg-type]
-            }
+        weights = np.array([float(r.weight) for r in computable])
+        values = ruleset.execution_formula.evaluate_rows(
+            {"weight": weights, "rate": np.array([float(r.rate) for r in computable])}  # type: ignore[arg-type]
         )
-        values = np.broadcast_to(np.asarray(values, dtype=float), len(computable))
-        for r, score in zip(computable, round_half_up(values, ruleset.precision), strict=True):
-            r.score = score
+        failed = _failed(values, weights)
+        rounded = round_half_up(np.where(failed, 0.0, values), ruleset.precision)
+        for r, score, fails in zip(computable, rounded, failed, strict=True):
+            r.score = None if fails else score
+            if fails:
+                r.status, r.reason, r.formula_failed = "unverifiable", FORMULA_FAILED_REASON, True
 
 
 def _totals(s: ScoredAssessment, ruleset: RuleSet) -> None:

@@ -71,6 +71,7 @@ class IndicatorResult:
     # The stated score is the result by construction (a criteria sheet, a merged 二级 得分 cell):
     # neither rescored nor subject to the rule set's policy for unverifiable indicators.
     score_kept: bool = False
+    formula_failed: bool = False  # the rule set's formula gave no usable score on this row (C002)
 
     @property
     def stated_score(self) -> Decimal | None:
@@ -90,6 +91,7 @@ class ExecutionResult:
     reason: str | None = None
     base: ExecutionBase | None = None  # 全年预算数, or 年初预算数 where the table prints no 全年预算数
     rounded_rate: Decimal | None = None  # the rate, half-up at the rule set's precision: what renderers show
+    formula_failed: bool = False  # the rule set's formula gave no usable score (C002)
 
 
 @dataclass

@@ -16,12 +16,15 @@ import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from simpleeval import SimpleEval
+
+from indicators.readers.sources.text import decode_text
+from indicators.yaml12 import MAX_EXPANDED_NODES, expanded_size, yaml12
 
 RULESET_DIR = Path(__file__).parent / "rulesets"
 DEFAULT_RULESET = "mof-2020"
@@ -78,6 +81,7 @@ _ALLOWED_NODES = (
 )
 
 INDICATOR_NAMES = ("weight", "target", "actual", "met")
+MAX_FORMULA_LENGTH = 1_000  # characters; the shipped formulas are under 80
 EXECUTION_NAMES = ("weight", "rate")
 
 
@@ -90,10 +94,14 @@ class Formula:
         self.names = names
         self.origin = origin
         where = f"{origin}: {key}"
+        if len(expression) > MAX_FORMULA_LENGTH:
+            raise RuleSetError(f"{where}: 公式过长（{len(expression)} 个字符，上限 {MAX_FORMULA_LENGTH}）")
         try:
             tree = ast.parse(expression.strip(), mode="eval")
         except SyntaxError as exc:
-            raise RuleSetError(f"{where}: 公式语法错误：{exc.msg}（{expression!r}）") from None
+            raise RuleSetError(f"{where}: 公式语法错误：{exc.msg}（{_short(expression)}）") from None
+        except (RecursionError, MemoryError):
+            raise RuleSetError(f"{where}: 公式嵌套过深，无法解析（{_short(expression)}）") from None
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
                 raise RuleSetError(f"{where}: 公式中不允许使用 {type(node).__name__}（{expression!r}）")
@@ -111,39 +119,76 @@ class Formula:
                 raise RuleSetError(f"{where}: 公式中只能使用数字常量（{expression!r}）")
         self._evaluator = SimpleEval(functions=FUNCTIONS, operators=OPERATORS)
         self._parsed = self._evaluator.parse(expression.strip())
-        trial = {name: np.array([0.0, 1.0, 2.0]) for name in names}
-        if "met" in names:
-            trial["met"] = np.array([True, False, False])
+        trial = _trial_columns(names)
         try:
             result = np.asarray(self.evaluate(trial), dtype=float)
+        except RuleSetError:
+            raise RuleSetError(
+                f"{where}: 公式在某些数值（如 0 或很大的数）上得出无穷大或非数，除法请用 ratio(a, b)（{expression!r}）"
+            ) from None
         except Exception as exc:  # a trial run: any failure means the formula is unusable
             raise RuleSetError(f"{where}: 公式无法计算：{exc}（{expression!r}）") from None
-        if result.shape not in {(3,), ()}:
+        if result.shape not in {trial["weight"].shape, ()}:
             raise RuleSetError(f"{where}: 公式结果不是逐行数值（{expression!r}）")
-        if not np.isfinite(result).all():
+        weight = trial["weight"]
+        if ((result < -1e-9) | (result > weight + 1e-9)).any():
             raise RuleSetError(
-                f"{where}: 公式在某些数值（如 0）上得出无穷大或非数，除法请用 ratio(a, b)（{expression!r}）"
+                f"{where}: 公式得分可能小于 0 或大于分值（如分值 100 时），应在 0 到分值之间（{expression!r}）"
             )
 
     def evaluate(self, columns: Mapping[str, Any]) -> Any:
         """Evaluate on columns; a result that is not finite is the rule set's fault, not the data's."""
-        self._evaluator.names = dict(columns)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            result = self._evaluator.eval(self.expression, previously_parsed=self._parsed)
+        result = self.evaluate_rows(columns)
         if not np.isfinite(np.asarray(result, dtype=float)).all():
             raise RuleSetError(f"{self.origin}: {self.key}: 公式得出无穷大或非数（{self.expression!r}）")
         return result
 
+    def evaluate_rows(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Evaluate on columns and return one float per row, infinite or NaN where the formula fails on it."""
+        self._evaluator.names = dict(columns)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            result = self._evaluator.eval(self.expression, previously_parsed=self._parsed)
+        rows = len(next(iter(columns.values()))) if columns else 1
+        return np.broadcast_to(np.asarray(result, dtype=float), (rows,)).copy()
+
     def __str__(self) -> str:
         return self.expression
+
+
+def _short(expression: str) -> str:
+    return repr(expression) if len(expression) <= 80 else f"{expression[:60]!r}…（共 {len(expression)} 个字符）"
+
+
+def _trial_columns(names: tuple[str, ...]) -> dict[str, Any]:
+    """Every combination of figures a table can give a formula: 0, small, ordinary and the largest allowed.
+
+    A formula that stays finite and within [0, 分值] on all of them cannot
+    fail on real data (weights 0–100, rates 0–1,000%, targets and actuals up
+    to the model's largest figure).
+    """
+    values = {
+        "weight": [0.0, 1.0, 10.0, 100.0],
+        "rate": [0.0, 1e-6, 50.0, 100.0, 1000.0],
+        "target": [0.0, 1e-6, 1.0, 95.0, 1e15],
+        "actual": [0.0, 1e-6, 1.0, 95.0, 1e15],
+        "met": [True, False],
+    }
+    grid = np.meshgrid(*(np.array(values[name]) for name in names), indexing="ij")
+    return {name: column.ravel() for name, column in zip(names, grid, strict=True)}
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Weight = Annotated[Decimal, Field(ge=0, le=100)]
+"""A weight of the 100 points: 0 to 100."""
+Share = Annotated[Decimal, Field(ge=0, le=1)]
+"""A share of a weight: 0 to 1."""
+
+
 class ExecutionRule(_Strict):
-    weight: Decimal = Field(description="分值 of 预算执行率")
+    weight: Weight = Field(description="分值 of 预算执行率")
     formula: str
 
 
@@ -168,16 +213,18 @@ class RuleSet(_Strict):
     reference: str
     effective_from: dt.date
     precision: int = Field(ge=0, le=6)
-    tolerance: Decimal = Field(ge=0)
+    tolerance: Decimal = Field(ge=0, le=1, description="points (or 万元) on top of a figure's own precision")
     execution: ExecutionRule
-    weights: dict[str, Decimal]
-    grades: list[tuple[Decimal, str]]
+    weights: dict[str, Weight]
+    grades: list[tuple[Weight, str]]
     quantitative: QuantitativeRules
     equal_met: Literal["at_least", "exact"] = "at_least"
-    qualitative_bands: dict[Literal["达成", "部分达成", "未达成"], tuple[Decimal, Decimal]]
-    overshoot_ratio: Decimal = Field(gt=1)
-    year_window: int = Field(ge=0)
-    accounts_tolerance: Decimal = Field(ge=0, description="X304: rounding allowed in a 决算 table's own unit")
+    qualitative_bands: dict[Literal["达成", "部分达成", "未达成"], tuple[Share, Share]]
+    overshoot_ratio: Decimal = Field(gt=1, le=1000)
+    year_window: int = Field(ge=0, le=10)
+    accounts_tolerance: Decimal = Field(
+        ge=0, le=100, description="X304: rounding allowed in a 决算 table's own unit"
+    )
     policies: Policies = Field(default_factory=Policies)
     origin: str = Field(default="", exclude=True)
     _execution: Formula = PrivateAttr()
@@ -227,8 +274,9 @@ def ruleset_path(name_or_path: str) -> Path:
     return RULESET_DIR / f"{name_or_path}.yaml"
 
 
+@yaml12
 class _NoDuplicatesLoader(yaml.SafeLoader):
-    """Refuses a key written twice in one mapping, naming it."""
+    """YAML 1.2 numbers, dates as text; refuses a key written twice in one mapping, naming it."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -240,6 +288,44 @@ class _NoDuplicatesLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_RULESET_BYTES = 1 << 20  # a rule set is a page of YAML
+
+
+class _TooLarge(Exception):
+    """A rule set whose aliases expand past any sensible size."""
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _NoDuplicatesLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and expanded_size(node) > MAX_EXPANDED_NODES:
+            raise _TooLarge
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _problem(error: Any) -> str:
+    """A validation error of a rule-set key, in the users' words."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    words = {
+        "missing": "缺少必填项",
+        "extra_forbidden": "未知的键",
+        "less_than_equal": f"应不大于 {ctx.get('le')}",
+        "greater_than_equal": f"应不小于 {ctx.get('ge')}",
+        "greater_than": f"应大于 {ctx.get('gt')}",
+        "less_than": f"应小于 {ctx.get('lt')}",
+    }
+    if kind in words:
+        return words[kind]
+    if kind.startswith("date"):
+        return f"不是有效日期：{str(error.get('input'))[:40]!r}"
+    if kind.startswith(("decimal", "int", "float")):
+        return f"不是合理的数字：{str(error.get('input'))[:40]!r}"
+    return str(error["msg"])
+
+
 def load_ruleset(name_or_path: str | None = None) -> RuleSet:
     """Load a shipped rule set by name, or a rule-set file by path; refuse a bad one."""
     path = ruleset_path(name_or_path or DEFAULT_RULESET)
@@ -247,7 +333,16 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
     if not path.exists():
         raise RuleSetError(f"找不到规则集 {name_or_path!r}；可用：{', '.join(available())}，或给出文件路径")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDuplicatesLoader)
+        raw = path.read_bytes()
+        text = decode_text(raw) if len(raw) <= MAX_RULESET_BYTES else None
+        if text is None:
+            problem = "文件过大" if len(raw) > MAX_RULESET_BYTES else "不是文本（UTF-8、UTF-16 或 GBK）"
+            raise RuleSetError(f"{origin}: 规则集无法读取：{problem}")
+        data = _load_yaml(text)
+    except _TooLarge:
+        raise RuleSetError(f"{origin}: 规则集的锚点与引用（&、*）展开后超过 {MAX_EXPANDED_NODES:,} 个节点") from None
+    except RecursionError:
+        raise RuleSetError(f"{origin}: 规则集嵌套过深") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -263,6 +358,5 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
         problems = []
         for error in exc.errors():
             key = ".".join(str(p) for p in error["loc"]) or "(顶层)"
-            problem = {"missing": "缺少必填项", "extra_forbidden": "未知的键"}.get(error["type"], error["msg"])
-            problems.append(f"{origin}: {key}: {problem}")
+            problems.append(f"{origin}: {key}: {_problem(error)}")
         raise RuleSetError("\n".join(problems)) from None

@@ -199,9 +199,48 @@ def _run(
     return findings
 
 
+FORMULA_FAILED = "C002"
+FORMULA_FAILED_TITLE = "规则集的计分公式对某行得不出有效得分（规则集缺陷），该行未计分"
+FORMULA_FAILED_DOC = """The rule set's formula gave an infinite, undefined or out-of-range score on a row.
+
+Every formula is tried on all kinds of figures when the rule set loads, so
+this is rare: a formula that divides with / instead of ratio(), say, on a
+figure the trial did not meet. The row is left unscored and reported here,
+for its table alone; the other rows and tables are scored as usual. Mend
+the rule set (jixiao rules show NAME prints its formulas)."""
+
+
+def formula_failures(scored: ScoredAssessment) -> list[Finding]:
+    """C002 for each row (and the 预算执行率 item) the rule set's formula could not score."""
+    failures: list[Finding] = []
+    execution = scored.execution
+    if execution is not None and execution.formula_failed:
+        source = scored.assessment.budget.source if scored.assessment.budget else None
+        failures.append(_formula_failure(scored, "预算执行率", execution.formula, scored.place(source)))
+    for r in scored.indicators:
+        if r.formula_failed:
+            failures.append(
+                _formula_failure(scored, r.indicator.name or "", r.formula or "", scored.place(r.indicator.source))
+            )
+    return failures
+
+
+def _formula_failure(scored: ScoredAssessment, what: str, formula: str, source: SourceRef) -> Finding:
+    return Finding(
+        code=FORMULA_FAILED,
+        severity="error",
+        message=f"{what}：{FORMULA_FAILED_TITLE}（公式 {formula}）",
+        source=source,
+        assessment=scored.id,
+        indicator=what,
+    )
+
+
 def run_checks(scored: ScoredAssessment, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
     """Every selected assessment-level check on one assessment; a crash is recorded, never raised."""
-    return _run("assessment", scored, ruleset, checks, scored.place(), scored.id)
+    findings = formula_failures(scored) + _run("assessment", scored, ruleset, checks, scored.place(), scored.id)
+    findings.sort(key=Finding.sort_key)
+    return findings
 
 
 def run_document_checks(context: DocumentContext, ruleset: RuleSet, checks: Sequence[Check]) -> list[Finding]:
