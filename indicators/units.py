@@ -215,3 +215,12 @@ def convert(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 def _exact(factor: Decimal) -> Fraction:
     return _EXACT.get(factor) or Fraction(factor)
+
+
+MONEY_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""The money units a table states its figures in (金额单位), in 元."""
+
+
+def in_money_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
+    """Money from one unit (元/万元/亿元) into another, exactly."""
+    return amount if unit == to_unit else amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit]

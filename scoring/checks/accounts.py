@@ -16,7 +16,6 @@ from decimal import Decimal
 from indicators.disclosure import AccountsRow, AccountsTable, FinalAccounts
 from indicators.model import SourceRef
 from indicators.readers.documents.final_accounts import (
-    MONEY_SCALE,
     PATH,
     is_of_which,
     is_total_word,
@@ -24,6 +23,7 @@ from indicators.readers.documents.final_accounts import (
     table_kind,
 )
 from indicators.readers.tables.cells import squash
+from indicators.units import MONEY_SCALE
 from scoring.checks.registry import DocumentContext, check, document_finding
 from scoring.results import Finding
 from scoring.rules import RuleSet

@@ -14,20 +14,15 @@ from decimal import Decimal
 from indicators.disclosure import Claim, Located
 from indicators.model import BudgetLine
 from indicators.readers.tables.cells import squash
+from indicators.units import in_money_unit
 from scoring.checks.registry import DocumentContext, check, differs, document_finding, num
 from scoring.engine import HUNDRED, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
 
 TEN_THOUSAND = Decimal(10000)
-MONEY_SCALE = {"元": Decimal(1), "万元": TEN_THOUSAND, "亿元": Decimal(100000000)}
 _CODE_PREFIX = re.compile(r"^[A-Za-z]?\d+[-－—]")
 _NOISE = set("项目工作经费支出的和与")  # words every project name shares
-
-
-def in_money_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
-    """Money from one unit (元/万元/亿元) into another."""
-    return amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit]
 
 
 def _likeness(claim_subject: str, name: str) -> float:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from indicators import taxonomy, units
+from indicators.units import in_money_unit
 from indicators.values import PLACEHOLDERS, ValueKind, normalise_text
-from scoring.checks.disclosure import in_money_unit
 from scoring.checks.registry import check, finding, num
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet

@@ -62,11 +62,11 @@ from indicators.model import MoneyUnit, SourceRef, within_bounds
 from indicators.readers.base import ReadError
 from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
 from indicators.readers.tables.layout import TITLE
+from indicators.units import MONEY_SCALE
 
 PATH = " / "
 """Joins the header words above a column into its label (``本年支出 / 基本支出``)."""
 
-MONEY_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 _NUMBER_LINE = re.compile(r"^公开\s*(\d{1,2})\s*表$")
 _TABLE_TITLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from indicators.disclosure import Claim, ClaimKind
 from indicators.model import SourceRef
 from indicators.readers.tables.cells import clean
+from indicators.units import MONEY_SCALE
 
 NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 MONEY = rf"{NUM}\s*(万元|元)"
@@ -128,7 +129,7 @@ def _percent(
     numerator, denominator, value = _number(actual), _number(budget), _number(percent)
     if numerator is None or denominator is None or value is None:
         return
-    scale = {"元": Decimal(1), "万元": Decimal(10000)}
+    scale = MONEY_SCALE
     yield Claim(
         kind="percent",
         value=value,

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from indicators import taxonomy
 from indicators.model import within_bounds
-from indicators.readers.tables.cells import clean, figure, in_unit, looks_numeric, money, squash
+from indicators.readers.tables.cells import clean, figure, looks_numeric, money, squash
+from indicators.units import in_money_unit
 
 # Header words → field, most specific first (全年执行数 before 执行数).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
@@ -320,7 +321,7 @@ def _figure_in(cell: str, unit: str | None) -> Decimal | None:
     """A cell's figure; an amount that names another unit than the table's (2.6亿元 in 万元) converted to it."""
     amount = money(cell)
     if amount is not None and unit is not None:
-        return in_unit(amount[0], amount[1], unit)
+        return in_money_unit(amount[0], amount[1], unit)
     return figure(cell)
 
 

@@ -50,7 +50,6 @@ def figure(cell: object) -> Decimal | None:
 
 
 _MONEY = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(亿元|万元|元|亿|万)$")
-MONEY_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 def money(cell: object) -> tuple[Decimal, str] | None:
@@ -60,11 +59,6 @@ def money(cell: object) -> tuple[Decimal, str] | None:
         return None
     unit = {"万": "万元", "亿": "亿元"}.get(match.group(2), match.group(2))
     return Decimal(match.group(1).replace(",", "")), unit
-
-
-def in_unit(amount: Decimal, unit: str, to_unit: str) -> Decimal:
-    """Money from one unit (元/万元/亿元) into another, exactly."""
-    return amount * MONEY_SCALE[unit] / MONEY_SCALE[to_unit] if unit != to_unit else amount
 
 
 _NUMBER_LIKE = re.compile(r"^[+-]?(?=.*\d)[\dOoIl,.]+(?:[eE][+-]?\d+)?%?$")
