@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from indicators import taxonomy
 from indicators.model import within_bounds
@@ -55,7 +56,9 @@ MAX_SHIFT = 2  # how far (in columns) a figure may stand from its header
 _FORMULA_NOTE = re.compile(r"[(（][^()（）]*[*×/][^()（）]*[)）]")  # 得分(20分*执行率), 执行率(B/A×100%)
 
 
+@lru_cache(maxsize=1 << 14)
 def header_field(cell: str) -> str | None:
+    """The field a header cell names, if any (cached: the same cells are asked about many times)."""
     text = _FORMULA_NOTE.sub("", squash(cell)) or squash(cell)
     if not text or len(text) > 30:
         return None

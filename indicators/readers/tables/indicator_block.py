@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from indicators import taxonomy
 from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef, within_bounds
@@ -90,7 +91,9 @@ _PAGE_MARK = re.compile(r"^(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:\s*�
 MAX_HEADER_CELL = 24
 
 
+@lru_cache(maxsize=1 << 14)
 def header_field(cell: str) -> str | None:
+    """The field a header cell names, if any (cached: the same cells are asked about many times)."""
     text = squash(cell)
     if not text or len(text) > MAX_HEADER_CELL:
         return None
