@@ -1,28 +1,60 @@
 """What the commands share: options, the rule set, reading, output, exit codes.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something was found;
-2 usage, unreadable input or an invalid rule set.
+2 usage, unreadable input or an invalid rule set; 3 an internal error (a bug
+in jixiao met while reading, scoring or rendering one file: one line on
+stderr for that file, the other files still processed; 3 wins over 2 and 1);
+130 / 143 interrupted by SIGINT / SIGTERM (no temporary file left behind).
+
+Every line on stderr is one line: control characters in file names, keys and
+cell texts are escaped (:func:`one_line`).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from cli.render.json import render_json
-from indicators.readers import ReadError, expand_paths
+from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
-from scoring.pipeline import DocumentResult, run
+from scoring.pipeline import DocumentResult, score_reads
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + the signal's number, as a shell reports a process killed by it
+INTERNAL = "内部错误，请报告"  # in every internal error's message: what tells it from an input's fault
+
+# C0 and C1 controls (newline, carriage return, ESC …), line and paragraph separators, bidi overrides
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of a terminal: every control character written as an escape (``\\n``, ``\\x1b``)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        code = ord(char)
+        return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+    return _CONTROL.sub(escape, text)
+
+
+def say(line: str) -> None:
+    """One line on stderr, whatever the file names, keys and cell texts in it hold."""
+    click.echo(one_line(line), err=True)
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -88,15 +120,16 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def fail(message: str) -> NoReturn:
-    """Print the problem (one line each) to stderr and stop with exit code 2."""
-    for line in message.splitlines():
-        click.echo(f"jixiao: {line}", err=True)
+def fail(message: str, *more: str) -> NoReturn:
+    """Print the problem, each argument one line, to stderr and stop with exit code 2."""
+    for line in (message, *more):
+        say(f"jixiao: {line}")
     raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _ruleset_failure(exc: RuleSetError) -> NoReturn:
-    fail("\n".join(f"规则集错误：{line}" for line in str(exc).splitlines()))
+    problems = getattr(exc, "problems", None) or str(exc).split("\n")  # one problem a line
+    fail(*(f"规则集错误：{problem}" for problem in problems))
 
 
 def get_ruleset(name: str | None) -> RuleSet:
@@ -113,25 +146,127 @@ def get_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Check]:
     return selected_checks(select, ignore)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is (like KeyboardInterrupt for SIGINT), so that cleanup runs on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def signals_handled() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` while the command runs (the previous handler is restored after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
+    """A bug met while ``doing`` something to one file: a located error of that file, never a traceback."""
+    return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）")
+
+
+def is_internal(message: str) -> bool:
+    return INTERNAL in message
+
+
+def read_safely(source: str) -> ReadResult:
+    """Read one file; a reader's bug is an internal error of this file."""
+    try:
+        return read_source(source)
+    except Exception as exc:
+        return ReadResult(source, errors=[internal_error(source, "读取", exc)])
+
+
+def process(
+    sources: Sequence[str], ruleset: RuleSet, checks: Sequence[Check], progress: Callable[[str], None] | None = None
+) -> list[DocumentResult]:
+    """Read, score and check every source, each read once; a bug met in one source is that source's error.
+
+    The sources are scored as one batch (vectorised); when that raises, each
+    is scored alone, so that only the one that raises is lost.  A formula
+    that breaks on one source's data (:class:`RuleSetError`) is also that
+    source's error: the rule set's fault, not jixiao's, so not an internal one.
+    """
+    reads = []
+    for source in sources:
+        reads.append(read_safely(source))
+        if progress:
+            progress(source)
+    return _scored(reads, ruleset, checks)
+
+
+def _scored(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
+    try:
+        return score_reads(reads, ruleset, checks)
+    except Exception as exc:
+        if len(reads) > 1:
+            return [doc for read in reads for doc in _scored([read], ruleset, checks)]
+        (read,) = reads
+        error = (
+            ReadError(read.source, f"规则集错误：{exc}")
+            if isinstance(exc, RuleSetError)
+            else internal_error(read.source, "评分、检查", exc)
+        )
+        return [DocumentResult(source=read.source, errors=[*read.errors, error])]
+
+
 def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> list[DocumentResult]:
     if not files:
         fail("请给出要读取的文件或目录（- 表示标准输入）")
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
+    return process(sources, ruleset, checks)
+
+
+def render_safely(
+    render: Callable[[list[DocumentResult]], str | bytes], documents: list[DocumentResult]
+) -> str | bytes | None:
+    """Render the documents; a document whose rendering raises is left out, with an internal error of its own.
+
+    None when even the documents that render alone do not render together:
+    then nothing is written, and every document has said so.
+    """
     try:
-        return run(sources, ruleset, checks)
-    except RuleSetError as exc:  # a formula that breaks on this data: the rule set's fault
-        _ruleset_failure(exc)
+        return render(documents)
+    except Exception:
+        pass
+    for i, doc in enumerate(documents):
+        try:
+            render([doc])
+        except Exception as exc:
+            error = internal_error(doc.source, "输出", exc)
+            documents[i] = DocumentResult(source=doc.source, errors=[*doc.errors, error])
+    try:
+        return render(documents)
+    except Exception as exc:
+        for doc in documents:
+            doc.errors.append(internal_error(doc.source, "输出（与其他文件一起）", exc))
+        return None
+
+
+def exit_code(documents: list[DocumentResult], fail_on: str) -> int:
+    """3 for a bug met, else 2 for bad input, else 1 when findings reach --fail-on, else 0."""
+    errors = [e for d in documents for e in d.errors if e.severity == "error"]
+    if any(is_internal(e.message) for e in errors):
+        return EXIT_INTERNAL
+    if errors:
+        return EXIT_BAD_INPUT
+    findings = [f for d in documents for f in d.all_findings()]
+    return EXIT_FINDINGS if at_or_above(findings, fail_on) else EXIT_CLEAN
 
 
 def finish(documents: list[DocumentResult], fail_on: str) -> NoReturn:
-    """Report read problems and exit: 2 for bad input, else 1 when findings reach --fail-on."""
-    bad_input = report_errors(documents)
-    if bad_input:
-        raise SystemExit(EXIT_BAD_INPUT)
-    findings = [f for d in documents for f in d.all_findings()]
-    raise SystemExit(EXIT_FINDINGS if at_or_above(findings, fail_on) else EXIT_CLEAN)
+    """Report read problems and exit (:func:`exit_code`)."""
+    report_errors(documents)
+    raise SystemExit(exit_code(documents, fail_on))
 
 
 def run_and_render(
@@ -148,8 +283,11 @@ def run_and_render(
     """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit."""
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
-    text = render_json(documents, rules.name) if fmt == "json" else table(documents, fmt)
-    write_output(text, output, (*files, *(d.source for d in documents)))
+    text = render_safely(
+        (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt)), documents
+    )
+    if text is not None:
+        write_output(text, output, (*files, *(d.source for d in documents)))
     finish(documents, fail_on)
 
 
@@ -158,14 +296,9 @@ def report_errors(documents: list[DocumentResult]) -> bool:
     failed = False
     for doc in documents:
         for error in doc.errors:
-            click.echo(_error_line(error), err=True)
+            say(f"{SEVERITY_LABEL[error.severity]}: {error}")
             failed = failed or error.severity == "error"
     return failed
-
-
-def _error_line(error: ReadError) -> str:
-    prefix = SEVERITY_LABEL[error.severity]
-    return f"{prefix}: {error}"
 
 
 def _new_file_mode(target: Path) -> int:
@@ -177,12 +310,45 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
+WRITE_CHUNK = 1 << 20  # bytes written at a time: a signal is acted on between two, while the file is temporary
+
+
+def is_input(target: Path, inputs: Iterable[str]) -> bool:
+    """``target`` names one of the inputs: the same path, a symbolic link to it or a hard link (the same file)."""
+    if not target.exists():
+        return False
+    for name in inputs:
+        if name == "-" or not Path(name).exists():
+            continue
+        try:
+            if os.path.samefile(name, target):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done: a temporary file is never created unnamed for cleanup."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] = ()) -> None:
     """To stdout (no -o, or -o -), or to a file written whole and never onto an input.
 
     The data goes to a temporary file beside the target, which is renamed over
-    it only once complete: a failed run leaves the old file as it was.  Text
-    is written as UTF-8; bytes (xlsx, parquet) as they are.
+    it only once complete: a failed or interrupted run (SIGINT, SIGTERM)
+    leaves the old file as it was and no temporary file.  Text is written as
+    UTF-8; bytes (xlsx, parquet) as they are.
     """
     if output is None or str(output) == "-":
         if isinstance(data, bytes):
@@ -190,19 +356,22 @@ def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] =
         click.echo(data, nl=False)
         return
     target = output.resolve()
-    for name in inputs:
-        if name != "-" and Path(name).exists() and Path(name).resolve() == target:
-            fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if is_input(target, inputs):
+        fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
+    payload = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
     tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with signals_held():
+            handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            for start in range(0, len(payload), WRITE_CHUNK):
+                stream.write(payload[start : start + WRITE_CHUNK])
         os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
+        tmp = None
     except OSError as exc:
+        fail(f"无法写入 {output}：{exc.strerror or exc}")
+    finally:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
-        fail(f"无法写入 {output}：{exc.strerror or exc}")

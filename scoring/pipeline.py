@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment
-from indicators.readers import ReadError, read_source
+from indicators.readers import ReadError, ReadResult, read_source
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
@@ -38,15 +38,26 @@ def run(
     progress: Callable[[str], None] | None = None,
 ) -> list[DocumentResult]:
     """Read every source, score all assessments as one batch, then run the checks."""
+    reads = []
+    for source in sources:
+        reads.append(read_source(source))
+        if progress:
+            progress(source)
+    return score_reads(reads, ruleset, checks)
+
+
+def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
+    """Score the assessments of sources already read as one batch, then run the checks.
+
+    Apart from :func:`run`, so that a caller can read each source itself (and
+    keep one source's failure to that source) and still score them together.
+    """
     documents: list[DocumentResult] = []
     batch: list[tuple[DocumentResult, str, Assessment]] = []
-    for source in sources:
-        read = read_source(source)
+    for read in reads:
         doc = DocumentResult(source=read.source, errors=list(read.errors), disclosure=read.disclosure)
         documents.append(doc)
         batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(read.assessments, start=1)]
-        if progress:
-            progress(source)
     scored = score_assessments(
         [a for _, _, a in batch], ruleset, [aid for _, aid, _ in batch], [d.source for d, _, _ in batch]
     )
