@@ -1,17 +1,37 @@
-"""``jixiao convert``: any readable input → canonical YAML (or JSON) an office can correct by hand."""
+"""``jixiao convert``: any readable input → canonical YAML (or JSON) an office can correct by hand.
+
+Into a directory, each table is one file, under the folder its input has
+relative to the folder all inputs share (``a/上报.yaml`` and ``b/上报.yaml``
+→ ``DIR/a/…`` and ``DIR/b/…``); no two tables are ever written to one file.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import click
 
-from cli.common import EXIT_BAD_INPUT, EXIT_CLEAN, fail, report_errors, write_output
+from cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CLEAN,
+    EXIT_INTERNAL,
+    fail,
+    internal_error,
+    is_input,
+    is_internal,
+    read_safely,
+    report_errors,
+    say,
+    write_output,
+)
 from indicators.model import Assessment
-from indicators.readers import expand_paths, read_source
+from indicators.readers import expand_paths
 from indicators.readers.tables.canonical import to_json, to_yaml
 from scoring.pipeline import DocumentResult
+
+STDIN = "<stdin>"
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -20,7 +40,28 @@ def file_name(assessment: Assessment, source: str, index: int) -> str:
     """One file per table: <source stem>_<table number>_<name>, safe on every file system."""
     table = assessment.source.table if assessment.source and assessment.source.table else index
     name = _UNSAFE.sub("_", assessment.name).strip("_")[:40] or "table"
-    return f"{Path(source).stem}_{table:02d}_{name}"
+    stem = "stdin" if source == STDIN else Path(source).stem
+    return f"{stem}_{table:02d}_{name}"
+
+
+def folders(sources: list[str]) -> dict[str, Path]:
+    """Each source's folder relative to the folder all sources share (standard input: the top)."""
+    named = {s: Path(os.path.abspath(s)).parent for s in sources if s != STDIN}
+    try:
+        common = os.path.commonpath(list(named.values())) if named else ""
+    except ValueError:  # on different drives: nothing shared, every table at the top
+        return {s: Path() for s in sources}
+    return {s: Path(os.path.relpath(named[s], common)) if s in named else Path() for s in sources}
+
+
+def unique(target: Path, taken: set[Path]) -> Path:
+    """``target``, or ``target`` with ``-2``, ``-3`` … before its suffix when this run already writes that name."""
+    candidate, n = target, 1
+    while candidate in taken:
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    taken.add(candidate)
+    return candidate
 
 
 def _header(assessments: list[Assessment]) -> str:
@@ -44,7 +85,8 @@ def render(assessments: list[Assessment], as_json: bool) -> str:
     "--output",
     type=click.Path(),  # kept a string: Path("out/") would lose the slash that asks for a directory
     default=None,
-    help="输出：一个 .yaml/.json 文件（全部表），或一个目录（以 / 结尾或已存在，每张表一个文件）。默认输出到屏幕。",
+    help="输出：一个 .yaml/.json 文件（全部表），或一个目录（以 / 结尾或已存在，每张表一个文件，"
+    "按输入文件所在的子目录存放）。默认输出到屏幕。",
 )
 @click.option("--json", "as_json", is_flag=True, help="写 JSON 而不是 YAML（-o 以 .json 结尾时自动）。")
 def convert(files: tuple[str, ...], output: str | None, as_json: bool) -> None:
@@ -57,22 +99,69 @@ def convert(files: tuple[str, ...], output: str | None, as_json: bool) -> None:
     """
     if not files:
         fail("请给出要转换的文件或目录（- 表示标准输入）")
-    reads = [read_source(name) for name in expand_paths(files)]
-    documents = [DocumentResult(source=r.source, errors=r.errors) for r in reads]
-    bad_input = report_errors(documents)
-    tables = [(r.source, i, a) for r in reads for i, a in enumerate(r.assessments, start=1)]
+    reads = [read_safely(name) for name in expand_paths(files)]
+    documents = [DocumentResult(source=r.source, errors=list(r.errors)) for r in reads]
+    tables = [(doc, i, a) for r, doc in zip(reads, documents, strict=True) for i, a in enumerate(r.assessments, 1)]
     inputs = (*files, *(r.source for r in reads))
     as_json = as_json or (output is not None and output.lower().endswith(".json"))
     to_directory = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
-    if not tables:
-        fail("没有读出任何自评表，未写入文件")
     if to_directory:
         assert output is not None
-        suffix = ".json" if as_json else ".yaml"
-        for source, index, assessment in tables:
-            target = Path(output) / (file_name(assessment, source, index) + suffix)
-            write_output(render([assessment], as_json), target, inputs)
-            click.echo(f"已写入 {target}", err=True)
+        written = _by_table(tables, Path(output), ".json" if as_json else ".yaml", as_json)
     else:
-        write_output(render([a for _, _, a in tables], as_json), Path(output) if output else None, inputs)
-    raise SystemExit(EXIT_BAD_INPUT if bad_input else EXIT_CLEAN)
+        whole = _all_tables(tables, as_json)
+        written = [] if whole is None else [(Path(output) if output else None, whole)]
+    report_errors(documents)
+    internal = any(is_internal(e.message) for d in documents for e in d.errors)
+    if not written:
+        if internal:
+            raise SystemExit(EXIT_INTERNAL)
+        fail("没有读出任何自评表，未写入文件")
+    for target, _ in written:
+        if target is not None and is_input(target.resolve(), inputs):
+            fail(f"输出文件 {target} 是输入文件之一，jixiao 不会覆盖输入；未写入任何文件")
+    for target, text in written:
+        write_output(text, target, inputs)
+        if to_directory:
+            say(f"已写入 {target}")
+    failed = any(e.severity == "error" for d in documents for e in d.errors)
+    raise SystemExit(EXIT_INTERNAL if internal else EXIT_BAD_INPUT if failed else EXIT_CLEAN)
+
+
+def _by_table(
+    tables: list[tuple[DocumentResult, int, Assessment]], out: Path, suffix: str, as_json: bool
+) -> list[tuple[Path | None, str]]:
+    """One file per table, each under its input's folder, no name twice; a table that cannot be written is an error."""
+    where = folders([doc.source for doc, _, _ in tables])
+    taken: set[Path] = set()
+    written: list[tuple[Path | None, str]] = []
+    for doc, index, assessment in tables:
+        try:
+            text = render([assessment], as_json)
+        except Exception as exc:
+            doc.errors.append(internal_error(doc.source, f"转换第{index}张表", exc))
+            continue
+        name = file_name(assessment, doc.source, index) + suffix
+        written.append((unique(out / where[doc.source] / name, taken), text))
+    return written
+
+
+def _all_tables(tables: list[tuple[DocumentResult, int, Assessment]], as_json: bool) -> str | None:
+    """Every table in one text; a table that cannot be written is an error and left out (None: nothing left)."""
+    try:
+        return render([a for _, _, a in tables], as_json) if tables else None
+    except Exception:
+        pass
+    kept = []
+    for doc, index, assessment in tables:
+        try:
+            render([assessment], as_json)
+            kept.append((doc, assessment))
+        except Exception as exc:
+            doc.errors.append(internal_error(doc.source, f"转换第{index}张表", exc))
+    try:
+        return render([a for _, a in kept], as_json) if kept else None
+    except Exception as exc:
+        for doc, _ in kept:
+            doc.errors.append(internal_error(doc.source, "转换（与其他表一起）", exc))
+        return None
