@@ -23,7 +23,12 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
+import signal
+import stat
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -39,19 +44,26 @@ from cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    INTERNAL,
+    WRITE_CHUNK,
     fail,
     get_checks,
     get_ruleset,
     ignore_option,
+    is_input,
+    is_internal,
+    process,
     ruleset_option,
+    say,
     select_option,
-    write_output,
+    signals_deferred,
 )
 from cli.render.json import VERSION, number
-from indicators.readers import ReadError, expand_paths, read_source
+from indicators.readers import expand_paths
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import Check
-from scoring.pipeline import DocumentResult, run
+from scoring.pipeline import DocumentResult
 from scoring.results import SEVERITY_RANK, Finding, ScoredAssessment
 from scoring.rules import RuleSet
 
@@ -113,20 +125,29 @@ Row = dict[str, Any]
 class Part:
     """What a chunk of files gives, as plain rows in input order: cheap to send back from a worker."""
 
-    files: list[tuple[str, bool]] = field(default_factory=list)  # (source, unreadable)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (source, one of FILE_STATES)
     assessments: list[Row] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
     errors: list[Row] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)  # kept only for --report
 
     def add(self, doc: DocumentResult) -> None:
-        self.files.append((doc.source, any(e.severity == "error" for e in doc.errors)))
+        self.files.append((doc.source, file_state(doc)))
         tied = Counter((f.assessment, f.severity) for f in doc.findings)
         for s in doc.assessments:
             counts = Counter(f.severity for f in s.findings)
             self.assessments.append(assessment_row(doc.source, s, {k: counts[k] + tied[s.id, k] for k in SEVERITIES}))
         self.findings += [finding_row(doc.source, f) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
+
+
+def file_state(doc: DocumentResult) -> str:
+    """What became of a file: read whole, read with something left out (a warning), unreadable, or a bug met."""
+    if any(is_internal(e.message) for e in doc.errors):
+        return "internal"
+    if any(e.severity == "error" for e in doc.errors):
+        return "unreadable"
+    return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
 
 
 def assessment_row(source: str, s: ScoredAssessment, counts: dict[str, int]) -> Row:
@@ -192,22 +213,8 @@ def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[
     """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error."""
     assert _SETUP is not None, "setup() first"
     ruleset, checks = _SETUP
-    done: set[str] = set()
-
-    def seen(source: str) -> None:
-        done.add(source)
-        if progress:
-            progress(source)
-
     part = Part()
-    try:
-        documents = run(sources, ruleset, checks, progress=seen)
-    except Exception:  # a bug met in some file: find which, file by file
-        documents = []
-        for source in sources:
-            documents.append(_run_alone(source, ruleset, checks))
-            if source not in done:
-                seen(source)
+    documents = process(sources, ruleset, checks, progress)
     for doc in documents:
         part.add(doc)
     if keep:
@@ -215,18 +222,11 @@ def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[
     return part
 
 
-def _run_alone(source: str, ruleset: RuleSet, checks: Sequence[Check]) -> DocumentResult:
-    try:
-        (doc,) = run([source], ruleset, checks)
-        return doc
-    except Exception as exc:
-        try:
-            read_source(source)
-            stage = "评分或检查"
-        except Exception:
-            stage = "读取"
-        message = f"{stage}时程序出错（这是 jixiao 的问题，请报告）：{type(exc).__name__}: {exc}"
-        return DocumentResult(source=source, errors=[ReadError(source, message)])
+def worker_setup(ruleset: RuleSet, checks: Sequence[Check]) -> None:
+    """A worker's initializer: Ctrl-C (sent to the whole process group) is this process's parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    setup(ruleset, checks)
 
 
 # --- the run: chunks in order, in this process or in workers, with a progress bar ---
@@ -265,7 +265,8 @@ def score_all(
         with progress_bar(len(sources), show) as advance:
             parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
     else:
-        with ProcessPoolExecutor(workers, initializer=setup, initargs=(ruleset, checks)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks))
+        try:
             # every chunk submitted (so the workers forked) before the progress bar starts its thread
             futures = [pool.submit(score_chunk, chunk, keep) for chunk in chunks]
             sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
@@ -273,6 +274,10 @@ def score_all(
                 for future in as_completed(futures):
                     advance(sizes[future])
             parts = [_result(future, chunk, keep) for future, chunk in zip(futures, chunks, strict=True)]
+        except BaseException:  # interrupted: the chunks not started are dropped, not waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     merged = Part()
     for part in parts:
         merged.files += part.files
@@ -298,12 +303,30 @@ def cell(value: Any) -> str:
     return "" if text is None else text
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel and WPS read a cell as a formula (OWASP)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell no spreadsheet runs: text starting with = + - @ TAB CR gets a leading ' (as OWASP advises).
+
+    A cell that is wholly a number (``-3.5``, ``-1E+2``) is no formula and is
+    written as it is, so that figures stay figures; anything else starting
+    with one of those characters (``=HYPERLINK(…)``, ``-1+cmd|…``, ``@SUM(…)``)
+    is text and is kept as text.
+    """
+    text = cell(value)
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_bytes(names: Iterable[str], rows: list[Row]) -> bytes:
     names = list(names)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    writer.writerows([cell(row[n]) for n in names] for row in rows)
+    writer.writerows([csv_cell(row[n]) for n in names] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -330,7 +353,8 @@ def _grades(values: Iterable[str | None], order: Sequence[str]) -> dict[str, int
 
 
 def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:
-    unreadable = sum(bad for _, bad in part.files)
+    states = Counter(state for _, state in part.files)
+    unreadable = states["unreadable"] + states["internal"]
     order = [grade for _, grade in ruleset.grades]
     rows = part.assessments
     return {
@@ -340,7 +364,9 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
         "files": len(part.files),
         "readable": len(part.files) - unreadable,
         "unreadable": unreadable,
-        "read_problems": {k: sum(e["severity"] == k for e in part.errors) for k in ("error", "info")},
+        "partly_read": states["partly"],
+        "internal_errors": states["internal"],
+        "read_problems": {k: sum(e["severity"] == k for e in part.errors) for k in SEVERITIES},
         "assessments": len(rows),
         "scored": sum(r["status"] == "scored" for r in rows),
         "scored_by_criteria": sum(r["status"] == "scored_by_criteria" for r in rows),
@@ -361,11 +387,17 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
 
 
 def summary_line(totals: dict[str, Any], out: Path) -> str:
+    """One line: what was read (never "0 个无法读取" when anything was left out), the tables, the findings."""
     found = "，".join(f"{SEVERITY_LABEL[k]} {n}" for k, n in totals["findings"]["by_severity"].items())
-    return (
-        f"jixiao batch：{totals['files']} 个文件，{totals['readable']} 个已读，{totals['unreadable']} 个无法读取；"
-        f"{totals['assessments']} 张自评表；问题：{found}；输出在 {out}{os.sep}"
-    )
+    files, unreadable = totals["files"], totals["unreadable"]
+    read = f"{files} 个文件全部已读"
+    if unreadable:
+        read = f"{files} 个文件，{totals['readable']} 个已读，{unreadable} 个无法读取"
+    if totals["internal_errors"]:
+        read += f"（其中 {totals['internal_errors']} 个遇到 jixiao 的{INTERNAL}）"
+    if totals["partly_read"]:
+        read += f"，{totals['partly_read']} 个有未读入的内容（警告，见 errors.csv）"
+    return f"jixiao batch：{read}；{totals['assessments']} 张自评表；问题：{found}；输出在 {out}{os.sep}"
 
 
 def render_outputs(part: Part, totals: dict[str, Any]) -> dict[str, bytes]:
@@ -417,13 +449,120 @@ def batch_sources(inputs: Sequence[str], out: Path) -> list[str]:
     return sources
 
 
+OWN = {*OUTPUTS, *REPORTS.values()}  # all that an output directory holds
+
+
 def _refuse_inputs(out: Path, sources: list[str]) -> None:
-    inputs = {Path(s).resolve() for s in sources}
-    for target in (out, *(out / name for name in (*OUTPUTS, *REPORTS.values()))):
-        if target.resolve() in inputs:
+    for target in (out, *(out / name for name in sorted(OWN))):
+        if is_input(target.resolve(), sources):
             fail(f"输出 {target} 是输入文件之一，jixiao 不会覆盖输入")
-    if out.exists() and not out.is_dir():
+
+
+def _refuse_placement(out: Path, inputs: Sequence[str]) -> None:
+    """The output directory is never inside an input directory (later runs would read it), nor holds an input."""
+    target = out.resolve()
+    for name in inputs:
+        given = Path(name).resolve()
+        if Path(name).is_dir() and (target == given or given in target.parents):
+            fail(f"输出目录 {out} 在输入目录 {name} 之内（或就是它），以后的运行会把输出读作上报文件：请换一个目录")
+        if given == target or target in given.parents:
+            fail(f"输入 {name} 在输出目录 {out} 之内：输出目录每次整个替换，jixiao 不会删除输入")
+
+
+def _refuse_foreign(out: Path) -> None:
+    """An existing output directory holds only this command's outputs: it is replaced whole, nothing else is lost."""
+    if not out.exists():
+        return
+    if not out.is_dir():
         fail(f"-o 应是一个目录，{out} 是一个文件")
+    try:
+        foreign = sorted(set(os.listdir(out)) - OWN)
+    except OSError as exc:
+        fail(f"无法读取输出目录 {out}：{exc.strerror or exc}")
+    if foreign:
+        fail(
+            f"输出目录 {out} 中有不是 jixiao batch 输出的文件（{foreign[0]} 等 {len(foreign)} 个），"
+            "输出目录每次整个替换：请换一个新目录或空目录"
+        )
+
+
+def _mode(path: Path, default: int) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return default & ~umask
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """One output, into the staging folder (a new file)."""
+    with open(path, "xb") as stream:
+        for start in range(0, len(data), WRITE_CHUNK):
+            stream.write(data[start : start + WRITE_CHUNK])
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A temporary folder beside the output directory, removed on the way out whatever happens (signals too).
+
+    Made before the files are read, so that an output directory that cannot
+    be made is said at once, not after an hour of reading.
+    """
+    target = out.resolve()
+    stage: Path | None = None
+    try:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with signals_deferred():
+                stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+        except OSError as exc:
+            fail(f"无法创建输出目录 {out}：{exc.strerror or exc}")
+        yield stage
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def swap_in(stage: Path, out: Path) -> None:
+    """The finished set in place of the old one, whole (exchanged in one step where the system can).
+
+    The old set ends up in the staging folder, which :func:`staging` removes.
+    """
+    target = out.resolve()
+    os.chmod(stage, _mode(target, 0o777))
+    with signals_deferred():
+        if not target.exists():
+            os.rename(stage, target)
+        elif not _exchange(stage, target):  # three renames no signal comes between
+            old = stage.with_suffix(".old")
+            os.rename(target, old)
+            os.rename(stage, target)
+            os.rename(old, stage)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except Exception:  # not Linux, or a C library without it
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
+    """Every output into the staging folder, then swapped in whole: a failed or interrupted run leaves the old set."""
+    try:
+        for name, data in rendered.items():
+            write_file(stage / name, data)
+            os.chmod(stage / name, _mode(out / name, 0o666))
+        swap_in(stage, out)
+    except OSError as exc:
+        fail(f"无法写入输出目录 {out}（原有输出未改动）：{exc.strerror or exc}")
 
 
 @click.command()
@@ -500,19 +639,22 @@ def batch(
     checks = get_checks(select, ignore)
     sources = batch_sources(inputs, out)
     _refuse_inputs(out, sources)
+    _refuse_placement(out, inputs)
+    _refuse_foreign(out)
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"无法创建输出目录 {out}：{exc.strerror or exc}")
 
-    part = score_all(sources, rules, checks, jobs, progress, keep=bool(reports))
-    totals = summary(part, rules, inputs)
-    rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
-    for name, data in rendered.items():
-        write_output(data, out / name)
-    click.echo(summary_line(totals, out), err=True)
+    with staging(out) as stage:
+        part = score_all(sources, rules, checks, jobs, progress, keep=bool(reports))
+        totals = summary(part, rules, inputs)
+        rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
+        write_outputs(rendered, stage, out)
+    for error in part.errors:
+        if is_internal(error["message"]):  # a bug: on stderr too, one line each, as in every command
+            say(f"{SEVERITY_LABEL[error['severity']]}: {error['file']}: {error['message']}")
+    say(summary_line(totals, out))
+    if totals["internal_errors"]:
+        raise SystemExit(EXIT_INTERNAL)
     if totals["unreadable"]:
         raise SystemExit(EXIT_BAD_INPUT)
     found = [k for k, n in totals["findings"]["by_severity"].items() if n]

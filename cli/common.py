@@ -329,17 +329,30 @@ def is_input(target: Path, inputs: Iterable[str]) -> bool:
 
 
 @contextmanager
-def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done: a temporary file is never created unnamed for cleanup."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done, then act as they would have.
+
+    Around making a temporary file (so that it always has a name to be
+    cleaned by) and around renames that must not be split.  The handlers are
+    swapped rather than the signals blocked: a signal blocked in this thread
+    would still reach another (numpy's, say) and be acted on here anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def defer(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    previous = {signum: signal.signal(signum, defer) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] = ()) -> None:
@@ -362,7 +375,7 @@ def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] =
     tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with signals_held():
+        with signals_deferred():
             handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             for start in range(0, len(payload), WRITE_CHUNK):
