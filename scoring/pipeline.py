@@ -26,6 +26,7 @@ class DocumentResult:
     findings: list[Finding] = field(default_factory=list)  # about the document as a whole (X3xx)
     errors: list[ReadError] = field(default_factory=list)
     disclosure: Disclosure | None = None
+    places: dict[int, str] = field(default_factory=dict)  # row → 第3页 表2 第12行, for a PDF or Word document
 
     def all_findings(self) -> list[Finding]:
         return [f for a in self.assessments for f in a.findings] + self.findings
@@ -55,7 +56,9 @@ def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[
     documents: list[DocumentResult] = []
     batch: list[tuple[DocumentResult, str, Assessment]] = []
     for read in reads:
-        doc = DocumentResult(source=read.source, errors=list(read.errors), disclosure=read.disclosure)
+        doc = DocumentResult(
+            source=read.source, errors=list(read.errors), disclosure=read.disclosure, places=read.places
+        )
         documents.append(doc)
         batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(read.assessments, start=1)]
     scored = score_assessments(

@@ -40,7 +40,7 @@ def assert_failed(result: ReadResult, file: str) -> ReadError:
         text = str(error)
         assert "\n" not in text and "\r" not in text, text
         assert text.startswith(file), text
-        assert set(error.to_dict()) == {"file", "line", "place", "message", "severity", "code"}
+        assert set(error.to_dict()) == {"file", "line", "place", "message", "severity", "code", "at"}
     return result.errors[0]
 
 

@@ -142,14 +142,16 @@ def figure_value(value: Any) -> Any:
     return figure_text(value) or None
 
 
-def place_text(source: SourceRef | None) -> str:
-    """Where in its file: 表2 第606行 第7列."""
+def place_text(source: SourceRef | None, places: dict[int, str] | None = None) -> str:
+    """Where in its file: 表2 第606行 第7列 (表2 第3页 表1 第12行 in a PDF or Word document: ``places``)."""
     if source is None:
         return ""
     parts = []
     if source.table:
         parts.append(f"表{source.table}")
-    if source.row:
+    if source.row and places and source.row in places:
+        parts.append(places[source.row])
+    elif source.row:
         parts.append(f"第{source.row}行")
     if source.column:
         parts.append(f"第{source.column}列")
@@ -268,6 +270,7 @@ class FindingLine:
     finding: Finding
     file: str  # the document read
     assessment: str  # the table's name, or （全文）
+    places: dict[int, str] = field(default_factory=dict)  # the document's own places of its rows (PDF, Word)
 
     @property
     def severity_label(self) -> str:
@@ -277,7 +280,7 @@ class FindingLine:
     def place(self) -> str:
         """表2 第606行; with the file named when it is not the one read (a transcription points to its original)."""
         source = self.finding.source
-        where = place_text(source)
+        where = place_text(source, self.places if source.file == self.file else None)
         if source.file and source.file != self.file:
             return f"{source.file} {where}".strip()
         return where
@@ -559,7 +562,7 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
     tied = _sorted(f for f in doc.findings if f.assessment == scored.id)
 
     def lines(findings: Iterable[Finding]) -> list[FindingLine]:
-        return [FindingLine(f, doc.source, a.name) for f in findings]
+        return [FindingLine(f, doc.source, a.name, doc.places) for f in findings]
 
     return AssessmentReport(
         number=number_,
@@ -637,7 +640,7 @@ def build_report(documents: list[DocumentResult], title: str = REPORT_TITLE) -> 
             DocumentReport(
                 source=doc.source,
                 assessments=assessments,
-                findings=[FindingLine(f, doc.source, WHOLE_DOCUMENT) for f in untied],
+                findings=[FindingLine(f, doc.source, WHOLE_DOCUMENT, doc.places) for f in untied],
                 errors=list(doc.errors),
             )
         )

@@ -19,9 +19,12 @@ STATUS_LABEL = {
 }
 
 
-def _place(f: Finding) -> str:
+def _place(f: Finding, places: dict[int, str] | None = None) -> str:
+    """The file and the row (as a PDF or Word document names it, 第3页 表2 第12行, when it does) and column."""
     parts = [f.source.file or ""]
-    if f.source.row:
+    if f.source.row and places and f.source.row in places:
+        parts.append(places[f.source.row])
+    elif f.source.row:
         parts.append(f"第{f.source.row}行")
     if f.source.column:
         parts.append(f"第{f.source.column}列")
@@ -61,17 +64,17 @@ def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
     return [[cell.replace("|", "\\|") for cell in row] for row in rows]
 
 
-def _finding_row(f: Finding, table_name: str) -> list[str]:
-    return [_place(f), f.code, SEVERITY_LABEL[f.severity], table_name, f.indicator or "", f.message]
+def _finding_row(f: Finding, table_name: str, places: dict[int, str] | None = None) -> list[str]:
+    return [_place(f, places), f.code, SEVERITY_LABEL[f.severity], table_name, f.indicator or "", f.message]
 
 
 def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     rows = []
     for doc in documents:
         for s in doc.assessments:
-            rows += [_finding_row(f, s.assessment.name) for f in s.findings]
+            rows += [_finding_row(f, s.assessment.name, doc.places) for f in s.findings]
         names = {s.id: s.assessment.name for s in doc.assessments}
-        rows += [_finding_row(f, names.get(f.assessment or "", "（全文）")) for f in doc.findings]
+        rows += [_finding_row(f, names.get(f.assessment or "", "（全文）"), doc.places) for f in doc.findings]
     if not rows:
         return "没有发现问题。\n"
     headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
@@ -95,7 +98,9 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
         findings = sorted(doc.all_findings(), key=lambda f: f.sort_key())
         for severity in ("error", "warning", "info"):
             rows = [
-                _finding_row(f, names.get(f.assessment or "", "（全文）")) for f in findings if f.severity == severity
+                _finding_row(f, names.get(f.assessment or "", "（全文）"), doc.places)
+                for f in findings
+                if f.severity == severity
             ]
             if not rows:
                 continue

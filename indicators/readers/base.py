@@ -18,9 +18,12 @@ class ReadError:
     place: str | None = None  # path inside the document, e.g. assessments[0].indicators[3].weight
     severity: str = "error"  # "error": the input is bad; "warning": read, but look; "info": how it was read
     code: str | None = None  # the read problem's code in indicators.readers.problems.CATALOGUE
+    at: str | None = None  # where ``line`` is in a paged document (第3页 表2 第12行), when the source has pages
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.at:  # a page, table and row a reader of the PDF or Word document finds
+            where = f"{self.file} {self.at}"
         message = f"{self.code} {self.message}" if self.code else self.message
         return f"{where}: {self.place}: {message}" if self.place else f"{where}: {message}"
 
@@ -32,6 +35,7 @@ class ReadError:
             "message": self.message,
             "severity": self.severity,
             "code": self.code,
+            "at": self.at,
         }
 
 
@@ -43,6 +47,10 @@ class ReadResult:
     assessments: list[Assessment] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     disclosure: Disclosure | None = None  # the rest of a published document, for the X3xx checks
+    # A PDF or Word document has no line numbers of its own: its rows are numbered as the lines of the
+    # equivalent text (SourceRef.row, ReadError.line), and this maps each number to what a reader can
+    # find in the document: 第3页 表2 第12行, 第2张表 第5行, 第14段.  Empty for text and workbooks.
+    places: dict[int, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:

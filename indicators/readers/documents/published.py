@@ -1,7 +1,9 @@
 """Published disclosure text: find every self-assessment table and read it.
 
 The text is one table row per line, cells separated by TAB (what extraction
-from the published PDF or Word file gives).  A table starts at its title
+from the published PDF or Word file gives).  A PDF or Word document read
+by :mod:`indicators.readers.sources` comes as the same rows, with the place
+of each in the document (:func:`parse_rows`).  A table starts at its title
 line (…项目支出绩效自评表, …部门整体(支出)绩效自评表) and runs to the next
 table title, the next 公开NN表 or section heading, or the end.
 """
@@ -9,7 +11,7 @@ table title, the next 公开NN表 or section heading, or the end.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment
@@ -175,15 +177,33 @@ def read_tables(
 
 def parse_published(text: str, file: str) -> ReadResult:
     """Every self-assessment table of a disclosure, and the rest of the disclosure for the X3xx checks."""
-    result = ReadResult(source=file)
-    rows = rows_of(text)
+    return parse_rows(rows_of(text), file)
+
+
+def parse_rows(rows: list[list[str]], file: str, places: dict[int, str] | None = None) -> ReadResult:
+    """A disclosure given as rows (one table row or text line each, cells as text): what :func:`parse_published` reads.
+
+    Row ``i`` is numbered ``i + 1``, as the line it would be in the text form,
+    so that a PDF or Word document and its text give the same sources;
+    ``places`` maps those numbers to the places a reader finds in the
+    document (第3页 表2 第12行), and every error is given its place.
+    """
+    result = ReadResult(source=file, places=dict(places or {}))
     result.assessments, result.errors, spans = read_tables(rows, list(range(1, len(rows) + 1)), file)
     if not spans:
         # the whole document was searched: the error stands at its first line
         result.errors.append(ReadError(file, NO_TABLE, line=1, code="R002"))
-        return result
-    result.disclosure = read_disclosure(rows, file, [(s.start, s.stop) for s in spans], result.errors)
+    else:
+        result.disclosure = read_disclosure(rows, file, [(s.start, s.stop) for s in spans], result.errors)
+    if result.places:
+        result.errors = [located(e, result.places) for e in result.errors]
     return result
+
+
+def located(error: ReadError, places: dict[int, str]) -> ReadError:
+    """The error with the document's own place of its line (第3页 表2 第12行), when it has one."""
+    at = places.get(error.line) if error.line is not None and not error.at else None
+    return replace(error, at=at) if at else error
 
 
 def _caption_above(rows: list[list[str]], start: int) -> str:
