@@ -1,26 +1,42 @@
-"""The one format detector: which reader reads a file, by its name and by its content.
+"""The one format detector: which reader reads a file, by its content first, then by its name.
 
-A file goes by its extension when it has a known one, else by what it
-holds: a ZIP package is a workbook (:func:`read_xlsx`, which looks inside
-for a template table title or a flat header row), text is decoded and told
-apart by :func:`read_text` (JSON, canonical YAML, published disclosure
-text, a flat export).  Every reader returns a :class:`ReadResult`; a file
-that cannot be read is an error in that result, never an exception, so a
-batch goes on.
+By content: a ZIP package holding ``word/`` is a .docx (:mod:`~indicators.readers.sources.docx`),
+any other ZIP a workbook (:func:`read_xlsx`, which looks inside for a
+template table title or a flat header row); an OLE2 compound file (the old
+Office format) is a Word document when it holds a ``WordDocument`` stream
+(.doc, WPS .wps: converted by LibreOffice, :mod:`~indicators.readers.sources.office`)
+and a workbook when it holds ``Workbook`` or ``Book`` (.xls, WPS .et:
+:mod:`~indicators.readers.sources.xls`); an encrypted Office file is said to
+be one.  Text is decoded and told apart by :func:`read_text` (JSON,
+canonical YAML, published disclosure text, a flat export).  A .doc, .wps,
+.xls or .et that is none of these (Word and Excel also save HTML, RTF or
+XML under these names) goes to LibreOffice, which reads those too.
+
+Word documents become rows (one table row or text line each) that
+:func:`~indicators.readers.documents.published.parse_rows` reads exactly as
+the published text: their tables, 决算 tables and narrative claims.
+
+Every reader returns a :class:`ReadResult`; a file that cannot be read is an
+error in that result, never an exception, so a batch goes on.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.documents.published import is_title, parse_published
+from indicators.readers.documents.published import is_title, parse_published, parse_rows
 from indicators.readers.documents.workbook import parse_template_workbook
+from indicators.readers.sources import office
+from indicators.readers.sources.docx import docx_rows
 from indicators.readers.sources.text import decode_text, rows_of
+from indicators.readers.sources.xls import with_xls
 from indicators.readers.sources.xlsx import sheet_rows, with_workbook, worksheets
 from indicators.readers.tables.canonical import parse_canonical
 from indicators.readers.tables.flat import is_flat_header, parse_csv, parse_flat_workbook
@@ -28,6 +44,7 @@ from indicators.readers.tables.flat import is_flat_header, parse_csv, parse_flat
 __all__ = [
     "CANONICAL_SUFFIXES",
     "CSV_SUFFIXES",
+    "DOCUMENT_SUFFIXES",
     "EXCEL_SUFFIXES",
     "SUPPORTED_SUFFIXES",
     "TEXT_SUFFIXES",
@@ -36,8 +53,10 @@ __all__ = [
     "looks_flat",
     "looks_like_template",
     "looks_published",
+    "read_docx",
     "read_source",
     "read_text",
+    "read_xls",
     "read_xlsx",
 ]
 
@@ -45,10 +64,15 @@ CANONICAL_SUFFIXES = {".yaml", ".yml", ".json"}
 TEXT_SUFFIXES = {".txt", ".text", ".tsv"}
 CSV_SUFFIXES = {".csv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-SUPPORTED_SUFFIXES = CANONICAL_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES | EXCEL_SUFFIXES
-ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a ZIP package, whatever its name says
-UNREADABLE_SUFFIXES = {".pdf", ".doc", ".docx", ".wps", ".ofd"}
-
+# Word and old Office files (WPS's .wps and .et are old Word and Excel files under other names)
+WORD_SUFFIXES = {".docx", ".docm"}
+OLD_WORD_SUFFIXES = {".doc", ".wps"}
+OLD_EXCEL_SUFFIXES = {".xls", ".et"}
+DOCUMENT_SUFFIXES = WORD_SUFFIXES | OLD_WORD_SUFFIXES | OLD_EXCEL_SUFFIXES
+SUPPORTED_SUFFIXES = CANONICAL_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES | EXCEL_SUFFIXES | DOCUMENT_SUFFIXES
+ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx and .docx are ZIP packages, whatever their names say
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps, .et: an OLE2 compound file
+UNREADABLE_SUFFIXES = {".pdf", ".ofd"}  # .ofd, China's fixed-layout format: no open reader to build on
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Files named, and the files under directories named that are (or look like) submissions, in order."""
@@ -56,7 +80,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
         path = Path(name)
         if name != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                # PDF/Word submissions too: reported as unreadable, never silently skipped
+                # PDF and .ofd submissions too: reported as unreadable, never silently skipped
                 if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
                     yield str(child)
         else:
@@ -122,41 +146,114 @@ def read_text(text: str, source: str, suffix: str = "") -> ReadResult:
     return parse_canonical(text, source)
 
 
+def read_docx(path: str, name: str | None = None) -> ReadResult:
+    """A Word document read as its text form would be (``name``: the file named in what is read)."""
+    name = name or path
+    got = docx_rows(path)
+    if got.errors:
+        return ReadResult(name, errors=[replace(e, file=name) for e in got.errors])
+    return parse_rows(got.rows, name, got.places)
+
+
+def _workbook_named(name: str) -> Callable[[Any, str], ReadResult]:
+    return lambda workbook, _path: _by_content(workbook, name)
+
+
+def read_xls(path: str, content: bytes | None = None) -> ReadResult:
+    """An .xls (or WPS .et) workbook, as an .xlsx of the same cells would be read; LibreOffice when xlrd cannot."""
+    result = with_xls(path, _by_content, content)
+    if not result.errors or result.assessments or result.errors[0].code not in ("R001",):
+        return result
+    if office.soffice() is None:
+        return result  # xlrd's own reason is the clearest
+    return _converted_workbook(path)
+
+
+def _converted_workbook(path: str) -> ReadResult:
+    """A workbook LibreOffice turns into an .xlsx (an .et, or HTML or XML saved as .xls), read as one."""
+    return office.convert_and_read(path, "xlsx", lambda xlsx: with_workbook(xlsx, _workbook_named(path)), _what(path))
+
+
+def _old_word(path: str) -> ReadResult:
+    return office.convert_and_read(path, "docx", lambda converted: read_docx(converted, path), _what(path))
+
+
+def _what(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return f" {suffix} 文件" if suffix else "该文件"
+
+
+def _ole_kind(raw: bytes) -> str:
+    """word, excel, encrypted (an Office file with a password) or unknown, by the streams of an OLE2 file."""
+    try:
+        from xlrd.compdoc import CompDoc
+
+        names = {entry.name for entry in CompDoc(raw, logfile=_Quiet()).dirlist}
+    except Exception:  # a damaged compound file
+        return "unknown"
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        return "encrypted"
+    if "WordDocument" in names:
+        return "word"
+    if names & {"Workbook", "Book", "WORKBOOK", "BOOK"}:
+        return "excel"
+    return "unknown"
+
+
+class _Quiet:
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _zip_kind(path: str) -> str:
+    """word or workbook, by what the package holds (a .docx holds word/)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "workbook"  # the workbook reader says what is wrong with it
+    return "word" if any(n.startswith("word/") for n in names) else "workbook"
+
+
+def _error(name: str, message: str, code: str = "R001") -> ReadResult:
+    return ReadResult(name, errors=[ReadError(name, message, code=code)])
+
+
 def read_source(name: str) -> ReadResult:
-    """Read one file (or ``-`` for standard input)."""
+    """Read one file (or ``-`` for standard input), by its content first, then by its name."""
     if name == "-":
         return read_text(sys.stdin.read(), "<stdin>")
     path = Path(name)
     if not path.exists():
-        return ReadResult(name, errors=[ReadError(name, "文件不存在", code="R001")])
+        return _error(name, "文件不存在")
     suffix = path.suffix.lower()
     if suffix in UNREADABLE_SUFFIXES:
-        return ReadResult(
-            name,
-            errors=[
-                ReadError(
-                    name,
-                    f"不支持直接读取 {suffix} 文件：请先导出为文本（每行一行表格、单元格以制表符分隔）或 Excel",
-                    code="R001",
-                )
-            ],
-        )
+        what = "文本（每行一行表格、单元格以制表符分隔）、Word 或 Excel"
+        return _error(name, f"不支持直接读取 {suffix} 文件：请先导出为{what}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return ReadResult(name, errors=[ReadError(name, f"无法读取文件：{exc.strerror}", code="R001")])
-    if raw.startswith(ZIP_SIGNATURE) or suffix in EXCEL_SUFFIXES:
+        return _error(name, f"无法读取文件：{exc.strerror}")
+    if raw.startswith(ZIP_SIGNATURE):
+        return read_docx(name) if _zip_kind(name) == "word" else read_xlsx(name)
+    if raw.startswith(OLE_SIGNATURE):
+        kind = _ole_kind(raw)
+        if kind == "encrypted":
+            return _error(name, "Office 文件有密码保护（加密），无法读取：请提供未加密的文件", "R016")
+        if kind == "excel" or (kind == "unknown" and suffix in OLD_EXCEL_SUFFIXES):
+            return read_xls(name, raw)
+        return _old_word(name)
+    if suffix in WORD_SUFFIXES:
+        return _error(name, f"文件名为 {suffix}，内容却不是 Word 文档（不是 ZIP 包）：文件可能已损坏或扩展名有误")
+    if suffix in OLD_WORD_SUFFIXES:  # Word also saves HTML, RTF and XML under .doc: LibreOffice reads them
+        return _old_word(name)
+    if suffix in OLD_EXCEL_SUFFIXES:  # … and Excel HTML and XML spreadsheets under .xls
+        return _converted_workbook(name)
+    if suffix in EXCEL_SUFFIXES:
         return read_xlsx(name)
     text = decode_text(raw)
     if text is None:
-        return ReadResult(
-            name,
-            errors=[
-                ReadError(
-                    name,
-                    "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Excel 工作簿（二进制或编码不明）",
-                    code="R001",
-                )
-            ],
+        return _error(
+            name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Word 或 Excel 文件（二进制或编码不明）"
         )
     return read_text(text, name, suffix if suffix in SUPPORTED_SUFFIXES else "")
