@@ -27,6 +27,7 @@ import click
 
 from cli.render.json import render_json
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
+from indicators.readers.detect import use_ocr
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.pipeline import DocumentResult, score_reads
@@ -103,6 +104,20 @@ fail_on_option = click.option(
 files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 
 
+def _use_ocr(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    use_ocr(value)
+
+
+ocr_option = click.option(
+    "--ocr",
+    is_flag=True,
+    expose_value=False,
+    callback=_use_ocr,
+    help="PDF 中没有文字层的页面（扫描件）用 tesseract 识别（需安装 tesseract-ocr、tesseract-ocr-chi-sim）；"
+    "识别出的数字可能有误，会逐页提示。",
+)
+
+
 def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The arguments and options of every command that reads, scores and checks files."""
     for decorate in reversed(
@@ -114,6 +129,7 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
             ignore_option,
             fail_on_option,
             output_option,
+            ocr_option,
         )
     ):
         func = decorate(func)

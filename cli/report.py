@@ -12,6 +12,7 @@ from cli.common import (
     fail_on_option,
     files_argument,
     ignore_option,
+    ocr_option,
     output_option,
     ruleset_option,
     run_and_render,
@@ -60,6 +61,7 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @ignore_option
 @fail_on_option
 @output_option
+@ocr_option
 def report(
     files: tuple[str, ...],
     fmt: str | None,

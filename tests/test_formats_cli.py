@@ -54,7 +54,8 @@ def test_a_directory_of_every_format(mixed: Path) -> None:
     documents = {Path(d["source"]).name: d for d in json.loads(result.stdout)["documents"]}
     assert sorted(documents) == sorted(["培训.csv", "坏.xlsx", "忻州.txt", "忻州.xlsx", "房屋.yaml", "申报.pdf"])
     assert documents["坏.xlsx"]["assessments"] == [] and documents["坏.xlsx"]["errors"]
-    assert "请先导出为文本" in documents["申报.pdf"]["errors"][0]["message"]  # reported, never silently skipped
+    (error,) = documents["申报.pdf"]["errors"]  # a damaged PDF: reported, never silently skipped
+    assert error["code"] == "R001" and "PDF" in error["message"]
     for name in ("忻州.txt", "忻州.xlsx"):
         car = next(a for a in documents[name]["assessments"] if a["name"] == "更新公务用车")
         assert (car["stated"]["total"], car["stated"]["grade"]) == (93, "优")

@@ -1,6 +1,7 @@
 """The one format detector: which reader reads a file, by its content first, then by its name.
 
-By content: a ZIP package holding ``word/`` is a .docx (:mod:`~indicators.readers.sources.docx`),
+By content: ``%PDF`` is a PDF (:mod:`~indicators.readers.sources.pdf`); a
+ZIP package holding ``word/`` is a .docx (:mod:`~indicators.readers.sources.docx`),
 any other ZIP a workbook (:func:`read_xlsx`, which looks inside for a
 template table title or a flat header row); an OLE2 compound file (the old
 Office format) is a Word document when it holds a ``WordDocument`` stream
@@ -12,7 +13,7 @@ canonical YAML, published disclosure text, a flat export).  A .doc, .wps,
 .xls or .et that is none of these (Word and Excel also save HTML, RTF or
 XML under these names) goes to LibreOffice, which reads those too.
 
-Word documents become rows (one table row or text line each) that
+PDF and Word documents become rows (one table row or text line each) that
 :func:`~indicators.readers.documents.published.parse_rows` reads exactly as
 the published text: their tables, 决算 tables and narrative claims.
 
@@ -35,6 +36,7 @@ from indicators.readers.documents.published import is_title, parse_published, pa
 from indicators.readers.documents.workbook import parse_template_workbook
 from indicators.readers.sources import office
 from indicators.readers.sources.docx import docx_rows
+from indicators.readers.sources.pdf import pages_text, pdf_rows
 from indicators.readers.sources.text import decode_text, rows_of
 from indicators.readers.sources.xls import with_xls
 from indicators.readers.sources.xlsx import sheet_rows, with_workbook, worksheets
@@ -54,25 +56,37 @@ __all__ = [
     "looks_like_template",
     "looks_published",
     "read_docx",
+    "read_pdf",
     "read_source",
     "read_text",
     "read_xls",
     "read_xlsx",
+    "use_ocr",
 ]
 
 CANONICAL_SUFFIXES = {".yaml", ".yml", ".json"}
 TEXT_SUFFIXES = {".txt", ".text", ".tsv"}
 CSV_SUFFIXES = {".csv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-# Word and old Office files (WPS's .wps and .et are old Word and Excel files under other names)
+# PDF, Word and old Office files (WPS's .wps and .et are old Word and Excel files under other names)
+PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx", ".docm"}
 OLD_WORD_SUFFIXES = {".doc", ".wps"}
 OLD_EXCEL_SUFFIXES = {".xls", ".et"}
-DOCUMENT_SUFFIXES = WORD_SUFFIXES | OLD_WORD_SUFFIXES | OLD_EXCEL_SUFFIXES
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | WORD_SUFFIXES | OLD_WORD_SUFFIXES | OLD_EXCEL_SUFFIXES
 SUPPORTED_SUFFIXES = CANONICAL_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES | EXCEL_SUFFIXES | DOCUMENT_SUFFIXES
 ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx and .docx are ZIP packages, whatever their names say
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .wps, .et: an OLE2 compound file
-UNREADABLE_SUFFIXES = {".pdf", ".ofd"}  # .ofd, China's fixed-layout format: no open reader to build on
+PDF_SIGNATURE = b"%PDF-"  # within the first 1024 bytes, as PDF readers allow
+UNREADABLE_SUFFIXES = {".ofd"}  # China's fixed-layout format: no open reader to build on
+
+_OPTIONS = {"ocr": False}
+
+
+def use_ocr(on: bool) -> None:
+    """Read PDF pages without a text layer by OCR (``--ocr``) from now on, in this process and the workers it forks."""
+    _OPTIONS["ocr"] = on
+
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Files named, and the files under directories named that are (or look like) submissions, in order."""
@@ -80,7 +94,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
         path = Path(name)
         if name != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                # PDF and .ofd submissions too: reported as unreadable, never silently skipped
+                # .ofd submissions too: reported as unreadable, never silently skipped
                 if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
                     yield str(child)
         else:
@@ -144,6 +158,37 @@ def read_text(text: str, source: str, suffix: str = "") -> ReadResult:
     if looks_flat(text):
         return parse_csv(text, source)
     return parse_canonical(text, source)
+
+
+def read_pdf(path: str, name: str | None = None, ocr: bool | None = None) -> ReadResult:
+    """A PDF read as its text form would be: tables, 决算 tables, narrative; pages without text said.
+
+    ``name`` is the file named in what is read (``path`` by default);
+    ``ocr``: read pages without a text layer with tesseract (the ``--ocr``
+    setting of :func:`use_ocr` by default).
+    """
+    name = name or path
+    got = pdf_rows(path, ocr=_OPTIONS["ocr"] if ocr is None else ocr)
+    if got.errors and not got.rows:
+        return ReadResult(name, errors=[replace(e, file=name) for e in got.errors])
+    result = parse_rows(got.rows, name, got.places)
+    problems = [replace(e, file=name) for e in got.errors]
+    if got.without_text and not any(e.code == "R018" for e in problems):
+        pages = pages_text(got.without_text)
+        whole = len(got.without_text) == got.pages
+        what = "全部页面" if whole else pages
+        hint = "可加 --ocr 用 tesseract 识别（需安装：apt-get install tesseract-ocr tesseract-ocr-chi-sim）"
+        message = f"{what}没有文字层（扫描件或图片），{'无法读取' if whole else '这些页未读取'}；{hint}"
+        if whole:
+            message = f"共 {got.pages} 页，" + message
+        problems.insert(0, ReadError(name, message, code="R017"))
+    if got.without_text:  # no table because the tables are in the scans: the scan is the one problem
+        result.errors = [e for e in result.errors if e.code != "R002"]
+    for page in got.ocr_pages:
+        message = "本页文字由 OCR 识别：数字可能误读，请与原件核对"
+        problems.append(ReadError(name, message, at=f"第{page}页", severity="warning", code="R115"))
+    result.errors = problems + result.errors
+    return result
 
 
 def read_docx(path: str, name: str | None = None) -> ReadResult:
@@ -228,12 +273,13 @@ def read_source(name: str) -> ReadResult:
         return _error(name, "文件不存在")
     suffix = path.suffix.lower()
     if suffix in UNREADABLE_SUFFIXES:
-        what = "文本（每行一行表格、单元格以制表符分隔）、Word 或 Excel"
-        return _error(name, f"不支持直接读取 {suffix} 文件：请先导出为{what}")
+        return _error(name, f"不支持直接读取 {suffix} 文件：请另存为 PDF、Word 或 Excel 文件后再读取")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return _error(name, f"无法读取文件：{exc.strerror}")
+    if PDF_SIGNATURE in raw[:1024]:
+        return read_pdf(name)
     if raw.startswith(ZIP_SIGNATURE):
         return read_docx(name) if _zip_kind(name) == "word" else read_xlsx(name)
     if raw.startswith(OLE_SIGNATURE):
@@ -243,6 +289,8 @@ def read_source(name: str) -> ReadResult:
         if kind == "excel" or (kind == "unknown" and suffix in OLD_EXCEL_SUFFIXES):
             return read_xls(name, raw)
         return _old_word(name)
+    if suffix in PDF_SUFFIXES:
+        return _error(name, "文件名为 .pdf，内容却不是 PDF（文件头不是 %PDF）：文件可能已损坏或扩展名有误")
     if suffix in WORD_SUFFIXES:
         return _error(name, f"文件名为 {suffix}，内容却不是 Word 文档（不是 ZIP 包）：文件可能已损坏或扩展名有误")
     if suffix in OLD_WORD_SUFFIXES:  # Word also saves HTML, RTF and XML under .doc: LibreOffice reads them
@@ -254,6 +302,6 @@ def read_source(name: str) -> ReadResult:
     text = decode_text(raw)
     if text is None:
         return _error(
-            name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 Word 或 Excel 文件（二进制或编码不明）"
+            name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 PDF、Word 或 Excel 文件（二进制或编码不明）"
         )
     return read_text(text, name, suffix if suffix in SUPPORTED_SUFFIXES else "")
