@@ -53,6 +53,7 @@ from cli.common import (
     ignore_option,
     is_input,
     is_internal,
+    ocr_option,
     process,
     ruleset_option,
     say,
@@ -611,6 +612,7 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     default=None,
     help="显示（或不显示）进度条；默认只在标准错误输出是终端时显示。",
 )
+@ocr_option
 def batch(
     inputs: tuple[str, ...],
     out: Path,

@@ -21,6 +21,7 @@ from cli.common import (
     internal_error,
     is_input,
     is_internal,
+    ocr_option,
     read_safely,
     report_errors,
     say,
@@ -89,6 +90,7 @@ def render(assessments: list[Assessment], as_json: bool) -> str:
     "按输入文件所在的子目录存放）。默认输出到屏幕。",
 )
 @click.option("--json", "as_json", is_flag=True, help="写 JSON 而不是 YAML（-o 以 .json 结尾时自动）。")
+@ocr_option
 def convert(files: tuple[str, ...], output: str | None, as_json: bool) -> None:
     """把公开文本、Excel、CSV 等读出的每张自评表写成标准 YAML（或 JSON），供人工核对修改后重算。
 

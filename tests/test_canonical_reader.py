@@ -366,11 +366,13 @@ def test_gbk_file_is_read(tmp_path: Path) -> None:
     assert result.assessments[0].name == "更新公务用车"
 
 
-def test_undecodable_file(tmp_path: Path) -> None:
+def test_undecodable_bytes_are_placed_and_the_rest_is_read(tmp_path: Path) -> None:
     path = tmp_path / "乱码.yaml"
     path.write_bytes(b"kind: project\n\x81\xff\xfe\n")
-    error = only_error(read_source(str(path)), str(path))
-    assert "无法读取" in error.message
+    result = read_source(str(path))
+    # the bytes are replaced and placed (a warning at their line); what they leave is then read as YAML
+    assert [(e.code, e.severity, e.line) for e in result.errors] == [("R116", "warning", 2), ("R006", "error", 3)]
+    assert result.failed
 
 
 @pytest.mark.parametrize("name", ["表.pdf", "表.docx"])

@@ -23,8 +23,10 @@ error in that result, never an exception, so a batch goes on.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -37,7 +39,7 @@ from indicators.readers.documents.workbook import parse_template_workbook
 from indicators.readers.sources import office
 from indicators.readers.sources.docx import docx_rows
 from indicators.readers.sources.pdf import pages_text, pdf_rows
-from indicators.readers.sources.text import decode_text, rows_of
+from indicators.readers.sources.text import decode_lossy, decode_text, rows_of
 from indicators.readers.sources.xls import with_xls
 from indicators.readers.sources.xlsx import sheet_rows, with_workbook, worksheets
 from indicators.readers.tables.canonical import parse_canonical
@@ -89,16 +91,31 @@ def use_ocr(on: bool) -> None:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files named, and the files under directories named that are (or look like) submissions, in order."""
+    """Files named, and the files under directories named that are (or look like) submissions, in order.
+
+    Nothing met is passed over without a word: a sub-directory that cannot
+    be listed, a broken or looping symbolic link, a link to a directory (not
+    followed, lest it loop) is yielded too, so that reading it reports it.
+    """
     for name in paths:
         path = Path(name)
         if name != "-" and path.is_dir():
-            for child in sorted(path.rglob("*")):
-                # .ofd submissions too: reported as unreadable, never silently skipped
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
-                    yield str(child)
+            yield from sorted(_submissions(path))
         else:
             yield name
+
+
+def _submissions(folder: Path) -> Iterator[str]:
+    unlisted: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda exc: unlisted.append(str(exc.filename))):
+        dirs.sort()
+        for name in files + [d for d in dirs if Path(root, d).is_symlink()]:
+            child = Path(root, name)
+            broken = child.is_symlink() and (not child.exists() or child.is_dir())
+            # .ofd submissions too: reported as unreadable, never silently skipped
+            if broken or child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
+                yield str(child)
+    yield from unlisted
 
 
 def _looks_like_json(text: str) -> bool:
@@ -265,19 +282,59 @@ def _error(name: str, message: str, code: str = "R001") -> ReadResult:
 
 
 def read_source(name: str) -> ReadResult:
-    """Read one file (or ``-`` for standard input), by its content first, then by its name."""
+    """Read one file (or ``-`` for standard input, as bytes), by its content first, then by its name."""
     if name == "-":
-        return read_text(sys.stdin.read(), "<stdin>")
+        try:
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if sys.stdin is not None else b""
+        except (OSError, ValueError, AttributeError) as exc:  # a closed or missing standard input
+            return _error("<stdin>", f"无法读取标准输入：{exc}")
+        if len(raw) > MAX_INPUT_BYTES:
+            return _error("<stdin>", _TOO_LARGE, "R020")
+        if raw.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or PDF_SIGNATURE in raw[:1024]:
+            return _read_via_file(raw, "<stdin>")
+        return read_bytes(raw, "<stdin>", "")
     path = Path(name)
+    if path.is_symlink() and not path.exists():
+        return _error(name, "符号链接指向不存在的文件，或链接形成循环")
     if not path.exists():
         return _error(name, "文件不存在")
+    if path.is_dir():
+        if path.is_symlink():
+            return _error(name, "是指向目录的符号链接，未跟随（以免循环）：请直接给出该目录")
+        return _error(name, "是一个目录，但其中的文件无法列出（无权限）")
     suffix = path.suffix.lower()
     if suffix in UNREADABLE_SUFFIXES:
         return _error(name, f"不支持直接读取 {suffix} 文件：请另存为 PDF、Word 或 Excel 文件后再读取")
     try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            return _error(name, _TOO_LARGE, "R020")
         raw = path.read_bytes()
     except OSError as exc:
         return _error(name, f"无法读取文件：{exc.strerror}")
+    return read_bytes(raw, name, suffix)
+
+
+def _read_via_file(raw: bytes, name: str) -> ReadResult:
+    """A workbook, Word document or PDF given as bytes (standard input): its readers take a file, so give one."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-stdin-") as folder:
+        path = Path(folder, "stdin")
+        path.write_bytes(raw)
+        result = read_bytes(raw, str(path), "")
+    result.source = name
+    for index, error in enumerate(result.errors):
+        result.errors[index] = replace(error, file=name)
+    for assessment in result.assessments:
+        if assessment.source is not None:
+            assessment.source = assessment.source.model_copy(update={"file": name})
+    return result
+
+
+MAX_INPUT_BYTES = 200 * 1024 * 1024  # 200 MB: a province's largest disclosure PDF is a few tens of MB
+_TOO_LARGE = f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此）"
+
+
+def read_bytes(raw: bytes, name: str, suffix: str) -> ReadResult:
+    """Read a file's bytes by their content (signatures, then text), its extension deciding only what content cannot."""
     if PDF_SIGNATURE in raw[:1024]:
         return read_pdf(name)
     if raw.startswith(ZIP_SIGNATURE):
@@ -299,9 +356,17 @@ def read_source(name: str) -> ReadResult:
         return _converted_workbook(name)
     if suffix in EXCEL_SUFFIXES:
         return read_xlsx(name)
+    suffix = suffix if suffix in SUPPORTED_SUFFIXES else ""
     text = decode_text(raw)
-    if text is None:
+    if text is not None:
+        return read_text(text, name, suffix)
+    lossy = decode_lossy(raw)
+    if lossy is None:
         return _error(
             name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 PDF、Word 或 Excel 文件（二进制或编码不明）"
         )
-    return read_text(text, name, suffix if suffix in SUPPORTED_SUFFIXES else "")
+    text, line = lossy
+    result = read_text(text, name, suffix)
+    message = f"有 {text.count(chr(0xFFFD))} 个字节无法按 UTF-8 或 GBK 解码，已替换为“\ufffd”，其余照常读取"
+    result.errors.insert(0, ReadError(name, message, line=line, severity="warning", code="R116"))
+    return result

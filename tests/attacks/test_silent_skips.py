@@ -3,10 +3,10 @@
 The batch's part: its summary line never says "0 个无法读取" when anything
 was left out.  A file left out whole is an error (counted as 无法读取, exit
 2); a file read with something left out (a reader's warning: a row not
-read, a table cut short) is counted and said (``partly_read``).  Which
-entries of a folder are files to read is ``detect.expand_paths``'s to
-decide: the attacks it does not yet meet are kept below, skipped, until it
-does.
+read, a table cut short) is counted and said (``partly_read``).  A folder
+entry that cannot be read (a broken or looping symbolic link, a
+sub-directory that cannot be listed) is yielded by ``detect.expand_paths``
+and reported as unreadable.
 """
 
 from __future__ import annotations
@@ -22,11 +22,6 @@ from cli_tools import invoke, stderr_lines, write_cars
 import cli.common
 from cli.common import EXIT_BAD_INPUT, EXIT_CLEAN
 from indicators.readers import ReadError, ReadResult
-
-NOT_YET = (
-    "indicators.readers.detect.expand_paths walks folders with Path.rglob and keeps only is_file() entries: "
-    "{what} is skipped without a word (issue 10, defect 4; the readers' session owns detect.py)"
-)
 
 
 def run(folder: Path, out: Path) -> tuple[int, str, dict[str, object], list[dict[str, str]]]:
@@ -89,19 +84,7 @@ def _skipped_entry(tmp_path: Path, make: str) -> tuple[Path, Path]:
     return folder, entry
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        pytest.param("broken symlink", marks=pytest.mark.skip(reason=NOT_YET.format(what="a broken symlink"))),
-        pytest.param(
-            "self-looping symlink", marks=pytest.mark.skip(reason=NOT_YET.format(what="a self-looping symlink"))
-        ),
-        pytest.param(
-            "unreadable sub-directory",
-            marks=pytest.mark.skip(reason=NOT_YET.format(what="a sub-directory it cannot list")),
-        ),
-    ],
-)
+@pytest.mark.parametrize("make", ["broken symlink", "self-looping symlink", "unreadable sub-directory"])
 def test_an_entry_the_walk_cannot_read_is_an_error(tmp_path: Path, make: str) -> None:
     folder, entry = _skipped_entry(tmp_path, make)
     try:

@@ -30,6 +30,9 @@ INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LANGUAGE = "chi_sim"
 DPI = 300
 TIMEOUT = 120  # seconds for one page
+# Sparse text: find as much text as possible in no particular order (a table's cells are short fragments,
+# which the default page segmentation passes over); the reader orders the words by their positions.
+PSM = "11"
 
 
 class OcrError(Exception):
@@ -119,7 +122,7 @@ def read_page(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one page, one core: a batch runs pages side by side
         try:
             done = subprocess.run(
-                [tesseract, str(image), "stdout", "-l", LANGUAGE, "tsv"],
+                [tesseract, str(image), "stdout", "-l", LANGUAGE, "--psm", PSM, "tsv"],
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,

@@ -7,7 +7,9 @@ number, counted from 1.
 
 from __future__ import annotations
 
-__all__ = ["decode_text", "rows_of"]
+import re
+
+__all__ = ["decode_lossy", "decode_text", "lines_of", "rows_of"]
 
 
 def decode_text(raw: bytes) -> str | None:
@@ -27,6 +29,41 @@ def decode_text(raw: bytes) -> str | None:
     return None
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PAGE_CONTROLS = str.maketrans({"\f": None, "\v": None})  # pdftotext puts \f where a page begins
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of a text as an editor and ``grep -n`` count them: only CR, LF and CRLF break a line.
+
+    ``str.splitlines`` also breaks at form feeds, vertical tabs and other
+    separators, which shifted every reported line after a page break.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.translate(_PAGE_CONTROLS) for line in lines]
+
+
 def rows_of(text: str) -> list[list[str]]:
     """The grid of a text: one list of cells a line (row ``i`` is line ``i + 1``)."""
-    return [line.split("\t") for line in text.splitlines()]
+    return [line.split("\t") for line in lines_of(text)]
+
+
+def decode_lossy(raw: bytes) -> tuple[str, int] | None:
+    """Text with a few undecodable bytes: the encoding that fits best, bad bytes as �, and the first bad line.
+
+    None for binary (NUL bytes) or where more than ten bytes, and more than
+    one in a hundred, do not decode: that is no text at all.
+    """
+    if b"\x00" in raw:
+        return None
+    best = min(
+        (raw.decode(encoding, errors="replace") for encoding in ("utf-8", "gb18030")),
+        key=lambda text: text.count("\ufffd"),
+    )
+    bad = best.count("\ufffd")
+    if bad > 10 and bad * 100 > len(best):
+        return None
+    line = len(_LINE_BREAK.findall(best, 0, best.index("\ufffd"))) + 1 if bad else 1
+    return best, line

@@ -34,6 +34,7 @@ import datetime
 import io
 import math
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -204,13 +205,63 @@ def cell_text(cell: Any) -> str:
 # --- workbook → grids ---
 
 
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a workbook's parts, unzipped: a province's largest is far smaller
+MAX_MERGED_CELLS = 1_000_000  # cells under merged ranges, all sheets: a real form merges a few hundred
+MAX_SHEET_CELLS = 5_000_000  # cells a sheet's parts may describe (formatted blanks included)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def package_refusal(data: bytes) -> str | None:
+    """Why a workbook must not be opened, or None: bounds checked before openpyxl builds anything.
+
+    openpyxl expands every merged range into cell objects and every
+    formatted blank into a cell, so a 5 KB file merging B2:XFD1048576 or a
+    zip bomb of blanks takes gigabytes.  The package is measured first: its
+    unzipped size, the cells its merged ranges cover, the cells a sheet lists.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+            unzipped = sum(part.file_size for part in parts)
+            if unzipped > MAX_UNZIPPED_BYTES:
+                return f"工作簿解压后达 {unzipped // (1 << 20)} MB，超过 {MAX_UNZIPPED_BYTES >> 20} MB 的上限，未读取"
+            merged = 0
+            for part in parts:
+                if not part.filename.startswith("xl/worksheets/") or not part.filename.endswith(".xml"):
+                    continue
+                xml = package.read(part)
+                for first_col, first_row, last_col, last_row in _MERGE.findall(xml):
+                    width = _column(last_col) - _column(first_col) + 1
+                    merged += max(width, 1) * max(int(last_row) - int(first_row) + 1, 1)
+                cells = len(_CELL.findall(xml))
+                if cells > MAX_SHEET_CELLS:
+                    return f"工作表 {part.filename} 列出 {cells:,} 个单元格，超过 {MAX_SHEET_CELLS:,} 的上限，未读取"
+            if merged > MAX_MERGED_CELLS:
+                return f"合并单元格共覆盖 {merged:,} 个单元格，超过 {MAX_MERGED_CELLS:,} 的上限，未读取"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a readable package: openpyxl says why
+    return None
+
+
 def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
     """The workbook (merged ranges and number formats loaded, cached formula values), or why not."""
     try:
         from openpyxl import load_workbook
 
         with open(path, "rb") as handle:  # a file object: openpyxl judges by content, not by the name
-            return load_workbook(io.BytesIO(handle.read()), data_only=True, read_only=False), None
+            data = handle.read()
+        refused = package_refusal(data)
+        if refused is not None:
+            return None, ReadError(path, refused, code="R021")
+        return load_workbook(io.BytesIO(data), data_only=True, read_only=False), None
     except FileNotFoundError:
         return None, ReadError(path, "文件不存在", code="R001")
     except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds
