@@ -22,6 +22,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_excel.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

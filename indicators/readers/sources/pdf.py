@@ -11,18 +11,20 @@ exactly as it reads the published text:
   its text and then ``""`` for each further column, a cell spanning rows is
   ``""`` in the rows below its first;
 - **text outside the tables by the positions of its characters**: one row a
-  line, split into cells at wide gaps (a title and its 单位：万元, or a table
-  drawn without lines, whose columns are found from the gaps of its lines);
-  the lines of a paragraph wrapped at the right margin are joined again;
+  line, split into cells at wide gaps (a title and its 单位：万元); the lines
+  of a paragraph wrapped at the right margin are joined again;
+- **a table drawn without lines** (lines of several cells one under the
+  other): its columns where its cells start, a line close under a row the
+  wrapped rest of that row's cells;
 - **a table that runs on over a page break is one table**: when the last
   thing on a page is a table and the first thing on the next page is a
   table with the same left and right edges and columns, the second goes on
   the first; a header repeated at the top of the next page is left out, and
-  a row that the page break cut in two (each of its continued cells filled
-  to the right edge of its last line on the first page) is made one row
-  again;
-- page numbers (``- 3 -``, ``第 3 页``, ``3/30``) in the top or bottom margin
-  are left out.
+  a row that the page break cut in two is made one row again: each cell the
+  next page goes on with had no room left for what follows (:func:`_cut_row`);
+- pages turned by their /Rotate (a landscape table shown sideways) are read
+  upright; page numbers (``- 3 -``, ``第 3 页``, ``3/30``) in the top or
+  bottom margin are left out.
 
 Every row is numbered as the line it would be in the text form (1, 2, …),
 and :attr:`PdfRows.places` gives each number its place in the PDF
@@ -30,8 +32,9 @@ and :attr:`PdfRows.places` gives each number its place in the PDF
 
 A page with no text layer (a scan) gives no rows: its number is in
 :attr:`PdfRows.without_text`; with ``ocr`` it is read by ``tesseract``
-(Chinese, ``chi_sim``) from an image of the page, each figure marked as read
-by OCR (:mod:`indicators.readers.sources.ocr`).
+(Chinese, ``chi_sim``) from an image of the page, the ruling lines of its
+tables found in the image (:mod:`indicators.readers.sources.ocr`), and every
+place on it marked （OCR 识别）.
 
 ``pdfplumber`` is imported when a PDF is opened, not with this module.
 """
@@ -109,11 +112,6 @@ class Line:
             if seen >= length:
                 return float(char["x1"]) - self.x0
         return self.x1 - self.x0
-
-    @property
-    def widest(self) -> float:
-        """The widest character's width (a word read by OCR counts as its characters)."""
-        return max((float(c["x1"]) - float(c["x0"])) / max(1, len(c["text"])) for c in self.chars)
 
     def pieces(self, gap: float = GAP) -> list[tuple[float, float, str]]:
         """(x0, x1, text) of each run of characters separated by less than ``gap`` character heights."""
