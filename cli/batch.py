@@ -442,7 +442,7 @@ def batch_sources(inputs: Sequence[str], out: Path) -> list[str]:
     for name in inputs:
         walked = Path(name).is_dir()
         for source in expand_paths([name]):
-            resolved = Path(source).resolve()
+            resolved = Path(os.path.realpath(source))  # never raises, even on a symbolic link loop
             if resolved in seen or (walked and resolved in own):
                 continue
             seen.add(resolved)
@@ -463,7 +463,7 @@ def _refuse_placement(out: Path, inputs: Sequence[str]) -> None:
     """The output directory is never inside an input directory (later runs would read it), nor holds an input."""
     target = out.resolve()
     for name in inputs:
-        given = Path(name).resolve()
+        given = Path(os.path.realpath(name))
         if Path(name).is_dir() and (target == given or given in target.parents):
             fail(f"输出目录 {out} 在输入目录 {name} 之内（或就是它），以后的运行会把输出读作上报文件：请换一个目录")
         if given == target or target in given.parents:

@@ -257,7 +257,8 @@ BAD_INPUTS: dict[str, tuple[str, str | bytes, int]] = {
     "two-documents": ("表.yaml", "kind: project\nname: x\n---\nkind: project\nname: y\n", 1),
     "bad-json": ("表.json", '{"kind": "project", "name": "x",}', 1),
     "binary": ("表.yaml", b"\x00\x01\x02kind: project", 1),
-    "undecodable": ("表.yaml", b"kind: project\n\x81\xff\xfe\n", 1),
+    # mostly undecodable: no text at all (a stray byte or two is replaced and placed: tests/attacks)
+    "undecodable": ("表.yaml", b"kind: project\n" + b"\x81\xff\xfe" * 20 + b"\n", 1),
     "empty": ("表.yaml", "", 1),
     "comments-only": ("表.yaml", "# 自评表\n# 待填\n", 1),
     "scalar": ("表.yaml", "just text\n", 1),
