@@ -30,7 +30,7 @@ from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
-from scoring.pipeline import DocumentResult, score_reads
+from scoring.pipeline import DocumentResult, read_all, score_reads
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -210,12 +210,7 @@ def process(
     that breaks on one source's data (:class:`RuleSetError`) is also that
     source's error: the rule set's fault, not jixiao's, so not an internal one.
     """
-    reads = []
-    for source in sources:
-        reads.append(read_safely(source))
-        if progress:
-            progress(source)
-    return _scored(reads, ruleset, checks)
+    return _scored(read_all(sources, read_safely, progress), ruleset, checks)
 
 
 def _scored(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:

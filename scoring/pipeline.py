@@ -39,12 +39,19 @@ def run(
     progress: Callable[[str], None] | None = None,
 ) -> list[DocumentResult]:
     """Read every source, score all assessments as one batch, then run the checks."""
+    return score_reads(read_all(sources, read_source, progress), ruleset, checks)
+
+
+def read_all(
+    sources: Iterable[str], read: Callable[[str], ReadResult], progress: Callable[[str], None] | None = None
+) -> list[ReadResult]:
+    """Each source read once, in order, telling ``progress`` after each."""
     reads = []
     for source in sources:
-        reads.append(read_source(source))
+        reads.append(read(source))
         if progress:
             progress(source)
-    return score_reads(reads, ruleset, checks)
+    return reads
 
 
 def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
