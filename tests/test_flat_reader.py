@@ -412,9 +412,10 @@ def test_a_department_table_without_a_name() -> None:
     assert (a.kind, a.name, a.unit) == ("department", "部门整体支出", "某局")
 
 
-def test_an_empty_table_is_information() -> None:
+def test_a_header_only_csv_is_an_input_error_like_an_empty_txt() -> None:
     result = parse_csv("项目名称,三级指标\n", "empty.csv")
-    assert result.assessments == [] and not result.failed and result.errors
+    assert result.assessments == [] and result.failed
+    assert [(e.code, e.line) for e in result.errors] == [("R002", 1)]
 
 
 def test_unknown_columns_are_information() -> None:

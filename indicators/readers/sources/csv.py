@@ -39,7 +39,7 @@ def csv_grid(text: str, file: str) -> tuple[list[list[str]], list[int]] | ReadEr
     except csv.Error as exc:
         return ReadError(file, f"CSV 格式错误：{exc}", line=reader.line_num or None, code="R001")
     if not rows:
-        return ReadError(file, "空文件：没有任何行", severity="info", code="R004")
+        return ReadError(file, "空文件：没有任何行，没有自评表", code="R002")  # an empty submission: an input error
     return rows, numbers
 
 

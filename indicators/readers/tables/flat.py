@@ -587,8 +587,10 @@ def parse_flat_rows(
                 )
             )
     if not result.assessments and not result.failed:
+        # an empty sheet among others is a note; a submission with no table at all is an input error, as for .txt
+        severity, code = ("info", "R004") if place else ("error", "R002")
         result.errors.append(ReadError(file, "没有数据行：表头下没有任何自评表", line=header_line, place=place,
-                                       severity="info", code="R004"))  # fmt: skip
+                                       severity=severity, code=code))  # fmt: skip
     return result
 
 
