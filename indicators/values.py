@@ -175,8 +175,13 @@ def normalise_text(text: str) -> str:
     return text
 
 
+_LONG_FIGURE = re.compile(r"\d{15,}|\d[eE][+-]?\d|[.．]0{5,}")  # only such texts can hold a figure out of range
+
+
 def figure_out_of_range(text: str | None) -> bool:
     """Whether a target or actual text states a figure no table can hold (a 400-digit target is a typing error)."""
+    if not text or not _LONG_FIGURE.search(text):
+        return False  # no need to parse: every figure it can hold is in range
     number = parse_value(text).number
     return number is not None and not within_bounds(number)
 

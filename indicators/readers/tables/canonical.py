@@ -184,7 +184,7 @@ def _index(text: str) -> tuple[Any, dict[Path, int], list[tuple[Path, int]]]:
         node = loader.get_single_node()
         if node is None:
             return None, lines, dupes
-        if expanded_size(node) > MAX_EXPANDED_NODES:
+        if "*" in text and expanded_size(node) > MAX_EXPANDED_NODES:  # no alias, no expansion to measure
             raise _TooLarge
         _line_index(node, (), lines, dupes)
         return loader.construct_document(node), lines, dupes
