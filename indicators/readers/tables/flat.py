@@ -36,7 +36,7 @@ from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.sources.csv import csv_grid, csv_text
 from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
 from indicators.readers.tables.cells import clean, figure, money_unit, squash
-from indicators.readers.tables.layout import NATURES
+from indicators.values import parse_nature
 
 __all__ = [
     "COLUMNS",
@@ -149,7 +149,6 @@ KINDS = {
     "department": "department",
 }
 EMPTY_MARKS = {"", "—", "——", "-", "－", "/", "无", "空"}
-_NATURES = {**NATURES, "qualitative": "qualitative", "定性指标": "qualitative", "≧": ">=", "≦": "<="}
 _FIGURE = TypeAdapter(Figure)
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?|\.0+)?$")
 
@@ -248,7 +247,7 @@ def _money_unit(text: str) -> str:
 
 
 def _nature(text: str) -> str:
-    nature = _NATURES.get(squash(text).lower())
+    nature = parse_nature(text)  # the one reading of 指标性质, as in published tables
     if nature is None:
         raise _Bad(f"未知的指标性质“{text}”（可填：≥、≤、=、>、<、定性，或 >=、<=、qualitative）")
     return nature

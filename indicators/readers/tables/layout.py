@@ -37,7 +37,6 @@ ANALYSIS_START = (
     "项目绩效分析", "整体绩效分析", "自评结果分析", "其他需说明", "其他需要说明",
     "评价结论", "自评结论", "存在问题", "改进措施",  # 四川
 )  # fmt: skip
-NATURES = {">=": ">=", "≥": ">=", ">": ">", "=": "=", "<=": "<=", "≤": "<=", "<": "<", "定性": "qualitative"}
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")  # a cell with something to read, not dashes or operators
 GRADES = {"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"}
 GRADE_LABELS = ("自评等级", "评价等级", "评定等级", "自评结论", "评价结论", "等级")
