@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import click
 
+from cli.entry import EXIT_SIGINT, EXIT_SIGTERM
 from cli.render.json import render_json
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr
@@ -34,7 +35,6 @@ from scoring.pipeline import DocumentResult, read_all, score_reads
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + the signal's number, as a shell reports a process killed by it
 INTERNAL = "内部错误，请报告"  # in every internal error's message: what tells it from an input's fault
 
 # C0 and C1 controls (newline, carriage return, ESC …), line and paragraph separators, bidi overrides

@@ -27,6 +27,7 @@ from cli.common import (
     write_output,
 )
 from cli.convert import convert
+from cli.entry import INTERRUPTED, TERMINATED
 from cli.explain import explain
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
@@ -46,10 +47,10 @@ class Jixiao(click.Group):
             try:
                 return super().invoke(ctx)
             except KeyboardInterrupt:
-                say("jixiao: 已中断（SIGINT）")
+                say(INTERRUPTED)
                 raise SystemExit(EXIT_SIGINT) from None
             except Terminated:
-                say("jixiao: 已终止（SIGTERM）")
+                say(TERMINATED)
                 raise SystemExit(EXIT_SIGTERM) from None
             except click.ClickException as exc:  # usage errors name files and values: one line each
                 message = exc.format_message()

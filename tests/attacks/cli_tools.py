@@ -78,7 +78,7 @@ def stderr_lines(result: Result) -> list[str]:
 
 def process(args: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
     """``jixiao ARGS`` as a process of its own (for signals), from this checkout."""
-    code = "from cli.main import cli; cli(prog_name='jixiao')"
+    code = "from cli.entry import main; main()"  # what the installed `jixiao` runs
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, **popen)
 
 

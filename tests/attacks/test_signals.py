@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from cli_tools import car, debris, process, write_cars
 
-from cli.common import EXIT_SIGINT, EXIT_SIGTERM
+from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 
 EXIT = {signal.SIGINT: EXIT_SIGINT, signal.SIGTERM: EXIT_SIGTERM}
-WORDS = {signal.SIGINT: "已中断（SIGINT）", signal.SIGTERM: "已终止（SIGTERM）"}
+WORDS = {signal.SIGINT: INTERRUPTED, signal.SIGTERM: TERMINATED}
 ATTEMPTS = 5
 TIMEOUT = 120
 
@@ -76,7 +76,7 @@ def test_a_signal_while_o_is_written(big_input: Path, tmp_path: Path, signum: in
         pytest.fail(f"the write was never caught in {ATTEMPTS} runs")
     assert code == EXIT[signum]
     (line,) = stderr.splitlines()
-    assert line == f"jixiao: {WORDS[signum]}"
+    assert line == WORDS[signum]
     assert target.read_text(encoding="utf-8") == "the old one"
 
 
@@ -101,7 +101,22 @@ def test_a_signal_while_a_batch_scores(tmp_path: Path, signum: int) -> None:
     text = stderr.decode("utf-8")
     assert proc.returncode == EXIT[signum]
     assert "Traceback" not in text
-    assert text.splitlines() == [f"jixiao: {WORDS[signum]}"]
+    assert text.splitlines() == [WORDS[signum]]
     assert debris(tmp_path) == []
     assert [p.name for p in out.iterdir()] == ["summary.json"]
     assert (out / "summary.json").read_text(encoding="utf-8") == "the old one"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_jixiao_is_still_loading(tmp_path: Path, signum: int) -> None:
+    """Loading takes a second or more (pandas, pyarrow …): a signal 0.2 s in lands inside an import."""
+    (path,) = write_cars(tmp_path, "表")
+    out = tmp_path / "结果.json"
+    proc = process(["score", path, "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.2)
+    os.kill(proc.pid, signum)
+    stdout, stderr = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == EXIT[signum]
+    assert stderr.decode("utf-8").splitlines() == [WORDS[signum]]
+    assert stdout == b""
+    assert not out.exists() and debris(tmp_path) == []
