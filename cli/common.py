@@ -25,7 +25,6 @@ from typing import Any, NoReturn
 
 import click
 
-from cli.entry import EXIT_SIGINT, EXIT_SIGTERM
 from cli.render.json import render_json
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr

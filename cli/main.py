@@ -13,8 +13,6 @@ from cli.batch import batch
 from cli.common import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
-    EXIT_SIGINT,
-    EXIT_SIGTERM,
     INTERNAL,
     Terminated,
     get_ruleset,
@@ -27,7 +25,7 @@ from cli.common import (
     write_output,
 )
 from cli.convert import convert
-from cli.entry import INTERRUPTED, TERMINATED
+from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
