@@ -64,6 +64,7 @@ from cli.render.json import VERSION, number
 from indicators.readers import expand_paths
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import Check
+from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult
 from scoring.results import SEVERITY_RANK, Finding, ScoredAssessment
 from scoring.rules import RuleSet
@@ -144,7 +145,7 @@ class Part:
 
 def file_state(doc: DocumentResult) -> str:
     """What became of a file: read whole, read with something left out (a warning), unreadable, or a bug met."""
-    if any(is_internal(e.message) for e in doc.errors):
+    if any(is_internal(e.code) for e in doc.errors):
         return "internal"
     if any(e.severity == "error" for e in doc.errors):
         return "unreadable"
@@ -398,6 +399,8 @@ def summary_line(totals: dict[str, Any], out: Path) -> str:
         read += f"（其中 {totals['internal_errors']} 个遇到 jixiao 的{INTERNAL}）"
     if totals["partly_read"]:
         read += f"，{totals['partly_read']} 个有未读入的内容（警告，见 errors.csv）"
+    if crashed := totals["findings"]["by_code"].get(CHECK_CRASHED):
+        read += f"，{crashed} 次检查运行出错（{CHECK_CRASHED}，{INTERNAL}）"
     return f"jixiao batch：{read}；{totals['assessments']} 张自评表；问题：{found}；输出在 {out}{os.sep}"
 
 
@@ -652,10 +655,10 @@ def batch(
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)
     for error in part.errors:
-        if is_internal(error["message"]):  # a bug: on stderr too, one line each, as in every command
+        if is_internal(error["code"]):  # a bug: on stderr too, one line each, as in every command
             say(f"{SEVERITY_LABEL[error['severity']]}: {error['file']}: {error['message']}")
     say(summary_line(totals, out))
-    if totals["internal_errors"]:
+    if totals["internal_errors"] or totals["findings"]["by_code"].get(CHECK_CRASHED):
         raise SystemExit(EXIT_INTERNAL)
     if totals["unreadable"]:
         raise SystemExit(EXIT_BAD_INPUT)

@@ -28,8 +28,9 @@ import click
 from cli.render.json import render_json
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.readers.problems import INTERNAL_ERROR, SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
+from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, read_all, score_reads
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
@@ -184,11 +185,16 @@ def signals_handled() -> Iterator[None]:
 
 def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
     """A bug met while ``doing`` something to one file: a located error of that file, never a traceback."""
-    return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）")
+    return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）", code=INTERNAL_ERROR)
 
 
-def is_internal(message: str) -> bool:
-    return INTERNAL in message
+def is_internal(code: str | None) -> bool:
+    """A read problem's or finding's code that means a bug in jixiao (R005, or a check that crashed: C001)."""
+    return code in (INTERNAL_ERROR, CHECK_CRASHED)
+
+
+def met_a_bug(documents: Iterable[DocumentResult]) -> bool:
+    return any(is_internal(p.code) for d in documents for p in (*d.errors, *d.all_findings()))
 
 
 def read_safely(source: str) -> ReadResult:
@@ -264,9 +270,9 @@ def render_safely(
 
 def exit_code(documents: list[DocumentResult], fail_on: str) -> int:
     """3 for a bug met, else 2 for bad input, else 1 when findings reach --fail-on, else 0."""
-    errors = [e for d in documents for e in d.errors if e.severity == "error"]
-    if any(is_internal(e.message) for e in errors):
+    if met_a_bug(documents):
         return EXIT_INTERNAL
+    errors = [e for d in documents for e in d.errors if e.severity == "error"]
     if errors:
         return EXIT_BAD_INPUT
     findings = [f for d in documents for f in d.all_findings()]
@@ -302,12 +308,14 @@ def run_and_render(
 
 
 def report_errors(documents: list[DocumentResult]) -> bool:
-    """One line per read problem on stderr; True when any is an error (not just an info line)."""
+    """One line per read problem, and per check that crashed (C001), on stderr; True when any is an error."""
     failed = False
     for doc in documents:
         for error in doc.errors:
             say(f"{SEVERITY_LABEL[error.severity]}: {error}")
             failed = failed or error.severity == "error"
+        for crash in (f for f in doc.all_findings() if f.code == CHECK_CRASHED):
+            say(f"{SEVERITY_LABEL['error']}: {doc.source}: {crash.code} {crash.message}")
     return failed
 
 

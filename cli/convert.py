@@ -20,7 +20,7 @@ from cli.common import (
     fail,
     internal_error,
     is_input,
-    is_internal,
+    met_a_bug,
     ocr_option,
     read_safely,
     report_errors,
@@ -114,7 +114,7 @@ def convert(files: tuple[str, ...], output: str | None, as_json: bool) -> None:
         whole = _all_tables(tables, as_json)
         written = [] if whole is None else [(Path(output) if output else None, whole)]
     report_errors(documents)
-    internal = any(is_internal(e.message) for d in documents for e in d.errors)
+    internal = met_a_bug(documents)
     if not written:
         if internal:
             raise SystemExit(EXIT_INTERNAL)

@@ -19,7 +19,7 @@ from cli.common import (
     get_checks,
     get_ruleset,
     internal_error,
-    is_internal,
+    met_a_bug,
     report_errors,
     ruleset_option,
     run_files,
@@ -185,7 +185,7 @@ def explain(
             doc.errors.append(internal_error(doc.source, "解释", exc))
     if indicator_name is not None and not parts:
         report_errors(documents)
-        if any(is_internal(e.message) for d in documents for e in d.errors):
+        if met_a_bug(documents):
             raise SystemExit(EXIT_INTERNAL)
         fail(f"没有名称包含“{indicator_name}”的指标")
     write_output("\n".join(parts), output, files)

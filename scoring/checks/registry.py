@@ -54,7 +54,7 @@ class Check:
 
 CHECKS: dict[str, Check] = {}
 INTERNAL_ERROR = "C001"
-INTERNAL_ERROR_TITLE = "某项检查运行出错（程序缺陷，请报告）"
+INTERNAL_ERROR_TITLE = "检查运行时内部错误，请报告（jixiao 的缺陷，不是表格的问题）"
 INTERNAL_ERROR_DOC = """A check raised an exception on this assessment (a bug in jixiao, not in the table).
 
 The runner records it as this finding, with the check's code and the error,
@@ -178,7 +178,7 @@ def _crash(chk: Check, exc: Exception, source: SourceRef, assessment: str | None
     return Finding(
         code=INTERNAL_ERROR,
         severity="error",
-        message=f"检查 {chk.code} {INTERNAL_ERROR_TITLE}：{type(exc).__name__}: {exc}",
+        message=f"检查 {chk.code} 运行时内部错误，请报告（{type(exc).__name__}: {exc}）",
         source=source,
         assessment=assessment,
     )

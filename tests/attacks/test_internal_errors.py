@@ -8,6 +8,7 @@ other files are still processed and the run exits 3, never 1 (findings) or
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import cli.common
 import cli.main
 import cli.report
 from cli.common import EXIT_INTERNAL
+from indicators.readers.tables import flat
+from scoring.checks import CHECKS
 from scoring.pipeline import DocumentResult
 
 NAMES = ("甲表", "乙表", "丙表")
@@ -153,3 +156,61 @@ def test_exit_3_is_documented_in_the_help() -> None:
         "2",
         "3",
     ]
+
+
+def plant_in_a_check(monkeypatch: pytest.MonkeyPatch, victim_name: str) -> None:
+    """A101 raises on the table named ``victim_name``."""
+    real = CHECKS["A101"]
+
+    def crashing(scored, ruleset):  # type: ignore[no-untyped-def]
+        if scored.assessment.name == victim_name:
+            raise OverflowError("planted")
+        return real.func(scored, ruleset)
+
+    monkeypatch.setitem(CHECKS, "A101", dataclasses.replace(real, func=crashing))
+
+
+def test_a_check_that_crashes_is_a_bug_exit_3(files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    plant_in_a_check(monkeypatch, "乙表")
+    result = invoke(["check", *files, "--format", "json"])
+    assert result.exit_code == EXIT_INTERNAL
+    (line,) = internal_lines(stderr_lines(result))
+    assert line.startswith(f"错误: {files[1]}: C001 检查 A101 运行时内部错误，请报告（OverflowError: planted")
+    documents = json.loads(result.stdout)["documents"]
+    findings = [f for doc in documents for table in doc["assessments"] for f in table["findings"]]
+    assert [f["code"] for f in findings].count("C001") == 1
+    assert sum(f["code"] == "A103" for f in findings) == 3  # every table's other checks still ran
+
+
+def test_a_batch_that_met_a_crashed_check_exits_3(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plant_in_a_check(monkeypatch, "丙表")
+    out = tmp_path / "结果"
+    result = invoke(["batch", files[0].parent, "-o", out, "--jobs", "1"])
+    assert result.exit_code == EXIT_INTERNAL
+    assert "1 次检查运行出错（C001，内部错误，请报告）" in stderr_lines(result)[-1]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["files"], summary["unreadable"], summary["findings"]["by_code"]["C001"]) == (3, 0, 1)
+
+
+def test_a_bug_inside_a_reader_is_r005_and_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flat reader keeps its other rows past a row that raises; the row is an R005 at its line."""
+    path = tmp_path / "平表.csv"
+    header = "项目名称,一级指标,二级指标,三级指标,指标值,实际完成值,分值,得分"
+    rows = ["培训,产出指标,数量指标,培训人数,≥100人,120人,10,10", "培训,产出指标,质量指标,合格率,≥90%,95%,10,10"]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    real = flat._Reader.row
+
+    def row(self, cells, line):  # type: ignore[no-untyped-def]
+        if line == 3:
+            raise AttributeError("planted")
+        return real(self, cells, line)
+
+    monkeypatch.setattr(flat._Reader, "row", row)
+    result = invoke(["score", path, "--format", "json"])
+    assert result.exit_code == EXIT_INTERNAL
+    (line,) = internal_lines(stderr_lines(result))
+    assert line.startswith(f"错误: {path}:3: R005 此行无法读取（内部错误，请报告）：AttributeError: planted")
+    (table,) = json.loads(result.stdout)["documents"][0]["assessments"]
+    assert [i["name"] for i in table["indicators"]] == ["培训人数"]

@@ -873,7 +873,7 @@ def read_tables(
             errors.append(
                 ReadError(
                     file,
-                    f"{block.number}表“{block.title}”无法读取（程序缺陷，请报告）：{exc}",
+                    f"{block.number}表“{block.title}”无法读取（内部错误，请报告）：{exc}",
                     line=block.title_line + 1,
                     code="R005",
                 )
@@ -899,17 +899,17 @@ def read_final_accounts(
     try:
         reads, names, errors = read_tables(rows, file, skip)
     except Exception as exc:  # never raise on a document: say where it stopped
-        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
+        errors.append(ReadError(file, f"决算表无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     figures: dict[str, Located] = {}
     try:
         figures = named_figures(reads, file)
     except Exception as exc:
-        errors.append(ReadError(file, f"决算表的合计数无法取得（程序缺陷，请报告）：{exc}", line=1, code="R005"))
+        errors.append(ReadError(file, f"决算表的合计数无法取得（内部错误，请报告）：{exc}", line=1, code="R005"))
     try:
         taken = {n.source.row - 1 for n in names if n.source.row}
         names = sorted(names + _other_unit_names(rows, file, skip, taken), key=lambda n: n.source.row or 0)
         statements = no_project_statements(rows, file)
     except Exception as exc:
-        errors.append(ReadError(file, f"单位名称或说明无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
+        errors.append(ReadError(file, f"单位名称或说明无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
         statements = []
     return FinalAccounts(tables=[r.table for r in reads], **figures), names, statements, errors

@@ -166,7 +166,7 @@ def read_tables(
         try:
             assessment, problems = parse_table(grid)
         except Exception as exc:  # a reader bug must not lose the other tables; say where
-            message = f"第 {table} 张自评表无法读取（程序缺陷，请报告）：{exc}"
+            message = f"第 {table} 张自评表无法读取（内部错误，请报告）：{exc}"
             errors.append(ReadError(file, message, line=numbers[span.start], code="R005"))
             continue
         errors.extend(problems)
@@ -223,9 +223,9 @@ def read_disclosure(
         errors.extend(problems)
         disclosure = Disclosure(final_accounts=accounts, unit_names=unit_names, no_project_statements=statements)
     except Exception as exc:  # a reader bug must not lose the tables already read
-        errors.append(ReadError(file, f"决算表无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
+        errors.append(ReadError(file, f"决算表无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     try:
         disclosure.claims = read_claims(rows, file, spans)
     except Exception as exc:
-        errors.append(ReadError(file, f"叙述部分无法读取（程序缺陷，请报告）：{exc}", line=1, code="R005"))
+        errors.append(ReadError(file, f"叙述部分无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     return disclosure

@@ -562,11 +562,11 @@ def parse_flat_rows(
         try:
             reader.row(list(row) if not isinstance(row, list) else row, line)
         except Exception as exc:  # a reader bug must not lose the other rows; say where
-            reader.error(line, f"此行无法读取（程序缺陷，请报告）：{type(exc).__name__}: {exc}", code="R005")
+            reader.error(line, f"此行无法读取（内部错误，请报告）：{type(exc).__name__}: {exc}", code="R005")
     try:
         reader._finish()
     except Exception as exc:
-        message = f"最后一张自评表无法读取（程序缺陷，请报告）：{type(exc).__name__}"
+        message = f"最后一张自评表无法读取（内部错误，请报告）：{type(exc).__name__}"
         reader.error(reader.last_line or None, message, code="R005")
     widths = [len(r) for r in rows]
     if widths and max(widths) > len(header):
