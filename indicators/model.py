@@ -15,8 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-LARGEST_FIGURE = Decimal("1e15")  # 1,000万亿: above any budget in 元; beyond it is a typing error
-SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
+from indicators.limits import LARGEST_FIGURE, SMALLEST_FIGURE
 
 
 def within_bounds(value: Decimal) -> bool:

@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-MAX_EXPANDED_NODES = 200_000  # a province's canonical file holds far fewer; an alias bomb holds billions
+from indicators.limits import MAX_EXPANDED_NODES
+
 LONG_INTEGER = 30  # digits: longer integers are read as Decimal (the model then refuses them as out of range)
 
 _INT_TAG, _FLOAT_TAG, _TIMESTAMP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "timestamp"))

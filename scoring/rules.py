@@ -23,8 +23,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from simpleeval import SimpleEval
 
+from indicators.limits import MAX_EXPANDED_NODES, MAX_FORMULA_LENGTH, MAX_RULESET_BYTES
 from indicators.readers.sources.text import decode_text
-from indicators.yaml12 import MAX_EXPANDED_NODES, expanded_size, yaml12
+from indicators.yaml12 import expanded_size, yaml12
 
 RULESET_DIR = Path(__file__).parent / "rulesets"
 DEFAULT_RULESET = "mof-2020"
@@ -81,7 +82,6 @@ _ALLOWED_NODES = (
 )
 
 INDICATOR_NAMES = ("weight", "target", "actual", "met")
-MAX_FORMULA_LENGTH = 1_000  # characters; the shipped formulas are under 80
 EXECUTION_NAMES = ("weight", "rate")
 
 
@@ -288,7 +288,6 @@ class _NoDuplicatesLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-MAX_RULESET_BYTES = 1 << 20  # a rule set is a page of YAML
 
 
 class _TooLarge(Exception):

@@ -33,6 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from indicators.limits import MAX_INPUT_BYTES
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.documents.published import is_title, parse_published, parse_rows
 from indicators.readers.documents.workbook import parse_template_workbook
@@ -329,7 +330,6 @@ def _read_via_file(raw: bytes, name: str) -> ReadResult:
     return result
 
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024  # 200 MB: a province's largest disclosure PDF is a few tens of MB
 _TOO_LARGE = f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此）"
 
 

@@ -33,7 +33,7 @@ _KINDS = (
     ProblemKind("R002", "no_table", "error", "文件中没有找到绩效自评表"),
     ProblemKind("R003", "no_header", "error", "自评表找不到表头，无法读取"),
     ProblemKind("R004", "empty_table", "info", "空表：自评表没有填写任何数据"),
-    ProblemKind("R005", "internal_error", "error", "内部错误，请报告：jixiao 自身的缺陷，出错的部分未处理，其余照常处理"),
+    ProblemKind("R005", "internal_error", "error", "内部错误，请报告：jixiao 的缺陷，出错部分未处理，其余照常"),
     ProblemKind("R006", "canonical_invalid", "error", "规范格式（YAML/JSON）文件中的内容不合规定"),
     ProblemKind("R007", "sheet_unreadable", "error", "工作表无法读取（单元格无法取得），其余工作表照常读取"),
     ProblemKind("R008", "flat_column_missing", "error", "平表缺少必需的列（三级指标），无法读取"),

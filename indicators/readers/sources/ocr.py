@@ -24,12 +24,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from indicators.limits import OCR_PAGE_SECONDS
+
 __all__ = ["INSTALL", "OcrError", "missing", "read_page"]
 
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LANGUAGE = "chi_sim"
 DPI = 300
-TIMEOUT = 120  # seconds for one page
+TIMEOUT = OCR_PAGE_SECONDS
 # Sparse text: find as much text as possible in no particular order (a table's cells are short fragments,
 # which the default page segmentation passes over); the reader orders the words by their positions.
 PSM = "11"

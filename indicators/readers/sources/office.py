@@ -19,12 +19,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from indicators.limits import CONVERSION_SECONDS
 from indicators.readers.base import ReadError, ReadResult
 
 __all__ = ["INSTALL", "TIMEOUT", "convert_and_read", "soffice"]
 
 INSTALL = "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
-TIMEOUT = 60  # seconds for one file
+TIMEOUT = CONVERSION_SECONDS
 _FORMATS = {"docx": ("Word 文档", "MS Word 2007 XML"), "xlsx": ("Excel 工作簿", "Calc MS Excel 2007 XML")}
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from indicators.limits import MAX_UNDECODABLE, MAX_UNDECODABLE_SHARE
+
 __all__ = ["decode_lossy", "decode_text", "lines_of", "rows_of"]
 
 
@@ -63,7 +65,7 @@ def decode_lossy(raw: bytes) -> tuple[str, int] | None:
         key=lambda text: text.count("\ufffd"),
     )
     bad = best.count("\ufffd")
-    if bad > 10 and bad * 100 > len(best):
+    if bad > MAX_UNDECODABLE and bad * MAX_UNDECODABLE_SHARE > len(best):
         return None
     line = len(_LINE_BREAK.findall(best, 0, best.index("\ufffd"))) + 1 if bad else 1
     return best, line

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from indicators.model import LARGEST_FIGURE, SMALLEST_FIGURE
+from indicators.limits import LARGEST_FIGURE, MAX_MERGED_CELLS, MAX_SHEET_CELLS, MAX_UNZIPPED_BYTES, SMALLEST_FIGURE
 from indicators.readers.base import ReadError, ReadResult
 
 __all__ = [
@@ -205,9 +205,6 @@ def cell_text(cell: Any) -> str:
 # --- workbook → grids ---
 
 
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a workbook's parts, unzipped: a province's largest is far smaller
-MAX_MERGED_CELLS = 1_000_000  # cells under merged ranges, all sheets: a real form merges a few hundred
-MAX_SHEET_CELLS = 5_000_000  # cells a sheet's parts may describe (formatted blanks included)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 

@@ -18,10 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from indicators import taxonomy
+from indicators.limits import MAX_EXPANDED_NODES
 from indicators.model import Assessment
 from indicators.readers.base import ReadError, ReadResult
 from indicators.values import figure_out_of_range
-from indicators.yaml12 import LONG_INTEGER, MAX_EXPANDED_NODES, expanded_size, yaml12
+from indicators.yaml12 import LONG_INTEGER, expanded_size, yaml12
 
 Path = tuple[str | int, ...]
 
