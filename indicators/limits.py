@@ -21,7 +21,7 @@ SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
 MAX_INPUT_BYTES = 200 * MIB  # a province's largest disclosure PDF is a few tens of MB
 MAX_UNZIPPED_BYTES = 256 * MIB  # a workbook's parts, unzipped: a province's largest is far smaller
 MAX_MERGED_CELLS = 1_000_000  # cells under merged ranges, all sheets: a real form merges a few hundred
-MAX_SHEET_CELLS = 5_000_000  # cells a sheet's parts may describe (formatted blanks included)
+MAX_SHEET_CELLS = 1_000_000  # cells holding something in one sheet: a province-wide flat export holds less
 MAX_EXPANDED_NODES = 200_000  # YAML nodes once aliases are expanded: a canonical file holds far fewer
 MAX_UNDECODABLE = 10  # undecodable bytes a text may hold …
 MAX_UNDECODABLE_SHARE = 100  # … or one in this many characters, whichever is more; past both it is not text
@@ -49,7 +49,7 @@ LIMITS = (
     Limit("MAX_INPUT_BYTES", "an input file (or standard input)", f"{MAX_INPUT_BYTES // MIB} MB"),
     Limit("MAX_UNZIPPED_BYTES", "a workbook, unzipped", f"{MAX_UNZIPPED_BYTES // MIB} MB"),
     Limit("MAX_MERGED_CELLS", "cells under a workbook's merged ranges", f"{MAX_MERGED_CELLS:,}"),
-    Limit("MAX_SHEET_CELLS", "cells one sheet lists (formatted blanks included)", f"{MAX_SHEET_CELLS:,}"),
+    Limit("MAX_SHEET_CELLS", "cells one sheet lists, formatted blanks not counted", f"{MAX_SHEET_CELLS:,}"),
     Limit("MAX_EXPANDED_NODES", "YAML nodes once aliases are expanded, in one file", f"{MAX_EXPANDED_NODES:,}"),
     Limit(
         "MAX_UNDECODABLE",

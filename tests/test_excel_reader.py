@@ -16,6 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Border, Side
 
 from indicators import taxonomy
 from indicators.model import Assessment
@@ -23,6 +25,7 @@ from indicators.readers import read_source
 from indicators.readers.detect import looks_like_template, read_xlsx
 from indicators.readers.documents import published
 from indicators.readers.documents.workbook import parse_workbook
+from indicators.readers.sources import xlsx
 from indicators.readers.sources.xlsx import cell_text, number_text, open_workbook, sheet_rows
 from indicators.readers.tables.layout import is_indicator_header
 from scoring.engine import score_assessments
@@ -433,3 +436,29 @@ def test_sheet_rows_skip_empty_and_merged_cells() -> None:
     ws["C3"].number_format = "0%"
     ws.cell(row=1000, column=1).number_format = "0.00"  # formatted, empty: not a row
     assert sheet_rows(ws) == ([["", "产出指标"], ["", "", "50%"]], [2, 3])
+
+
+def test_formatted_blank_cells_by_the_ten_thousand_change_nothing(workbook_a: Path, tmp_path: Path) -> None:
+    """Past STRIP_BLANKS_ABOVE listed cells the blank ones are taken out before openpyxl builds the sheet.
+
+    Every table must read as before: merged 一级 cells included, since the
+    cells a merge covers are blank and go too.
+    """
+    wb = load_workbook(workbook_a)
+    ws = wb.active
+    framed = Border(left=Side(style="thin"), right=Side(style="thin"))
+    for row in range(1, 3_001):
+        for column in range(1, 16):
+            cell = ws.cell(row=row, column=column)
+            if cell.value is None and not isinstance(cell, MergedCell):
+                cell.border = framed
+    path = tmp_path / "带边框.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as package:
+        assert package.read("xl/worksheets/sheet1.xml").count(b"<c ") > 3 * xlsx.STRIP_BLANKS_ABOVE
+    framed_read, plain_read = parse_workbook(str(path)), parse_workbook(str(workbook_a))
+    assert len(plain_read.assessments) == 6
+    assert [_as_read_from(a, str(workbook_a)) for a in framed_read.assessments] == plain_read.assessments
+    assert [str(e).replace(str(path), "X") for e in framed_read.errors] == [
+        str(e).replace(str(workbook_a), "X") for e in plain_read.errors
+    ]

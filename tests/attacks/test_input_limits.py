@@ -62,7 +62,7 @@ def test_one_merge_over_a_whole_sheet_is_refused_before_it_is_built(tmp_path: Pa
     done = subprocess.run([JIXIAO, "check", str(path)], capture_output=True, text=True, timeout=20)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     (line,) = done.stderr.splitlines()
-    assert "R021" in line and "合并单元格" in line and "17,178,804,225"  # B:XFD × 2:1048576 in line
+    assert "R021" in line and "合并单元格" in line and "17,178,804,225" in line  # B:XFD × 2:1048576
 
 
 def test_a_zip_bomb_of_whitespace_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,15 +75,30 @@ def test_a_zip_bomb_of_whitespace_is_refused(tmp_path: Path, monkeypatch: pytest
     assert "解压后" in result.errors[0].message
 
 
-def test_millions_of_formatted_blank_cells_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cells_past_the_sheet_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx, "MAX_SHEET_CELLS", 1_000)
-    blanks = b"".join(b'<row r="%d"><c r="A%d" s="1"/></row>' % (i, i) for i in range(2, 2_000))
+    cells = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(2, 2_000))
+    path = tmp_path / "数字.xlsx"
+    path.write_bytes(
+        with_sheet_xml(small_workbook(), lambda xml: xml.replace(b"</sheetData>", cells + b"</sheetData>"))
+    )
+    result = read_source(str(path))
+    assert [e.code for e in result.errors] == ["R021"]
+    assert "列出 1,999 个单元格" in result.errors[0].message and "1,000 的上限" in result.errors[0].message
+
+
+def test_formatted_blank_cells_are_not_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blanks (a border, a format) past STRIP_BLANKS_ABOVE are taken out, not counted, not built by openpyxl."""
+    monkeypatch.setattr(xlsx, "MAX_SHEET_CELLS", 1_000)
+    monkeypatch.setattr(xlsx, "STRIP_BLANKS_ABOVE", 100)
+    blanks = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (i, i, i) for i in range(2, 2_000))
     path = tmp_path / "空格.xlsx"
     path.write_bytes(
         with_sheet_xml(small_workbook(), lambda xml: xml.replace(b"</sheetData>", blanks + b"</sheetData>"))
     )
     result = read_source(str(path))
-    assert [e.code for e in result.errors] == ["R021"] and "单元格" in result.errors[0].message
+    assert "R021" not in [e.code for e in result.errors]
+    assert [e.code for e in result.errors] == ["R003"]  # the title alone: no header, as without the blanks
 
 
 def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,14 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from indicators.limits import LARGEST_FIGURE, MAX_MERGED_CELLS, MAX_SHEET_CELLS, MAX_UNZIPPED_BYTES, SMALLEST_FIGURE
+from indicators.limits import (
+    LARGEST_FIGURE,
+    MAX_MERGED_CELLS,
+    MAX_SHEET_CELLS,
+    MAX_UNZIPPED_BYTES,
+    MIB,
+    SMALLEST_FIGURE,
+)
 from indicators.readers.base import ReadError, ReadResult
 
 __all__ = [
@@ -206,7 +213,23 @@ def cell_text(cell: Any) -> str:
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_BLANK_CELL = re.compile(rb"<c [^>]*/>")  # a cell element with no value and no formula: a format, a border
+STRIP_BLANKS_ABOVE = 10_000  # cells in a sheet: a real form lists a few hundred, and is read as it is
+
+
+def _cells_listed(xml: bytes) -> int:
+    """Cell elements in a sheet's XML, namespace prefix or not (bytes.count: 200 MB in a fraction of a second)."""
+    return sum(xml.count(b"<c" + end) + xml.count(b":c" + end) for end in (b" ", b">", b"/"))
+
+
+def _without_blank_cells(xml: bytes, chunk: int = 1 << 22) -> bytes:
+    """The sheet without its blank cell elements, a few MB at a time (one ``sub`` over all would hold them all)."""
+    pieces, start = [], 0
+    while start < len(xml):
+        end = xml.find(b">", start + chunk) + 1 or len(xml)  # cut after a tag's end, never inside a cell element
+        pieces.append(_BLANK_CELL.sub(b"", xml[start:end]))
+        start = end
+    return b"".join(pieces)
 
 
 def _column(letters: bytes) -> int:
@@ -216,21 +239,25 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def package_refusal(data: bytes) -> str | None:
-    """Why a workbook must not be opened, or None: bounds checked before openpyxl builds anything.
+def prepared_package(data: bytes) -> tuple[bytes, str | None]:
+    """The workbook as openpyxl should see it, or why it must not be opened: bounds checked first.
 
     openpyxl expands every merged range into cell objects and every
     formatted blank into a cell, so a 5 KB file merging B2:XFD1048576 or a
     zip bomb of blanks takes gigabytes.  The package is measured first: its
-    unzipped size, the cells its merged ranges cover, the cells a sheet lists.
+    unzipped size, the cells its merged ranges cover, the cells a sheet
+    lists.  Cells that hold nothing (``<c r="B7" s="3"/>``: a border, a
+    format) are taken out of a sheet that lists many of them, since no
+    reading uses them; merged ranges stay, as their own list.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             parts = package.infolist()
             unzipped = sum(part.file_size for part in parts)
             if unzipped > MAX_UNZIPPED_BYTES:
-                return f"工作簿解压后达 {unzipped // (1 << 20)} MB，超过 {MAX_UNZIPPED_BYTES >> 20} MB 的上限，未读取"
+                return data, f"工作簿解压后达 {unzipped // MIB} MB，超过 {MAX_UNZIPPED_BYTES // MIB} MB 的上限，未读取"
             merged = 0
+            stripped: dict[str, bytes] = {}
             for part in parts:
                 if not part.filename.startswith("xl/worksheets/") or not part.filename.endswith(".xml"):
                     continue
@@ -238,14 +265,28 @@ def package_refusal(data: bytes) -> str | None:
                 for first_col, first_row, last_col, last_row in _MERGE.findall(xml):
                     width = _column(last_col) - _column(first_col) + 1
                     merged += max(width, 1) * max(int(last_row) - int(first_row) + 1, 1)
-                cells = len(_CELL.findall(xml))
+                if _cells_listed(xml) > STRIP_BLANKS_ABOVE:
+                    xml = stripped[part.filename] = _without_blank_cells(xml)
+                cells = _cells_listed(xml)
                 if cells > MAX_SHEET_CELLS:
-                    return f"工作表 {part.filename} 列出 {cells:,} 个单元格，超过 {MAX_SHEET_CELLS:,} 的上限，未读取"
+                    listed = f"工作表 {part.filename} 列出 {cells:,} 个单元格（空白的格式单元格不计）"
+                    return data, f"{listed}，超过 {MAX_SHEET_CELLS:,} 的上限，未读取"
             if merged > MAX_MERGED_CELLS:
-                return f"合并单元格共覆盖 {merged:,} 个单元格，超过 {MAX_MERGED_CELLS:,} 的上限，未读取"
+                return data, f"合并单元格共覆盖 {merged:,} 个单元格，超过 {MAX_MERGED_CELLS:,} 的上限，未读取"
+            if stripped:
+                data = _repacked(package, stripped)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None  # not a readable package: openpyxl says why
-    return None
+        return data, None  # not a readable package: openpyxl says why
+    return data, None
+
+
+def _repacked(package: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    """The package with some parts' contents replaced (stored uncompressed: it is only read back)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for part in package.infolist():
+            target.writestr(part.filename, replaced.get(part.filename) or package.read(part))
+    return out.getvalue()
 
 
 def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
@@ -255,7 +296,7 @@ def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
 
         with open(path, "rb") as handle:  # a file object: openpyxl judges by content, not by the name
             data = handle.read()
-        refused = package_refusal(data)
+        data, refused = prepared_package(data)
         if refused is not None:
             return None, ReadError(path, refused, code="R021")
         return load_workbook(io.BytesIO(data), data_only=True, read_only=False), None
@@ -277,7 +318,17 @@ def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
 
     Only the cells that hold something are visited, so a stray format far
     down a sheet costs nothing.  A row is as long as its last non-empty cell.
+    A sheet is turned into rows once (the reader that tells a template from
+    a flat export reads them too); each call gets its own lists.
     """
+    cached = getattr(sheet, "_jixiao_rows", None)
+    if cached is None:
+        cached = sheet._jixiao_rows = _rows_of_cells(sheet)
+    rows, numbers = cached
+    return [list(row) for row in rows], list(numbers)
+
+
+def _rows_of_cells(sheet: Any) -> tuple[list[list[str]], list[int]]:
     by_row: dict[int, dict[int, str]] = {}
     for (row, column), cell in getattr(sheet, "_cells", {}).items():
         text = cell_text(cell)
