@@ -105,7 +105,7 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("expected", "string"),
     ("stated", "string"),
 )
-ERROR_COLUMNS = ("file", "line", "place", "severity", "message")
+ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")  # at: page, table and row of a PDF or Word file
 
 OUTPUTS = (
     "assessments.csv",

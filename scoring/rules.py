@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from simpleeval import SimpleEval
 
-from indicators.limits import MAX_EXPANDED_NODES, MAX_FORMULA_LENGTH, MAX_RULESET_BYTES
+from indicators.limits import MAX_EXPANDED_NODES, MAX_FORMULA_LENGTH, MAX_RULESET_BYTES, MIB
 from indicators.readers.sources.text import decode_text
 from indicators.yaml12 import expanded_size, yaml12
 
@@ -332,10 +332,12 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
     if not path.exists():
         raise RuleSetError(f"找不到规则集 {name_or_path!r}；可用：{', '.join(available())}，或给出文件路径")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RULESET_BYTES + 1)  # never more: a 2 GB "rule set" is refused unread
         text = decode_text(raw) if len(raw) <= MAX_RULESET_BYTES else None
         if text is None:
-            problem = "文件过大" if len(raw) > MAX_RULESET_BYTES else "不是文本（UTF-8、UTF-16 或 GBK）"
+            too_large = f"文件超过 {MAX_RULESET_BYTES // MIB} MiB 的上限（一个规则集只有一页）"
+            problem = too_large if len(raw) > MAX_RULESET_BYTES else "不是文本（UTF-8、UTF-16 或 GBK）"
             raise RuleSetError(f"{origin}: 规则集无法读取：{problem}")
         data = _load_yaml(text)
     except _TooLarge:

@@ -13,6 +13,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -93,9 +94,10 @@ def test_errors_list_exactly_the_unreadable_files(
     _, unreadable = submissions
     out, _ = batch_run
     rows = read_csv(out / "errors.csv")
-    assert list(rows[0]) == ["file", "line", "place", "severity", "message"]
+    assert list(rows[0]) == ["file", "line", "at", "place", "severity", "code", "message"]
     errors = [r for r in rows if r["severity"] == "error"]
     assert sorted(r["file"] for r in errors) == sorted(str(p) for p in unreadable)
+    assert all(re.fullmatch(r"R\d{3}", r["code"]) for r in rows)  # every read problem has its code
     assert all(r["message"] for r in rows)
     assert {r["severity"] for r in rows} == {"error", "info"}  # the disclosures' notes are kept, as notes
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -27,6 +28,9 @@ CAR = ROOT / "samples" / "004_忻州_更新公务用车.yaml"
 LINE_START = re.compile(r"^(错误|警告|提示): |^jixiao[: ]|^已写入 |^Usage: |^Try |^Error: |^$")
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+JIXIAO = str(Path(sys.executable).parent / "jixiao")  # the installed command, as a user runs it
+MEMORY_BYTES = 1 << 30  # every attack runs in at most 1 GB of address space …
+SECONDS = 10  # … and 10 s, or the test fails (issue 10: "as a test, so a regression fails CI")
 
 
 @cache
@@ -85,3 +89,29 @@ def process(args: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
 def debris(folder: Path) -> list[Path]:
     """Hidden temporary files and folders jixiao works in (``.NAME.*.tmp``, ``.NAME.*.old``), anywhere below."""
     return sorted(p for p in folder.rglob(".*") if p.name.endswith((".tmp", ".old")))
+
+
+def held_to_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def bounded(args: Sequence[object], input: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """``jixiao ARGS`` as a process held to 1 GB of address space and 10 s (a timeout fails the test).
+
+    Past the memory limit an allocation fails (a MemoryError, which jixiao
+    would report as an internal error, exit 3); past the time, ``subprocess``
+    raises TimeoutExpired.  Without ``input``, standard input is
+    empty.  stdout and stderr are decoded.
+    """
+    feed: dict[str, Any] = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
+    done = subprocess.run(
+        [JIXIAO, *map(str, args)],
+        **feed,
+        capture_output=True,
+        timeout=SECONDS,
+        preexec_fn=held_to_memory,
+        cwd=ROOT,
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    )

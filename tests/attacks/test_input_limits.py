@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import io
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_tools import bounded
 from openpyxl import Workbook
 
 from indicators.readers import detect, read_source
@@ -23,7 +23,6 @@ from indicators.readers.sources import xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "samples" / "004_e8e37e86adf54229.txt"
-JIXIAO = str(Path(sys.executable).parent / "jixiao")
 
 
 def small_workbook() -> bytes:
@@ -59,7 +58,7 @@ def test_one_merge_over_a_whole_sheet_is_refused_before_it_is_built(tmp_path: Pa
     path = tmp_path / "合并.xlsx"
     path.write_bytes(bomb)
     assert len(bomb) < 10_000
-    done = subprocess.run([JIXIAO, "check", str(path)], capture_output=True, text=True, timeout=20)
+    done = bounded(["check", path])
     assert done.returncode == 2 and "Traceback" not in done.stderr
     (line,) = done.stderr.splitlines()
     assert "R021" in line and "合并单元格" in line and "17,178,804,225" in line  # B:XFD × 2:1048576
@@ -143,9 +142,9 @@ def test_one_undecodable_byte_costs_one_warning_not_the_document(tmp_path: Path)
     ids=["gbk", "utf-16"],
 )
 def test_standard_input_is_read_as_bytes_and_detected_like_a_file(data: bytes, expected: int) -> None:
-    done = subprocess.run([JIXIAO, "score", "-", "--format", "json"], input=data, capture_output=True, timeout=60)
-    assert done.returncode in (0, 1), done.stderr.decode()
-    assert done.stdout.decode().count('"id": "<stdin>#') == expected
+    done = bounded(["score", "-", "--format", "json"], input=data)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.count('"id": "<stdin>#') == expected
 
 
 def test_a_workbook_on_standard_input_is_read() -> None:
@@ -160,21 +159,19 @@ def test_a_workbook_on_standard_input_is_read() -> None:
         book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    done = subprocess.run(
-        [JIXIAO, "score", "-", "--format", "json"], input=buffer.getvalue(), capture_output=True, timeout=60
-    )
-    assert done.returncode in (0, 1), done.stderr.decode()
-    assert '"name": "培训"' in done.stdout.decode()
+    done = bounded(["score", "-", "--format", "json"], input=buffer.getvalue())
+    assert done.returncode in (0, 1), done.stderr
+    assert '"name": "培训"' in done.stdout
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01\x02\xff" * 1000, b""], ids=["binary", "empty"])
 def test_binary_or_empty_standard_input_is_one_error(data: bytes) -> None:
-    done = subprocess.run([JIXIAO, "check", "-"], input=data, capture_output=True, timeout=60)
+    done = bounded(["check", "-"], input=data)
     assert done.returncode == 2
-    err = done.stderr.decode()
+    err = done.stderr
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and "<stdin>" in err
 
 
 def test_a_closed_standard_input_is_one_error() -> None:
-    done = subprocess.run([JIXIAO, "check", "-"], stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    done = bounded(["check", "-"])  # input None: standard input is /dev/null, closed at once
+    assert done.returncode == 2 and "Traceback" not in done.stderr

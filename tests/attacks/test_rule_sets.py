@@ -9,12 +9,11 @@ is scored.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_tools import bounded
 
 from indicators.model import Assessment, Budget, Indicator, SourceRef
 from scoring.checks import CHECKS, run_checks
@@ -42,6 +41,8 @@ ATTACKS: dict[str, tuple[bytes, str]] = {
     "weight 1e999999999": (BASE.replace("  产出指标: 50", "  产出指标: 1e999999999").encode(), "weights.产出指标"),
     "5,000-digit year_window": (BASE.replace("year_window: 1 ", f"year_window: {'9' * 5000} ").encode(), "year_window"),
     "100,000 unary minuses": (replace_formula(BASE, "higher", "-" * 100_000 + "weight").encode(), "higher"),
+    "100,000-term formula": (replace_formula(BASE, "higher", "+".join(["weight"] * 100_000)).encode(), "higher"),
+    "200,000-term formula": (replace_formula(BASE, "higher", "+".join(["weight"] * 200_000)).encode(), "1 MiB"),
     "tolerance 1e999999999": (BASE.replace("tolerance: 0.01 ", "tolerance: 1e999999999 ").encode(), "tolerance"),
     "negative execution weight": (BASE.replace("  weight: 10\n", "  weight: -10\n", 1).encode(), "execution.weight"),
     "a score past the weight": (replace_formula(BASE, "lower", "weight * 1e306").encode(), "quantitative.lower"),
@@ -61,12 +62,7 @@ def test_a_bad_rule_set_is_refused_with_its_key(tmp_path: Path, name: str) -> No
     with pytest.raises(RuleSetError) as refused:
         load_ruleset(str(path))
     assert str(path) in str(refused.value) and key in str(refused.value)
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "jixiao"), "score", str(SAMPLE), "--ruleset", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = bounded(["score", SAMPLE, "--ruleset", path])
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert key in done.stderr
 

@@ -8,34 +8,12 @@ the reading runs in a subprocess under a 1 GB address-space limit.
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_tools import bounded
 
 from indicators.readers import read_source
-
-ROOT = Path(__file__).resolve().parents[2]
-LIMIT_BYTES = 1 << 30  # 1 GB
-LIMIT_SECONDS = 10
-
-
-def _limited() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
-
-
-def jixiao(path: Path) -> subprocess.CompletedProcess[str]:
-    """`jixiao check PATH` in a subprocess held to 1 GB and 10 s."""
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "jixiao"), "check", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=LIMIT_SECONDS,
-        preexec_fn=_limited,
-        cwd=ROOT,
-    )
 
 
 def billion_laughs() -> str:
@@ -59,7 +37,7 @@ def test_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
     path = tmp_path / "laughs.yaml"
     path.write_text(billion_laughs(), encoding="utf-8")
     assert len(path.read_bytes()) < 500
-    done = jixiao(path)
+    done = bounded(["check", path])
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     (line,) = done.stderr.splitlines()
@@ -99,7 +77,7 @@ def test_a_400_digit_target_is_refused_and_never_reaches_the_checks(tmp_path: Pa
         ("R006", "indicators[0].actual"),
         ("R006", "indicators[0].target"),
     ]
-    done = jixiao(path)
+    done = bounded(["check", path])
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
