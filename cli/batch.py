@@ -105,7 +105,8 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("expected", "string"),
     ("stated", "string"),
 )
-ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")  # at: page, table and row of a PDF or Word file
+# at: the page, table and row of a PDF or Word file
+ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")
 
 OUTPUTS = (
     "assessments.csv",

@@ -13,7 +13,6 @@ cell texts are escaped (:func:`one_line`).
 from __future__ import annotations
 
 import os
-import re
 import signal
 import stat
 import tempfile
@@ -26,6 +25,7 @@ from typing import Any, NoReturn
 import click
 
 from cli.render.json import render_json
+from cli.render.terminal import one_line
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr
 from indicators.readers.problems import INTERNAL_ERROR, SEVERITY_LABEL
@@ -36,22 +36,6 @@ from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 INTERNAL = "内部错误，请报告"  # in every internal error's message: what tells it from an input's fault
-
-# C0 and C1 controls (newline, carriage return, ESC …), line and paragraph separators, bidi overrides
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def one_line(text: str) -> str:
-    """``text`` as one line of a terminal: every control character written as an escape (``\\n``, ``\\x1b``)."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        code = ord(char)
-        return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-    return _CONTROL.sub(escape, text)
-
 
 def say(line: str) -> None:
     """One line on stderr, whatever the file names, keys and cell texts in it hold."""

@@ -25,6 +25,7 @@ from cli.common import (
     run_files,
     write_output,
 )
+from cli.render.terminal import one_line
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks import CHECKS
@@ -89,6 +90,11 @@ def _substituted(r: IndicatorResult) -> str:
     return f"{expression}\n    代入：{values}，met={'是' if r.met else '否'}"
 
 
+def _lines(lines: list[str]) -> str:
+    """The lines as text; each is one line, whatever its names and cell texts hold (see :func:`one_line`)."""
+    return "".join(one_line(line) + "\n" for line in lines)
+
+
 def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet) -> str:
     ind = r.indicator
     row = f"（第{ind.source.row}行）" if ind.source and ind.source.row else ""
@@ -115,7 +121,7 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
         keep = ruleset.policies.unverifiable == "keep_stated"
         lines.append(f"  无法重算：{r.reason}；按规则集政策{'保留公布得分' if keep else '计 0 分'}")
     lines.append(f"  公布得分：{num(r.indicator.score)}　重算得分：{num(r.score)}　状态：{r.status}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
@@ -124,7 +130,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
         lines.append("  表中没有分值和得分：不计总分、不定等级，只判断各指标是否达成。")
         for r in s.indicators:
             lines.append(f"  - {r.indicator.name}：{r.status}" + (f"（{r.reason}）" if r.reason else ""))
-        return "\n".join(lines) + "\n"
+        return _lines(lines)
     if s.by_criteria:
         lines.append("  评分表：各项按评分标准打分，保留公布得分，不重算；总分为各项得分之和。")
     e = s.execution
@@ -151,7 +157,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
     bands = "，".join(f"{g} ≥ {num(b)}" for b, g in ruleset.grades)
     stated = f"{num(s.stated_total)} {s.stated_grade or '—'}"
     lines.append(f"  重算总分 {num(s.total)}，等级 {s.grade}（{bands}）；公布 {stated}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 @click.command()

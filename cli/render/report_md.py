@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from tabulate import tabulate
 
 from cli.render.report import SEVERITIES, AssessmentReport, DocumentReport, FindingLine, Report, Row, Table, counts_text
+from cli.render.terminal import one_line
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks.registry import num
 
 
 def md_text(text: object) -> str:
-    """Published text made inert: the characters Markdown would read as markup are escaped."""
-    value = "" if text is None else str(text)
+    """Published text made inert: on one line, control characters and what Markdown reads as markup escaped."""
+    value = "" if text is None else one_line(" ".join(str(text).splitlines()))
     for char in "\\`*[]<>|":
         value = value.replace(char, "\\" + char)
     return value
@@ -27,7 +28,7 @@ def md_text(text: object) -> str:
 
 def md_cell(text: object) -> str:
     """One table cell: escaped, line breaks as spaces (a | unescaped would split the cell in two)."""
-    return " ".join(md_text(text).splitlines())
+    return md_text(text)
 
 
 def _table(rows: Iterable[Sequence[object]], headers: Sequence[str], *, escaped: bool = False) -> str:

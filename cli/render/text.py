@@ -6,6 +6,7 @@ from collections import Counter
 
 from tabulate import tabulate
 
+from cli.render.terminal import one_line
 from indicators.readers.problems import SEVERITY_LABEL
 from scoring.checks.registry import num
 from scoring.pipeline import DocumentResult
@@ -58,10 +59,10 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
 
 
 def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
-    """Markdown needs a literal | escaped, or a cell splits in two."""
+    """Each cell on one line with its control characters escaped; in Markdown a literal | too, or a cell splits."""
     if fmt != "md":
-        return rows
-    return [[cell.replace("|", "\\|") for cell in row] for row in rows]
+        return [[one_line(cell) for cell in row] for row in rows]
+    return [[one_line(cell).replace("|", "\\|") for cell in row] for row in rows]
 
 
 def _finding_row(f: Finding, table_name: str, places: dict[int, str] | None = None) -> list[str]:
@@ -89,7 +90,7 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     heading = "## " if fmt == "md" else ""
     parts: list[str] = []
     for doc in documents:
-        parts.append(f"{heading}{doc.source}\n")
+        parts.append(f"{heading}{one_line(doc.source)}\n")
         if doc.assessments:
             parts.append(score_table([DocumentResult(doc.source, doc.assessments)], fmt))
         else:

@@ -1,4 +1,4 @@
-"""Control characters cannot forge stderr lines (issue 10, defect 15).
+"""Control characters cannot forge stderr lines or table rows (issue 10, defect 15).
 
 A newline, a carriage return, ESC or a line separator in a file name, a
 YAML key or an output path is written as an escape (``\\n``, ``\\x1b``), so
@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_tools import car_yaml, invoke, stderr_lines, write_cars
+from cli_tools import CONTROL, car_yaml, invoke, stderr_lines, write_cars
 
-from cli.common import one_line
+from cli.render.terminal import one_line
 
 HOSTILE = "a\nb\rc\x1b[31md\x85e\u2028f\tg"
 ESCAPED = "a\\nb\\rc\\x1b[31md\\x85e\\u2028f\\tg"
@@ -61,3 +61,18 @@ def test_written_and_summary_lines_naming_a_hostile_output(tmp_path: Path) -> No
     assert batch.exit_code == 0
     (line,) = stderr_lines(batch)
     assert line.startswith("jixiao batch：") and f"结果{ESCAPED}" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["score"], ["score", "--format", "md"], ["check"], ["check", "--format", "md"], ["audit"], ["explain"]],
+    ids=lambda args: " ".join(args),
+)
+def test_names_and_cells_with_control_characters_stay_in_their_cell(tmp_path: Path, args: list[str]) -> None:
+    """A table named with a newline, ESC and a bidi override: stdout holds the escapes, and no row is forged."""
+    path = tmp_path / "表.yaml"
+    path.write_text(car_yaml(name="恶意\x1b[2J名\n伪造的一行\u202e反"), encoding="utf-8")
+    out = invoke([*args, path]).stdout
+    assert not CONTROL.search(out.replace("\n", "")) and "\u202e" not in out, repr(out)
+    assert "恶意\\x1b[2J名\\n伪造的一行\\u202e反" in out
+    assert not any(line.lstrip("| ").startswith("伪造的一行") for line in out.splitlines())
