@@ -30,7 +30,8 @@ Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 JIXIAO = str(Path(sys.executable).parent / "jixiao")  # the installed command, as a user runs it
 MEMORY_BYTES = 1 << 30  # every attack runs in at most 1 GB of address space …
-SECONDS = 10  # … and 10 s, or the test fails (issue 10: "as a test, so a regression fails CI")
+SECONDS = 10  # … and 10 s of processor time, or the test fails (issue 10: "as a test, so a regression fails CI")
+WAIT = 60  # seconds on the clock: a process that waits instead of working (a hang) fails too
 
 
 @cache
@@ -95,12 +96,19 @@ def held_to_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
 
 
+def held_to_bounds() -> None:
+    """Memory and processor time: CPU seconds, not the clock, so that a busy machine cannot fail a test."""
+    held_to_memory()
+    resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS + 5))  # SIGXCPU at 10 s, SIGKILL at 15 s
+
+
 def bounded(args: Sequence[object], input: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    """``jixiao ARGS`` as a process held to 1 GB of address space and 10 s (a timeout fails the test).
+    """``jixiao ARGS`` as a process held to 1 GB of address space and 10 s of processor time.
 
     Past the memory limit an allocation fails (a MemoryError, which jixiao
-    would report as an internal error, exit 3); past the time, ``subprocess``
-    raises TimeoutExpired.  Without ``input``, standard input is
+    would report as an internal error, exit 3); past the processor time the
+    kernel ends the process (SIGXCPU: a negative return code); past a minute
+    on the clock ``subprocess`` raises TimeoutExpired.  Without ``input``, standard input is
     empty.  stdout and stderr are decoded.
     """
     feed: dict[str, Any] = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
@@ -108,8 +116,8 @@ def bounded(args: Sequence[object], input: bytes | None = None) -> subprocess.Co
         [JIXIAO, *map(str, args)],
         **feed,
         capture_output=True,
-        timeout=SECONDS,
-        preexec_fn=held_to_memory,
+        timeout=WAIT,
+        preexec_fn=held_to_bounds,
         cwd=ROOT,
     )
     return subprocess.CompletedProcess(
