@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +59,16 @@ from cli.common import (
     select_option,
     signals_deferred,
 )
-from cli.render.json import VERSION, number
+from cli.render.words import figure_text
 from indicators.readers import expand_paths
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL, VERSION, reaches
 from scoring.checks import Check
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult
-from scoring.results import SEVERITY_RANK, Finding, ScoredAssessment
+from scoring.records import assessment_record, finding_record, severity_counts
 from scoring.rules import RuleSet
 
 CHUNK = 16  # files per unit of work: small enough for a smooth progress bar, large enough to vectorise
-SEVERITIES = ("error", "warning", "info")
 NO_GRADE = "none"
 
 ASSESSMENT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -136,11 +134,10 @@ class Part:
 
     def add(self, doc: DocumentResult) -> None:
         self.files.append((doc.source, file_state(doc)))
-        tied = Counter((f.assessment, f.severity) for f in doc.findings)
-        for s in doc.assessments:
-            counts = Counter(f.severity for f in s.findings)
-            self.assessments.append(assessment_row(doc.source, s, {k: counts[k] + tied[s.id, k] for k in SEVERITIES}))
-        self.findings += [finding_row(doc.source, f) for f in doc.all_findings()]
+        for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
+            counts = severity_counts([*s.findings, *(f for f in doc.findings if f.assessment == s.id)])
+            self.assessments.append(assessment_record(doc.source, s, counts))
+        self.findings += [finding_record(doc.source, f) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
 
 
@@ -151,56 +148,6 @@ def file_state(doc: DocumentResult) -> str:
     if any(e.severity == "error" for e in doc.errors):
         return "unreadable"
     return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
-
-
-def assessment_row(source: str, s: ScoredAssessment, counts: dict[str, int]) -> Row:
-    a = s.assessment
-    return {
-        "source": source,
-        "table": a.source.table if a.source else None,
-        "id": s.id,
-        "kind": a.kind,
-        "unit": a.unit,
-        "name": a.name,
-        "year": a.year,
-        "ruleset": s.ruleset,
-        "stated_total": s.stated_total,
-        "stated_grade": s.stated_grade,
-        "recomputed_total": s.total,
-        "recomputed_grade": s.grade,
-        "raw": s.raw,
-        "weights_total": s.weights_total,
-        "status": s.status,
-        **{f"findings_{k}": counts[k] for k in SEVERITIES},
-    }
-
-
-def finding_row(source: str, f: Finding) -> Row:
-    return {
-        "code": f.code,
-        "severity": f.severity,
-        "message": f.message,
-        "source": source,
-        "file": f.source.file,
-        "table": f.source.table,
-        "row": f.source.row,
-        "column": f.source.column,
-        "assessment": f.assessment,
-        "indicator": f.indicator,
-        "expected": figure_text(f.expected),
-        "stated": figure_text(f.stated),
-    }
-
-
-def figure_text(value: Any) -> str | None:
-    """A finding's figure as text: a Decimal as its own digits, anything structured as JSON."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(number(value), ensure_ascii=False)
-    return str(value)
 
 
 _SETUP: tuple[RuleSet, Sequence[Check]] | None = None
@@ -302,8 +249,7 @@ def _result(future: Future[Part], chunk: list[str], keep: bool) -> Part:
 
 
 def cell(value: Any) -> str:
-    text = figure_text(value)
-    return "" if text is None else text
+    return figure_text(value)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel and WPS read a cell as a formula (OWASP)
@@ -343,6 +289,8 @@ def parquet_bytes(columns: Sequence[tuple[str, str]], rows: list[Row]) -> bytes:
         values = [row[name] for row in rows]
         if kind == "float64":
             values = [None if v is None else float(v) for v in values]
+        elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级: as the CSV says
+            values = [None if v is None else figure_text(v) for v in values]
         arrays.append(pa.array(values, type=kind))
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), sink, compression="snappy")
@@ -664,5 +612,5 @@ def batch(
     if totals["unreadable"]:
         raise SystemExit(EXIT_BAD_INPUT)
     found = [k for k, n in totals["findings"]["by_severity"].items() if n]
-    failing = fail_on != "none" and any(SEVERITY_RANK[k] >= SEVERITY_RANK[fail_on] for k in found)
+    failing = any(reaches(k, fail_on) for k in found)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_CLEAN)

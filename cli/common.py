@@ -28,7 +28,8 @@ from cli.render.json import render_json
 from cli.render.terminal import one_line
 from indicators.readers import ReadError, ReadResult, expand_paths, read_source
 from indicators.readers.detect import use_ocr
-from indicators.readers.problems import INTERNAL_ERROR, SEVERITY_LABEL
+from indicators.readers.problems import INTERNAL_ERROR
+from indicators.vocabulary import SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, read_all, score_reads

@@ -27,7 +27,8 @@ from cli.common import (
 )
 from cli.render.terminal import one_line
 from indicators.readers.problems import CATALOGUE as PROBLEMS
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.values import num
+from indicators.vocabulary import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import (
     FORMULA_FAILED,
@@ -37,7 +38,6 @@ from scoring.checks.registry import (
     INTERNAL_ERROR_DOC,
     INTERNAL_ERROR_TITLE,
     is_code,
-    num,
 )
 from scoring.engine import BASE_LABEL
 from scoring.pipeline import DocumentResult
@@ -140,7 +140,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
         base = budget.initial if e.base == "initial" else budget.full_year
         on_initial = f"（{BASE_LABEL['initial']}，表中未列全年预算数）" if e.base == "initial" else ""
         rate = (
-            f"{num(budget.executed)} ÷ {num(base)}{on_initial} × 100 = {num(round(e.rate, 4))}%"
+            f"{num(budget.executed)} ÷ {num(base)}{on_initial} × 100 = {num(e.rounded_rate)}%"
             if e.rate is not None
             else e.reason
         )

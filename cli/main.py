@@ -31,7 +31,7 @@ from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITY_LABEL, VERSION
 from scoring.checks import CHECKS
 from scoring.checks.registry import FORMULA_FAILED, FORMULA_FAILED_TITLE, INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.rules import available, load_ruleset, ruleset_path
@@ -71,7 +71,7 @@ class Jixiao(click.Group):
 
 
 @click.group(cls=Jixiao, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option("0.1.0", prog_name="jixiao")
+@click.version_option(VERSION, prog_name="jixiao")
 def cli() -> None:
     """jixiao：重算绩效自评表（项目支出、部门整体支出）的得分、总分和等级，并逐条指出不一致之处。
 

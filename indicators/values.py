@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from indicators import units
 from indicators.model import within_bounds
+from indicators.vocabulary import YEAR
 
 __all__ = ["PLACEHOLDERS", "Value", "ValueKind", "normalise_text", "parse_nature", "parse_value"]
 
@@ -130,14 +131,14 @@ _MULTIPLIER_RE = re.compile(r"\s*([百千万亿]{1,3})")
 
 # Spans whose digits are dates or year ranges, never quantities.
 _DATE_SPAN_RE = re.compile(
-    r"(?:19|20)[0-9]{2}\s*[-/.]\s*[0-9]{1,2}\s*[-/.]\s*[0-9]{1,2}(?![0-9])"  # 2023-06-30
+    rf"{YEAR}\s*[-/.]\s*[0-9]{{1,2}}\s*[-/.]\s*[0-9]{{1,2}}(?![0-9])"  # 2023-06-30
     r"|[0-9]{4}\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*[日号])?"  # 2023年6月30日
     r"|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]"  # 12月31日
-    r"|(?:19|20)[0-9]{2}\s*[-~至到]\s*(?:19|20)[0-9]{2}\s*年"  # 2021-2023年
+    rf"|{YEAR}\s*[-~至到]\s*{YEAR}\s*年"  # 2021-2023年
 )
 # A text without quantity is a DATE when it names one of these.
 _DATE_HINT_RE = re.compile(
-    r"[0-9]{1,2}\s*[月日号]|(?:19|20)[0-9]{2}\s*[-/.]\s*[0-9]{1,2}\s*[-/.]\s*[0-9]{1,2}"
+    rf"[0-9]{{1,2}}\s*[月日号]|{YEAR}\s*[-/.]\s*[0-9]{{1,2}}\s*[-/.]\s*[0-9]{{1,2}}"
     r"|年底|年末|月底|月末|季度末"
 )
 # Between the two figures of a range (90-100%, 3至5人).
@@ -385,3 +386,11 @@ def _choose(candidates: list[_Candidate], expected: units.Unit | None) -> _Candi
         if tier:
             return next((c for c in tier if c.op), tier[0])
     return candidates[0]
+
+
+def num(value: Decimal | float | int | None) -> str:
+    """A figure as a person writes it: no exponent, no trailing zeros."""
+    if value is None:
+        return "—"
+    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    return format(d.normalize(), "f")

@@ -13,9 +13,8 @@ from typing import Any, Literal
 
 from indicators.model import Assessment, Indicator, SourceRef
 from indicators.values import Value
+from indicators.vocabulary import SEVERITY_RANK, Severity
 
-Severity = Literal["error", "warning", "info"]
-SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 IndicatorStatus = Literal["met", "unmet", "unverifiable", "no_target"]
 WeightOrigin = Literal["stated", "label", "inferred", "merged", "missing", "none"]
 """Where an indicator's 分值 comes from.

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from indicators.readers.problems import CATALOGUE as PROBLEMS
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.rules import load_ruleset
 

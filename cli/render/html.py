@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from html import escape
 
 from cli.render.report import (
-    SEVERITIES,
     AssessmentReport,
     DocumentReport,
     FindingLine,
@@ -35,10 +34,10 @@ from cli.render.report import (
     Report,
     Row,
     Table,
-    counts_text,
 )
-from indicators.readers.problems import SEVERITY_LABEL
-from scoring.checks.registry import num
+from cli.render.words import counts_text
+from indicators.values import num
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 
 FONT_STACK = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei"]
 CSS_FONTS = ", ".join(f'"{f}"' for f in FONT_STACK) + ", sans-serif"

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.model import Block, OtherRow, SourceRef
+from indicators.vocabulary import VERSION
 from scoring.pipeline import DocumentResult
+from scoring.records import PLACE_FIELDS, assessment_record, finding_record, severity_counts
 from scoring.results import ExecutionResult, Finding, IndicatorResult, ScoredAssessment
-
-VERSION = "0.1.0"
 
 
 def number(value: Any) -> Any:
@@ -31,15 +31,15 @@ def source_dict(source: SourceRef | None) -> dict[str, Any]:
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
+    """The finding's record, its place nested as ``source`` (the JSON contract)."""
+    record = finding_record("", f)
+    place = {name: record.pop(name) for name in PLACE_FIELDS}
+    del record["source"]
     return {
-        "code": f.code,
-        "severity": f.severity,
-        "message": f.message,
-        "indicator": f.indicator,
-        "assessment": f.assessment,
-        "source": source_dict(f.source),
-        "expected": number(f.expected),
-        "stated": number(f.stated),
+        **{k: record[k] for k in ("code", "severity", "message", "indicator", "assessment")},
+        "source": {k: v for k, v in place.items() if v is not None},
+        "expected": number(record["expected"]),
+        "stated": number(record["stated"]),
     }
 
 
@@ -117,23 +117,20 @@ def other_row_dict(row: OtherRow) -> dict[str, Any]:
 
 def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
     a = s.assessment
+    record = assessment_record("", s, severity_counts(s.findings))
     return {
-        "id": s.id,
-        "kind": a.kind,
-        "name": a.name,
-        "unit": a.unit,
-        "year": a.year,
+        **{k: record[k] for k in ("id", "kind", "name", "unit", "year")},
         "title": a.title,
         "form": a.form,
         "source": source_dict(a.source),
-        "stated": number({"total": s.stated_total, "grade": s.stated_grade}),
+        "stated": number({"total": record["stated_total"], "grade": record["stated_grade"]}),
         "recomputed": number(
             {
-                "total": s.total,
-                "grade": s.grade,
-                "raw": s.raw,
-                "weights_total": s.weights_total,
-                "status": s.status,
+                "total": record["recomputed_total"],
+                "grade": record["recomputed_grade"],
+                "raw": record["raw"],
+                "weights_total": record["weights_total"],
+                "status": record["status"],
                 "weights_inferred": s.weights_inferred,
             }
         ),

@@ -20,21 +20,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from cli.render.json import VERSION, number
-from cli.render.text import STATUS_LABEL
-from indicators.model import BudgetLine, Indicator, SourceRef
+from cli.render.json import number
+from cli.render.words import (
+    INDICATOR_STATUS_LABEL,
+    STATUS_LABEL,
+    cell_text,
+    figure_text,
+    place_text,
+)
+from indicators.model import BudgetLine, Indicator
 from indicators.readers import ReadError
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.values import num
+from indicators.vocabulary import GRADES, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, VERSION, normalise_grade
 from scoring.checks import CHECKS
-from scoring.checks.arithmetic import normalise_grade
-from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE, num
+from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.pipeline import DocumentResult
-from scoring.results import SEVERITY_RANK, Finding, IndicatorResult, ScoredAssessment
+from scoring.results import Finding, IndicatorResult, ScoredAssessment
 
-SEVERITIES = ("error", "warning", "info")
-GRADES = ("优", "良", "中", "差")
 KIND_LABEL = {"project": "项目支出", "department": "部门整体支出"}
-INDICATOR_STATUS_LABEL = {"met": "达成", "unmet": "未达成", "unverifiable": "无法重算", "no_target": "无指标值"}
 WHOLE_DOCUMENT = "（全文）"
 NO_LEVEL1 = "（未填一级指标）"
 EXECUTION_LABEL = "预算执行率"
@@ -111,51 +114,11 @@ INDICATOR_ALWAYS = {"level1", "level2", "name", "target", "actual", "weight", "s
 # --------------------------------------------------------------------------- small helpers
 
 
-def cell_text(value: Any) -> str:
-    """A published cell as text: empty stays empty, figures as written."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")  # as published: 100.00 stays 100.00, never an exponent
-    if isinstance(value, int | float):
-        return num(value)
-    return str(value)
-
-
-def figure_text(value: Any) -> str:
-    """A finding's expected or stated figure as text (a number, a text, or a figure per 一级)."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(figure_text(v) for v in value)
-    if isinstance(value, Decimal | int | float):
-        return num(value)
-    return str(value)
-
-
 def figure_value(value: Any) -> Any:
     """The same figure for a spreadsheet cell: numbers stay numbers, the rest becomes text."""
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return number(value)
     return figure_text(value) or None
-
-
-def place_text(source: SourceRef | None, places: dict[int, str] | None = None) -> str:
-    """Where in its file: 表2 第606行 第7列 (表2 第3页 表1 第12行 in a PDF or Word document: ``places``)."""
-    if source is None:
-        return ""
-    parts = []
-    if source.table:
-        parts.append(f"表{source.table}")
-    if source.row and places and source.row in places:
-        parts.append(places[source.row])
-    elif source.row:
-        parts.append(f"第{source.row}行")
-    if source.column:
-        parts.append(f"第{source.column}列")
-    return " ".join(parts)
 
 
 def check_title(code: str) -> str:
@@ -174,11 +137,6 @@ def worst(findings: Iterable[Finding]) -> str | None:
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {s: counts[s] for s in SEVERITIES}
-
-
-def counts_text(counts: dict[str, int]) -> str:
-    """错误4 警告9 提示1, or 无."""
-    return " ".join(f"{SEVERITY_LABEL[s]}{counts[s]}" for s in SEVERITIES if counts.get(s)) or "无"
 
 
 def _sum(values: Sequence[Decimal | None]) -> Decimal | None:

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 
 from tabulate import tabulate
 
-from cli.render.report import SEVERITIES, AssessmentReport, DocumentReport, FindingLine, Report, Row, Table, counts_text
+from cli.render.report import AssessmentReport, DocumentReport, FindingLine, Report, Row, Table
 from cli.render.terminal import one_line
-from indicators.readers.problems import SEVERITY_LABEL
-from scoring.checks.registry import num
+from cli.render.words import counts_text
+from indicators.values import num
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 
 
 def md_text(text: object) -> str:

@@ -7,34 +7,22 @@ from collections import Counter
 from tabulate import tabulate
 
 from cli.render.terminal import one_line
-from indicators.readers.problems import SEVERITY_LABEL
-from scoring.checks.registry import num
+from cli.render.words import STATUS_LABEL, counts_text, place_text
+from indicators.values import num
+from indicators.vocabulary import SEVERITY_LABEL
 from scoring.pipeline import DocumentResult
 from scoring.results import Finding, ScoredAssessment
 
 TABLEFMT = {"table": "simple", "md": "github"}
-STATUS_LABEL = {
-    "scored": "已评分",
-    "scored_by_criteria": "按评分标准计分（不重算）",
-    "unscored": "未评分（表中无分值/得分）",
-}
 
 
 def _place(f: Finding, places: dict[int, str] | None = None) -> str:
     """The file and the row (as a PDF or Word document names it, 第3页 表2 第12行, when it does) and column."""
-    parts = [f.source.file or ""]
-    if f.source.row and places and f.source.row in places:
-        parts.append(places[f.source.row])
-    elif f.source.row:
-        parts.append(f"第{f.source.row}行")
-    if f.source.column:
-        parts.append(f"第{f.source.column}列")
-    return " ".join(p for p in parts if p)
+    return " ".join(p for p in (f.source.file or "", place_text(f.source, places, table=False)) if p)
 
 
 def _counts(s: ScoredAssessment) -> str:
-    counts = Counter(f.severity for f in s.findings)
-    return " ".join(f"{SEVERITY_LABEL[k]}{counts[k]}" for k in ("error", "warning", "info") if counts[k])
+    return counts_text(Counter(f.severity for f in s.findings))
 
 
 def score_table(documents: list[DocumentResult], fmt: str) -> str:
@@ -51,7 +39,7 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
                     s.grade or "—",
                     num(s.weights_total),
                     STATUS_LABEL[s.status],
-                    _counts(s) or "无",
+                    _counts(s),
                 ]
             )
     headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]

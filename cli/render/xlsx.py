@@ -23,18 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cli.render.json import number
-from cli.render.report import (
-    FINDING_HEADERS,
-    SEVERITIES,
-    AssessmentReport,
-    FindingLine,
-    Report,
-    Row,
-    Table,
-    worst,
-)
+from cli.render.report import FINDING_HEADERS, AssessmentReport, FindingLine, Report, Row, Table, worst
 from indicators.readers import ReadError
-from indicators.readers.problems import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 from scoring.results import Finding
 
 SUMMARY_SHEET = "汇总"

@@ -13,10 +13,9 @@ keeps it so).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Severity = Literal["error", "warning", "info"]
-SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+from indicators.vocabulary import Severity
+
 INTERNAL_ERROR = "R005"  # a bug in jixiao met on one file or table: the run exits 3, not 2
 
 

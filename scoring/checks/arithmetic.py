@@ -10,26 +10,15 @@ import numpy as np
 
 from indicators import taxonomy
 from indicators.model import Block, BudgetLine, Indicator, OtherRow
-from scoring.checks.registry import check, differs, finding, num
+from indicators.values import num
+from indicators.vocabulary import normalise_grade
+from scoring.checks.registry import check, differs, finding
 from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
 
 # A row that prints a bonus rule may score above its 分值: 一个加1分,最多加2分 / 加分项 / 奖励分.
 _BONUS = re.compile(r"加\s*(?:\d+(?:\.\d+)?|[一二两三四五])\s*分|(?<!参)加分|奖励分|附加分")
-
-GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
-
-
-def normalise_grade(text: str | None) -> str | None:
-    """优/良/中/差 from a published grade cell, or None when the cell names no grade."""
-    if not text:
-        return None
-    cleaned = text.strip().strip("“”\"'()（）")
-    if cleaned in {"优", "良", "中", "差"}:
-        return cleaned
-    return GRADE_ALIASES.get(cleaned)
-
 
 def _budget_rows(scored: ScoredAssessment) -> list[BudgetLine]:
     budget = scored.assessment.budget

@@ -15,7 +15,8 @@ from indicators.disclosure import Claim, Located
 from indicators.model import BudgetLine
 from indicators.readers.tables.cells import squash
 from indicators.units import in_money_unit
-from scoring.checks.registry import DocumentContext, check, differs, document_finding, num
+from indicators.values import num
+from scoring.checks.registry import DocumentContext, check, differs, document_finding
 from scoring.engine import HUNDRED, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet

@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from indicators import taxonomy, units
 from indicators.units import in_money_unit
-from indicators.values import PLACEHOLDERS, ValueKind, normalise_text
-from scoring.checks.registry import check, finding, num
+from indicators.values import PLACEHOLDERS, ValueKind, normalise_text, num
+from indicators.vocabulary import YEAR
+from scoring.checks.registry import check, finding
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
 _NO_REASON = {"", "无", "没有偏差", "无偏差", "没有", "无。", "完成", "已完成", "—", "/"}
 _PER_UNIT = re.compile(r"人均|单价|均价|标准|每|平均|单位成本")
 _MONEY_SENSE = re.compile(r"资金|经费|成本|费用|费|支出|金额|预算")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年")
 _ADJUSTED = re.compile(r"调整|调减|调增|追加|核减")
 _REASON_HEADER = re.compile(r"原因|理由|扣分说明|扣分依据|扣分情况")  # an extra column that explains a deduction
 

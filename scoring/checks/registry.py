@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from indicators.disclosure import Disclosure
 from indicators.model import SourceRef
-from scoring.results import SEVERITY_RANK, Finding, IndicatorResult, ScoredAssessment, Severity
+from indicators.vocabulary import Severity, reaches
+from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
 CheckFunction = Callable[[Any, RuleSet], Iterable[Finding]]
@@ -134,15 +135,6 @@ def indicator_label(result: IndicatorResult) -> str | None:
     return ind.name or ind.level2 or ind.level1
 
 
-def num(value: Decimal | float | int | None) -> str:
-    """A figure as a person writes it: no exponent, no trailing zeros."""
-    if value is None:
-        return "—"
-    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    text = format(d.normalize(), "f")
-    return text
-
-
 def decimals(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -249,9 +241,7 @@ def run_document_checks(context: DocumentContext, ruleset: RuleSet, checks: Sequ
 
 
 def at_or_above(findings: Iterable[Finding], level: str) -> bool:
-    if level == "none":
-        return False
-    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[level] for f in findings)
+    return any(reaches(f.severity, level) for f in findings)
 
 
 _CODE = re.compile(r"^[ALXC]\d{3}$")

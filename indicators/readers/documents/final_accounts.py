@@ -63,6 +63,7 @@ from indicators.readers.base import ReadError
 from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
 from indicators.readers.tables.layout import TITLE
 from indicators.units import MONEY_SCALE
+from indicators.vocabulary import YEAR
 
 PATH = " / "
 """Joins the header words above a column into its label (``本年支出 / 基本支出``)."""
@@ -75,7 +76,7 @@ _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _NOTE = re.compile(r"^(?:注|备注|说明)\s*(?:[:：]|\d)")
 _NO_DATA = re.compile(r"无数据")
 _UNIT_NAME = re.compile(r"^(?:部门名称|部门|单位名称|单位|填报单位|编制单位)\s*[:：]\s*(.*)$")
-_YEAR = re.compile(r"^[(（]?(?:19|20)\d{2}\s*年度?[)）]?$")
+_YEAR = re.compile(rf"^[(（]?{YEAR}\s*年度?[)）]?$")
 _CODE = re.compile(r"^(\d{3}|\d{5}|\d{7})(?:\s+(\S.*))?$")
 _INTEGER = re.compile(r"^(\d{1,3})(?:\.0+)?$")
 _EMPTY = re.compile(r"^[-－—–_/\\]*$|^(?:无|空)$")

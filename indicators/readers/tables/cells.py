@@ -10,6 +10,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from indicators.vocabulary import YEAR
+
 _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
@@ -96,7 +98,7 @@ def stated_money_unit(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_YEAR = re.compile(rf"({YEAR})\s*年度?")
 
 
 def year_in(text: str) -> int | None:

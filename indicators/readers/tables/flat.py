@@ -36,7 +36,9 @@ from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.sources.csv import csv_grid, csv_text
 from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
 from indicators.readers.tables.cells import clean, figure, money_unit, squash
+from indicators.units import MONEY_SCALE
 from indicators.values import parse_nature
+from indicators.vocabulary import YEAR
 
 __all__ = [
     "COLUMNS",
@@ -150,7 +152,7 @@ KINDS = {
 }
 EMPTY_MARKS = {"", "—", "——", "-", "－", "/", "无", "空"}
 _FIGURE = TypeAdapter(Figure)
-_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?|\.0+)?$")
+_YEAR = re.compile(rf"^({YEAR})(?:年度?|\.0+)?$")
 
 
 def _norm(name: str) -> str:
@@ -240,7 +242,7 @@ def _kind(text: str) -> str:
 
 def _money_unit(text: str) -> str:
     folded = squash(text)
-    unit = folded if folded in ("元", "万元", "亿元") else (money_unit(text) if len(folded) <= 10 else None)
+    unit = folded if folded in MONEY_SCALE else (money_unit(text) if len(folded) <= 10 else None)
     if unit is None:
         raise _Bad(f"未知的金额单位“{text}”（可填：元、万元、亿元）")
     return unit

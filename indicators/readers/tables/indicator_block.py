@@ -27,6 +27,7 @@ from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef, wit
 from indicators.readers.problems import Problem
 from indicators.readers.tables.cells import clean, figure, looks_numeric, squash
 from indicators.values import figure_out_of_range, parse_nature
+from indicators.vocabulary import YEAR
 
 # Header words → field, most specific first: the words of extra text columns come before the
 # words they contain (得分计算方法 before 得分, 上年完成值 before 完成值, 指标值设置依据 before 指标值).
@@ -117,7 +118,7 @@ def is_indicator_header(row: list[str]) -> bool:
     return len(levels) >= 2 or len(names - set(LEVELS)) >= 3 or ("name" in names and bool(names & {"weight", "score"}))
 
 
-_RUNNING_HEAD = re.compile(r"(?:19|20)\d{2}\s*年.*(?:决算|预算|公开|报告|说明)")
+_RUNNING_HEAD = re.compile(rf"{YEAR}\s*年.*(?:决算|预算|公开|报告|说明)")
 
 
 def is_page_mark(row: list[str]) -> bool:

@@ -26,6 +26,7 @@ from indicators.readers.tables.indicator_block import (
     is_page_mark,
     read_columns,
 )
+from indicators.vocabulary import GRADE_WORDS
 
 TITLE = re.compile(r"(部门整体(?:支出)?|项目支出?|项目)绩效自评表")
 DEFAULT_EXECUTION_WEIGHT = Decimal(10)  # what a budget row's 得分 is checked against while aligning, unless printed
@@ -38,9 +39,8 @@ ANALYSIS_START = (
     "评价结论", "自评结论", "存在问题", "改进措施",  # 四川
 )  # fmt: skip
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")  # a cell with something to read, not dashes or operators
-GRADES = {"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"}
 GRADE_LABELS = ("自评等级", "评价等级", "评定等级", "自评结论", "评价结论", "等级")
-_GRADE_WORDS = "|".join(sorted(GRADES, key=len, reverse=True))  # 不合格 before 合格
+_GRADE_WORDS = "|".join(sorted(GRADE_WORDS, key=len, reverse=True))  # 不合格 before 合格
 _GRADE_CELL = re.compile(rf"^[(“\"]?(?:{_GRADE_WORDS}|自评等级)[)”\"]?$")
 _FIGURE_AND_GRADE = re.compile(rf"^(?P<figure>[+-]?[\d,]+(?:\.\d+)?)分?[(“\"]?(?P<grade>{_GRADE_WORDS})[)”\"]?$")
 

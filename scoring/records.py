@@ -1,0 +1,62 @@
+"""Results as flat records: the one flattening every output starts from.
+
+A finding and a scored assessment each become one ``dict`` of plain values
+here (Decimals kept as Decimals); the JSON output nests and numbers them,
+the batch tables write them as columns, so a field added here reaches
+every output and none can name or compute it differently.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from indicators.vocabulary import SEVERITIES
+from scoring.results import Finding, ScoredAssessment
+
+PLACE_FIELDS = ("file", "table", "row", "column")  # where a finding stands: its SourceRef
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity, every severity present (0 when none), most serious first."""
+    counts = Counter(f.severity for f in findings)
+    return {severity: counts[severity] for severity in SEVERITIES}
+
+
+def finding_record(document: str, f: Finding) -> dict[str, Any]:
+    """A finding of ``document`` (the file read) as one flat record."""
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+        "source": document,
+        **{name: getattr(f.source, name) for name in PLACE_FIELDS},
+        "assessment": f.assessment,
+        "indicator": f.indicator,
+        "expected": f.expected,
+        "stated": f.stated,
+    }
+
+
+def assessment_record(document: str, s: ScoredAssessment, counts: dict[str, int]) -> dict[str, Any]:
+    """A scored assessment of ``document`` as one flat record, with its ``counts`` of findings per severity."""
+    a = s.assessment
+    return {
+        "source": document,
+        "table": a.source.table if a.source else None,
+        "id": s.id,
+        "kind": a.kind,
+        "unit": a.unit,
+        "name": a.name,
+        "year": a.year,
+        "ruleset": s.ruleset,
+        "stated_total": s.stated_total,
+        "stated_grade": s.stated_grade,
+        "recomputed_total": s.total,
+        "recomputed_grade": s.grade,
+        "raw": s.raw,
+        "weights_total": s.weights_total,
+        "status": s.status,
+        **{f"findings_{k}": counts[k] for k in SEVERITIES},
+    }
