@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from reference_scorer import reference_assessment
 
 from cli.explain import explain_indicator, explain_total
 from cli.render.html import render_html
@@ -24,7 +25,6 @@ from scoring.checks import CHECKS, run_checks
 from scoring.checks.arithmetic import prints_bonus
 from scoring.engine import CRITERIA_REASON, MERGED_REASON, UNSCORED_GROUP_REASON, score_assessments
 from scoring.pipeline import DocumentResult
-from scoring.reference import reference_assessment
 from scoring.results import ScoredAssessment
 from scoring.rules import load_ruleset
 

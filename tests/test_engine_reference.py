@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_scorer import reference_assessment
 
 from indicators.model import Assessment, Block, Budget, Indicator
 from scoring.engine import round_half_up, score_assessments
-from scoring.reference import reference_assessment
 from scoring.rules import load_ruleset
 
 RULESET = load_ruleset()
