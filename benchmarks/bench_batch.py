@@ -32,10 +32,10 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cli.batch import OUTPUTS, cores  # noqa: E402
 from indicators.model import Assessment  # noqa: E402
 from indicators.readers import read_source  # noqa: E402
 from indicators.readers.tables.flat import COLUMNS  # noqa: E402
+from scoring.batch import OUTPUTS, cores  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 XINZHOU = SAMPLES / "004_e8e37e86adf54229.txt"

@@ -1,39 +1,22 @@
-"""``jixiao batch``: a whole year's submissions → tables of assessments, findings and read errors, and a summary.
+"""``jixiao batch``: the command over the batch engine (:mod:`scoring.batch`).
 
-Files are read, scored and checked in chunks of :data:`CHUNK` files, in this
-process or in ``--jobs`` worker processes.  Each chunk comes back as plain rows
-and the chunks are merged in input order, so the outputs are the same bytes
-whatever the number of jobs.  A file whose reader (or scoring) raises is one
-located error in ``errors.csv``, and the run goes on.
-
-Outputs, each rendered in memory and then written whole (temporary file,
-renamed) or not at all: ``assessments.csv``/``.parquet``,
-``findings.csv``/``.parquet``, ``errors.csv`` and ``summary.json``; on request
-(``--report``) the review-meeting report of the whole batch, through
-``jixiao report``'s renderers.  CSV is UTF-8 with a BOM, so that Excel and WPS
-open Chinese text as such; figures are the Decimal's own text.  The parquet
-files have a fixed schema (figures as float64) and no pandas metadata.
-Nothing in the tables or the summary depends on the time or the machine: a
-re-run on the same input gives the same bytes.
+Here: which files are read (every supported file under the inputs, this
+command's own outputs excepted), what output folders are refused, the
+progress bar, the optional review-meeting report, the summary line and the
+exit code; and writing the outputs as a set, each rendered in memory, into
+a hidden folder beside the target that is swapped in whole, so that a full
+disk or a signal leaves the old set as it was.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
-import re
 import shutil
-import signal
 import stat
 import sys
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,147 +27,28 @@ from cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     EXIT_INTERNAL,
-    INTERNAL,
     WRITE_CHUNK,
     fail,
+    fail_on,
     get_checks,
     get_ruleset,
     ignore_option,
     is_input,
     is_internal,
     ocr_option,
-    process,
     ruleset_option,
     say,
     select_option,
     signals_deferred,
 )
-from cli.render.words import figure_text
 from indicators.readers import expand_paths
-from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL, VERSION, reaches
-from scoring.checks import Check
+from indicators.readers.problems import INTERNAL
+from indicators.vocabulary import SEVERITY_LABEL, reaches
+from scoring.batch import OUTPUTS, render_outputs, score_all, summary
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult
-from scoring.records import assessment_record, finding_record, severity_counts
-from scoring.rules import RuleSet
 
-CHUNK = 16  # files per unit of work: small enough for a smooth progress bar, large enough to vectorise
-NO_GRADE = "none"
-
-ASSESSMENT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("source", "string"),
-    ("table", "int32"),
-    ("id", "string"),
-    ("kind", "string"),
-    ("unit", "string"),
-    ("name", "string"),
-    ("year", "int32"),
-    ("ruleset", "string"),
-    ("stated_total", "float64"),
-    ("stated_grade", "string"),
-    ("recomputed_total", "float64"),
-    ("recomputed_grade", "string"),
-    ("raw", "float64"),
-    ("weights_total", "float64"),
-    ("status", "string"),
-    *((f"findings_{severity}", "int32") for severity in SEVERITIES),
-)
-FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "string"),
-    ("severity", "string"),
-    ("message", "string"),
-    ("source", "string"),
-    ("file", "string"),
-    ("table", "int32"),
-    ("row", "int32"),
-    ("column", "int32"),
-    ("assessment", "string"),
-    ("indicator", "string"),
-    ("expected", "string"),
-    ("stated", "string"),
-)
-# at: the page, table and row of a PDF or Word file
-ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")
-
-OUTPUTS = (
-    "assessments.csv",
-    "assessments.parquet",
-    "findings.csv",
-    "findings.parquet",
-    "errors.csv",
-    "summary.json",
-)
 REPORTS = {"html": "report.html", "xlsx": "report.xlsx"}  # the review-meeting report, on request (--report)
-
-Row = dict[str, Any]
-
-
-# --- one chunk of files → rows (in a worker process, or in this one) ---
-
-
-@dataclass
-class Part:
-    """What a chunk of files gives, as plain rows in input order: cheap to send back from a worker."""
-
-    files: list[tuple[str, str]] = field(default_factory=list)  # (source, one of FILE_STATES)
-    assessments: list[Row] = field(default_factory=list)
-    findings: list[Row] = field(default_factory=list)
-    errors: list[Row] = field(default_factory=list)
-    documents: list[DocumentResult] = field(default_factory=list)  # kept only for --report
-
-    def add(self, doc: DocumentResult) -> None:
-        self.files.append((doc.source, file_state(doc)))
-        for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
-            counts = severity_counts([*s.findings, *(f for f in doc.findings if f.assessment == s.id)])
-            self.assessments.append(assessment_record(doc.source, s, counts))
-        self.findings += [finding_record(doc.source, f) for f in doc.all_findings()]
-        self.errors += [e.to_dict() for e in doc.errors]
-
-
-def file_state(doc: DocumentResult) -> str:
-    """What became of a file: read whole, read with something left out (a warning), unreadable, or a bug met."""
-    if any(is_internal(e.code) for e in doc.errors):
-        return "internal"
-    if any(e.severity == "error" for e in doc.errors):
-        return "unreadable"
-    return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
-
-
-_SETUP: tuple[RuleSet, Sequence[Check]] | None = None
-
-
-def setup(ruleset: RuleSet, checks: Sequence[Check]) -> None:
-    """The rule set and checks every chunk uses (a worker's initializer)."""
-    global _SETUP
-    _SETUP = (ruleset, checks)
-
-
-def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[str], None] | None = None) -> Part:
-    """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error."""
-    assert _SETUP is not None, "setup() first"
-    ruleset, checks = _SETUP
-    part = Part()
-    documents = process(sources, ruleset, checks, progress)
-    for doc in documents:
-        part.add(doc)
-    if keep:
-        part.documents = documents
-    return part
-
-
-def worker_setup(ruleset: RuleSet, checks: Sequence[Check]) -> None:
-    """A worker's initializer: Ctrl-C (sent to the whole process group) is this process's parent's to handle."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    setup(ruleset, checks)
-
-
-# --- the run: chunks in order, in this process or in workers, with a progress bar ---
-
-
-def cores() -> int:
-    """The CPU cores this process may use (fewer than the machine's in a container with a CPU set)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextmanager
@@ -203,140 +67,6 @@ def progress_bar(total: int, show: bool | None) -> Iterator[Callable[[int], None
         yield lambda n: bar.advance(task, n)
 
 
-def score_all(
-    sources: list[str], ruleset: RuleSet, checks: Sequence[Check], jobs: int, show: bool | None, keep: bool
-) -> Part:
-    """Every file, in chunks, merged in input order (``keep``: with the results, for a report)."""
-    chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
-    workers = min(jobs or cores(), len(chunks))
-    setup(ruleset, checks)
-    parts: list[Part] = []
-    if workers <= 1:
-        with progress_bar(len(sources), show) as advance:
-            parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
-    else:
-        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks))
-        try:
-            # every chunk submitted (so the workers forked) before the progress bar starts its thread
-            futures = [pool.submit(score_chunk, chunk, keep) for chunk in chunks]
-            sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
-            with progress_bar(len(sources), show) as advance:
-                for future in as_completed(futures):
-                    advance(sizes[future])
-            parts = [_result(future, chunk, keep) for future, chunk in zip(futures, chunks, strict=True)]
-        except BaseException:  # interrupted: the chunks not started are dropped, not waited for
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-    merged = Part()
-    for part in parts:
-        merged.files += part.files
-        merged.assessments += part.assessments
-        merged.findings += part.findings
-        merged.errors += part.errors
-        merged.documents += part.documents
-    return merged
-
-
-def _result(future: Future[Part], chunk: list[str], keep: bool) -> Part:
-    try:
-        return future.result()
-    except Exception:  # a worker that died (out of memory, killed): this chunk again, here
-        return score_chunk(chunk, keep)
-
-
-# --- outputs ---
-
-
-def cell(value: Any) -> str:
-    return figure_text(value)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel and WPS read a cell as a formula (OWASP)
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell no spreadsheet runs: text starting with = + - @ TAB CR gets a leading ' (as OWASP advises).
-
-    A cell that is wholly a number (``-3.5``, ``-1E+2``) is no formula and is
-    written as it is, so that figures stay figures; anything else starting
-    with one of those characters (``=HYPERLINK(…)``, ``-1+cmd|…``, ``@SUM(…)``)
-    is text and is kept as text.
-    """
-    text = cell(value)
-    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def csv_bytes(names: Iterable[str], rows: list[Row]) -> bytes:
-    names = list(names)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows([csv_cell(row[n]) for n in names] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def parquet_bytes(columns: Sequence[tuple[str, str]], rows: list[Row]) -> bytes:
-    import pyarrow as pa  # here, not at start-up: every other command would pay for it
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([pa.field(name, kind) for name, kind in columns])
-    arrays = []
-    for name, kind in columns:
-        values = [row[name] for row in rows]
-        if kind == "float64":
-            values = [None if v is None else float(v) for v in values]
-        elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级: as the CSV says
-            values = [None if v is None else figure_text(v) for v in values]
-        arrays.append(pa.array(values, type=kind))
-    sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), sink, compression="snappy")
-    return sink.getvalue().to_pybytes()
-
-
-def _grades(values: Iterable[str | None], order: Sequence[str]) -> dict[str, int]:
-    counts = Counter(v or NO_GRADE for v in values)
-    keys = [*order, *sorted(set(counts) - {*order, NO_GRADE}), NO_GRADE]
-    return {k: counts[k] for k in keys}
-
-
-def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:
-    states = Counter(state for _, state in part.files)
-    unreadable = states["unreadable"] + states["internal"]
-    order = [grade for _, grade in ruleset.grades]
-    rows = part.assessments
-    return {
-        "version": VERSION,
-        "ruleset": ruleset.name,
-        "inputs": list(inputs),
-        "files": len(part.files),
-        "readable": len(part.files) - unreadable,
-        "unreadable": unreadable,
-        "partly_read": states["partly"],
-        "internal_errors": states["internal"],
-        "read_problems": {k: sum(e["severity"] == k for e in part.errors) for k in SEVERITIES},
-        "assessments": len(rows),
-        "scored": sum(r["status"] == "scored" for r in rows),
-        "scored_by_criteria": sum(r["status"] == "scored_by_criteria" for r in rows),
-        "grades": {
-            "stated": _grades((r["stated_grade"] for r in rows), order),
-            "recomputed": _grades((r["recomputed_grade"] for r in rows), order),
-        },
-        "grade_changes": sum(
-            bool(r["stated_grade"] and r["recomputed_grade"] and r["stated_grade"] != r["recomputed_grade"])
-            for r in rows
-        ),
-        "findings": {
-            "total": len(part.findings),
-            "by_severity": {k: sum(f["severity"] == k for f in part.findings) for k in SEVERITIES},
-            "by_code": dict(sorted(Counter(f["code"] for f in part.findings).items())),
-        },
-    }
-
-
 def summary_line(totals: dict[str, Any], out: Path) -> str:
     """One line: what was read (never "0 个无法读取" when anything was left out), the tables, the findings."""
     found = "，".join(f"{SEVERITY_LABEL[k]} {n}" for k, n in totals["findings"]["by_severity"].items())
@@ -351,17 +81,6 @@ def summary_line(totals: dict[str, Any], out: Path) -> str:
     if crashed := totals["findings"]["by_code"].get(CHECK_CRASHED):
         read += f"，{crashed} 次检查运行出错（{CHECK_CRASHED}，{INTERNAL}）"
     return f"jixiao batch：{read}；{totals['assessments']} 张自评表；问题：{found}；输出在 {out}{os.sep}"
-
-
-def render_outputs(part: Part, totals: dict[str, Any]) -> dict[str, bytes]:
-    return {
-        "assessments.csv": csv_bytes((n for n, _ in ASSESSMENT_COLUMNS), part.assessments),
-        "assessments.parquet": parquet_bytes(ASSESSMENT_COLUMNS, part.assessments),
-        "findings.csv": csv_bytes((n for n, _ in FINDING_COLUMNS), part.findings),
-        "findings.parquet": parquet_bytes(FINDING_COLUMNS, part.findings),
-        "errors.csv": csv_bytes(ERROR_COLUMNS, part.errors),
-        "summary.json": (json.dumps(totals, ensure_ascii=False, indent=2) + "\n").encode(),
-    }
 
 
 def render_reports(documents: list[DocumentResult], formats: Sequence[str], charts: bool) -> dict[str, bytes]:
@@ -531,13 +250,7 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
 @ruleset_option
 @select_option
 @ignore_option
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
-    default="none",
-    show_default=True,
-    help="发现该级别及以上的问题时以退出码 1 结束；批量运行默认不因问题而失败（问题都在 findings 表里）。",
-)
+@fail_on(default="none", note="批量运行默认不因问题而失败（问题都在 findings 表里）。")
 @click.option(
     "-j",
     "--jobs",
@@ -599,7 +312,7 @@ def batch(
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
 
     with staging(out) as stage:
-        part = score_all(sources, rules, checks, jobs, progress, keep=bool(reports))
+        part = score_all(sources, rules, checks, jobs, keep=bool(reports), progress=lambda n: progress_bar(n, progress))
         totals = summary(part, rules, inputs)
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)

@@ -17,7 +17,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,17 +26,16 @@ import click
 
 from cli.render.json import render_json
 from cli.render.terminal import one_line
-from indicators.readers import ReadError, ReadResult, expand_paths, read_source
+from indicators.readers import expand_paths
 from indicators.readers.detect import use_ocr
 from indicators.readers.problems import INTERNAL_ERROR
-from indicators.vocabulary import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
-from scoring.pipeline import DocumentResult, read_all, score_reads
+from scoring.pipeline import DocumentResult, internal_error, run
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-INTERNAL = "内部错误，请报告"  # in every internal error's message: what tells it from an input's fault
 
 def say(line: str) -> None:
     """One line on stderr, whatever the file names, keys and cell texts in it hold."""
@@ -79,13 +78,20 @@ ignore_option = click.option(
     metavar="CODE",
     help="不运行这些检查（代码或前缀；可重复）。",
 )
-fail_on_option = click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
-    default="error",
-    show_default=True,
-    help="发现该级别及以上的问题时以退出码 1 结束。",
-)
+
+
+def fail_on(default: str = "error", note: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--fail-on, with the command's default (``batch``: none) and why, if it is not ``error``."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice([*SEVERITIES, "none"]),
+        default=default,
+        show_default=True,
+        help="发现该级别及以上的问题时以退出码 1 结束" + (f"；{note}" if note else "。"),
+    )
+
+
+fail_on_option = fail_on()
 files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 
 
@@ -168,11 +174,6 @@ def signals_handled() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
-    """A bug met while ``doing`` something to one file: a located error of that file, never a traceback."""
-    return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）", code=INTERNAL_ERROR)
-
-
 def is_internal(code: str | None) -> bool:
     """A read problem's or finding's code that means a bug in jixiao (R005, or a check that crashed: C001)."""
     return code in (INTERNAL_ERROR, CHECK_CRASHED)
@@ -182,49 +183,13 @@ def met_a_bug(documents: Iterable[DocumentResult]) -> bool:
     return any(is_internal(p.code) for d in documents for p in (*d.errors, *d.all_findings()))
 
 
-def read_safely(source: str) -> ReadResult:
-    """Read one file; a reader's bug is an internal error of this file."""
-    try:
-        return read_source(source)
-    except Exception as exc:
-        return ReadResult(source, errors=[internal_error(source, "读取", exc)])
-
-
-def process(
-    sources: Sequence[str], ruleset: RuleSet, checks: Sequence[Check], progress: Callable[[str], None] | None = None
-) -> list[DocumentResult]:
-    """Read, score and check every source, each read once; a bug met in one source is that source's error.
-
-    The sources are scored as one batch (vectorised); when that raises, each
-    is scored alone, so that only the one that raises is lost.  A formula
-    that breaks on one source's data (:class:`RuleSetError`) is also that
-    source's error: the rule set's fault, not jixiao's, so not an internal one.
-    """
-    return _scored(read_all(sources, read_safely, progress), ruleset, checks)
-
-
-def _scored(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
-    try:
-        return score_reads(reads, ruleset, checks)
-    except Exception as exc:
-        if len(reads) > 1:
-            return [doc for read in reads for doc in _scored([read], ruleset, checks)]
-        (read,) = reads
-        error = (
-            ReadError(read.source, f"规则集错误：{exc}")
-            if isinstance(exc, RuleSetError)
-            else internal_error(read.source, "评分、检查", exc)
-        )
-        return [DocumentResult(source=read.source, errors=[*read.errors, error])]
-
-
 def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> list[DocumentResult]:
     if not files:
         fail("请给出要读取的文件或目录（- 表示标准输入）")
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
-    return process(sources, ruleset, checks)
+    return run(sources, ruleset, checks)
 
 
 def render_safely(

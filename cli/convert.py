@@ -18,11 +18,9 @@ from cli.common import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
     fail,
-    internal_error,
     is_input,
     met_a_bug,
     ocr_option,
-    read_safely,
     report_errors,
     say,
     write_output,
@@ -30,7 +28,7 @@ from cli.common import (
 from indicators.model import Assessment
 from indicators.readers import expand_paths
 from indicators.readers.tables.canonical import to_json, to_yaml
-from scoring.pipeline import DocumentResult
+from scoring.pipeline import DocumentResult, internal_error, read_safely
 
 STDIN = "<stdin>"
 

@@ -18,7 +18,6 @@ from cli.common import (
     finish,
     get_checks,
     get_ruleset,
-    internal_error,
     met_a_bug,
     report_errors,
     ruleset_option,
@@ -40,7 +39,7 @@ from scoring.checks.registry import (
     is_code,
 )
 from scoring.engine import BASE_LABEL
-from scoring.pipeline import DocumentResult
+from scoring.pipeline import DocumentResult, internal_error
 from scoring.results import IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 

@@ -13,7 +13,6 @@ from cli.batch import batch
 from cli.common import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
-    INTERNAL,
     Terminated,
     get_ruleset,
     one_line,
@@ -31,6 +30,7 @@ from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
+from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, VERSION
 from scoring.checks import CHECKS
 from scoring.checks.registry import FORMULA_FAILED, FORMULA_FAILED_TITLE, INTERNAL_ERROR, INTERNAL_ERROR_TITLE

@@ -22,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from indicators import units
 from indicators.model import within_bounds
@@ -394,3 +395,16 @@ def num(value: Decimal | float | int | None) -> str:
         return "—"
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value
     return format(d.normalize(), "f")
+
+
+def figure_text(value: Any) -> str:
+    """A finding's expected or stated figure as text (a number, a text, or a figure per 一级)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(figure_text(v) for v in value)
+    if isinstance(value, Decimal | int | float):
+        return num(value)
+    return str(value)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment
 from indicators.readers import ReadError, ReadResult, read_source
+from indicators.readers.problems import INTERNAL, INTERNAL_ERROR
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
-from scoring.rules import RuleSet
+from scoring.rules import RuleSet, RuleSetError
 
 
 @dataclass
@@ -38,8 +39,42 @@ def run(
     checks: Sequence[Check],
     progress: Callable[[str], None] | None = None,
 ) -> list[DocumentResult]:
-    """Read every source, score all assessments as one batch, then run the checks."""
-    return score_reads(read_all(sources, read_source, progress), ruleset, checks)
+    """Read, score and check every source, each read once; a bug met in one source is that source's error.
+
+    The sources are scored as one batch (vectorised); when that raises, each
+    is scored alone, so that only the one that raises is lost.  A formula
+    that breaks on one source's data (:class:`RuleSetError`) is also that
+    source's error: the rule set's fault, not jixiao's, so not an internal one.
+    """
+    return _scored(read_all(sources, read_safely, progress), ruleset, checks)
+
+
+def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
+    """A bug met while ``doing`` something to one file: a located error of that file, never a traceback."""
+    return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）", code=INTERNAL_ERROR)
+
+
+def read_safely(source: str) -> ReadResult:
+    """Read one file; a reader's bug is an internal error of this file."""
+    try:
+        return read_source(source)
+    except Exception as exc:
+        return ReadResult(source, errors=[internal_error(source, "读取", exc)])
+
+
+def _scored(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
+    try:
+        return score_reads(reads, ruleset, checks)
+    except Exception as exc:
+        if len(reads) > 1:
+            return [doc for read in reads for doc in _scored([read], ruleset, checks)]
+        (read,) = reads
+        error = (
+            ReadError(read.source, f"规则集错误：{exc}")
+            if isinstance(exc, RuleSetError)
+            else internal_error(read.source, "评分、检查", exc)
+        )
+        return [DocumentResult(source=read.source, errors=[*read.errors, error])]
 
 
 def read_all(

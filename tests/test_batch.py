@@ -26,8 +26,8 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
-from cli.batch import OUTPUTS
 from cli.main import cli
+from scoring.batch import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CAR = ROOT / "samples" / "004_忻州_更新公务用车.yaml"

@@ -25,12 +25,11 @@ from cli.render.words import (
     INDICATOR_STATUS_LABEL,
     STATUS_LABEL,
     cell_text,
-    figure_text,
     place_text,
 )
 from indicators.model import BudgetLine, Indicator
 from indicators.readers import ReadError
-from indicators.values import num
+from indicators.values import figure_text, num
 from indicators.vocabulary import GRADES, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, VERSION, normalise_grade
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE

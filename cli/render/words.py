@@ -33,19 +33,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def figure_text(value: Any) -> str:
-    """A finding's expected or stated figure as text (a number, a text, or a figure per 一级)."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(figure_text(v) for v in value)
-    if isinstance(value, Decimal | int | float):
-        return num(value)
-    return str(value)
-
-
 def place_text(source: SourceRef | None, places: dict[int, str] | None = None, *, table: bool = True) -> str:
     """Where in its file: 表2 第606行 第7列 (表2 第3页 表1 第12行 in a PDF or Word document: ``places``)."""
     if source is None:

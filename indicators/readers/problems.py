@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from indicators.vocabulary import Severity
 
 INTERNAL_ERROR = "R005"  # a bug in jixiao met on one file or table: the run exits 3, not 2
+INTERNAL = "内部错误，请报告"  # in every internal error's message, as users are told to look for it
 
 
 @dataclass(frozen=True)

