@@ -22,8 +22,12 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cli.main import cli
-from cli.render.report import FINDING_HEADERS
+from cli.render.report import FINDING_HEADERS, build_report
 from cli.render.xlsx import sheet_title
+from indicators.readers import expand_paths
+from scoring.checks import selected_checks
+from scoring.pipeline import run
+from scoring.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 XINZHOU = "samples/004_e8e37e86adf54229.txt"
@@ -463,3 +467,26 @@ def test_xlsx_replaces_a_file_whole_with_the_usual_mode(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     result = invoke(["report", "--help"])
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+# --------------------------------------------------------------------------- one cover, three layouts
+
+
+def test_every_layout_shows_the_cover_tables_built_once(reports: dict[str, Path], book) -> None:  # type: ignore[no-untyped-def]
+    """The cover is data (Report.cover); each layout shows every table of it with the same headers and rows."""
+    documents = run(list(expand_paths(["samples/"])), load_ruleset(), selected_checks())  # as the fixture ran
+    cover = build_report(documents).cover
+    assert [t.key for t in cover][:5] == ["counts", "grades", "grade-changes", "codes", "assessments"]
+    overview = next(t for t in cover if t.key == "assessments")
+    assert len(overview.rows) == 14 and overview.headers[:3] == ("序号", "自评表", "文件")
+    markdown = reports["md"].read_text(encoding="utf-8")
+    tree = parse(reports["html"].read_text(encoding="utf-8"))
+    sheet = [[c for c in row if c is not None] for row in book["汇总"].iter_rows(values_only=True)]
+    for table in cover[1:]:  # the counts are tiles in HTML: test_html_cover holds them
+        assert "| " + " | ".join(table.headers) in re.sub(r" +", " ", markdown), table.key
+        html_table = tree.find("table", data_table=table.key)
+        assert [th.text() for th in html_table.find_all("th")] == list(table.headers), table.key
+        assert any(row[: len(table.headers)] == list(table.headers) for row in sheet), table.key
+    car = next(r for r in overview.rows if r.cells[1].text == "更新公务用车" and r.cells[2].text.endswith(".txt"))
+    texts = [cell.text for cell in car.cells]
+    assert texts[5:10] == ["93", "优", "89.09", "良", "是"]

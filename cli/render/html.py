@@ -28,6 +28,8 @@ from html import escape
 
 from cli.render.report import (
     AssessmentReport,
+    CoverCell,
+    CoverTable,
     DocumentReport,
     FindingLine,
     Level1Score,
@@ -35,9 +37,8 @@ from cli.render.report import (
     Row,
     Table,
 )
-from cli.render.words import counts_text
 from indicators.values import num
-from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
+from indicators.vocabulary import SEVERITY_LABEL
 
 FONT_STACK = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei"]
 CSS_FONTS = ", ".join(f'"{f}"' for f in FONT_STACK) + ", sans-serif"
@@ -342,79 +343,45 @@ def _document(doc: DocumentReport) -> str:
     return "".join(parts)
 
 
-def _cover(report: Report) -> str:
-    s = report.summary
-    counts = [
-        ("documents", "文件", s.documents),
-        ("documents-unread", "读取出错的文件", s.documents_unread),
-        ("assessments", "自评表", s.assessments),
-        ("scored", "已评分", s.scored),
-        ("grade-changes", "等级改变", len(s.grade_changes)),
-        *((sev, SEVERITY_LABEL[sev], s.by_severity[sev]) for sev in SEVERITIES),
-    ]
-    tiles = "".join(f"<div><dt>{e(label)}</dt><dd{_attrs(data_count=key)}>{n}</dd></div>" for key, label, n in counts)
-    grade_rows = "".join(
-        f'<tr{_attrs(data_grade=g)}><th>{e(g)}</th><td class="num" data-field="stated">{st}</td>'
-        f'<td class="num" data-field="recomputed">{rc}</td></tr>'
-        for g, st, rc in s.grades
+def _cover_cell(cell: CoverCell, anchors: dict[str, str]) -> str:
+    text = e(cell.text)
+    if cell.link in anchors:
+        text = f'<a href="#{anchors[cell.link]}">{text}</a>'
+    numeric = cell.value is not None and not isinstance(cell.value, bool)
+    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
+
+
+def _cover_table(table: CoverTable, anchors: dict[str, str]) -> str:
+    """A cover table as a table, under its heading; the counts as tiles."""
+    if table.key == "counts":
+        tiles = "".join(
+            f"<div><dt>{e(row.cells[0].text)}</dt>"
+            f"<dd{_attrs(data_count=row.key[1] if row.key else None)}>{e(row.cells[1].text)}</dd></div>"
+            for row in table.rows
+        )
+        return f'<dl class="counts">{tiles}</dl>'
+    heading = f"<h2>{e(table.title)}</h2>"
+    if not table.rows:
+        return heading + f'<p class="none">{e(table.empty)}</p>'
+    head = "".join(f"<th>{e(h)}</th>" for h in table.headers)
+    body = "".join(
+        f"<tr{_attrs(**({f'data_{row.key[0]}': row.key[1]} if row.key else {}))}>"
+        + "".join(_cover_cell(cell, anchors) for cell in row.cells)
+        + "</tr>"
+        for row in table.rows
     )
+    return heading + f'<table{_attrs(data_table=table.key)}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cover(report: Report) -> str:
+    anchors = {a.id: a.anchor for a in report.assessments}
     parts = [
         '<header class="cover" id="summary" data-summary="true">',
         f"<h1>{e(report.title)}</h1>",
         f'<p class="meta">规则集：{e("、".join(report.rulesets) or "—")}；jixiao {e(report.version)}</p>',
-        f'<dl class="counts">{tiles}</dl>',
-        "<h2>等级：公布与重算</h2>",
-        '<table class="grades" data-table="grades"><thead><tr><th>等级</th><th>公布</th><th>重算</th></tr></thead>'
-        f"<tbody>{grade_rows}</tbody></table>",
-        "<h2>等级改变的自评表</h2>",
+        *(_cover_table(table, anchors) for table in report.cover),
+        "</header>",
     ]
-    if s.grade_changes:
-        rows = "".join(
-            f'<tr{_attrs(data_ref=a.id)}><td><a href="#{a.anchor}">{a.number}. {e(a.name)}</a></td>'
-            f"<td>{e(a.file)}</td><td>{e(num(a.stated_total))} {e(a.stated_grade or '')}</td>"
-            f"<td>{e(num(a.total))} {e(a.grade or '')}</td></tr>"
-            for a in s.grade_changes
-        )
-        parts.append(
-            '<table data-table="grade-changes"><thead><tr><th>自评表</th><th>文件</th><th>公布</th><th>重算</th>'
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-        )
-    else:
-        parts.append('<p class="none">没有等级改变的自评表。</p>')
-    parts.append("<h2>发现的问题（按代码）</h2>")
-    if s.by_code:
-        rows = "".join(
-            f'<tr{_attrs(data_code=c.code)}><td class="code">{e(c.code)}</td><td>{e(SEVERITY_LABEL[c.severity])}</td>'
-            f'<td>{e(c.title)}</td><td class="num">{c.count}</td></tr>'
-            for c in s.by_code
-        )
-        parts.append(
-            '<table data-table="codes"><thead><tr><th>代码</th><th>级别</th><th>说明</th><th>条数</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
-    else:
-        parts.append('<p class="none">没有发现问题。</p>')
-    parts.append("<h2>自评表一览</h2>")
-    if report.assessments:
-        rows = "".join(
-            f'<tr{_attrs(data_ref=a.id)}><td><a href="#{a.anchor}">{a.number}. {e(a.name)}</a></td>'
-            f"<td>{e(a.unit or '—')}</td><td>{e(a.year or '—')}</td>"
-            f'<td class="num">{e(num(a.stated_total))}</td><td>{e(a.stated_grade or "—")}</td>'
-            f'<td class="num">{e(num(a.total))}</td><td>{e(a.grade or "—")}</td>'
-            f"<td>{e(counts_text(a.counts))}</td></tr>"
-            for a in report.assessments
-        )
-        headers = "".join(
-            f"<th>{h}</th>" for h in ("自评表", "单位", "年度", "公布总分", "公布等级", "重算总分", "重算等级", "发现")
-        )
-        parts.append(f'<table data-table="assessments"><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table>')
-    else:
-        parts.append('<p class="none">没有读出自评表。</p>')
-    errors = [err for err in s.read_errors if err.severity == "error"]
-    if errors:
-        parts.append("<h2>未能读取</h2>")
-        parts.append(_table([[str(err)] for err in errors], ["问题"], data_table="read-errors"))
-    parts.append("</header>")
     return "".join(parts)
 
 

@@ -376,6 +376,132 @@ class Summary:
         return sum(self.by_severity.values())
 
 
+@dataclass(frozen=True)
+class CoverCell:
+    """One cell of a cover table: its text, and what a layout may do more with it."""
+
+    text: str
+    value: Decimal | int | None = None  # the figure, where a spreadsheet keeps a number
+    link: str | None = None  # the id of the assessment the cell leads to (its section, its sheet)
+
+
+@dataclass(frozen=True)
+class CoverRow:
+    cells: tuple[CoverCell, ...]
+    key: tuple[str, str] | None = None  # what the row is about, for a layout to name: ("ref", id), ("code", "L201") …
+    changed: bool = False  # a table whose grade the rescoring changes: layouts mark it
+
+
+@dataclass(frozen=True)
+class CoverTable:
+    """One table of the cover: built once here, laid out by each renderer (adding a column is one edit)."""
+
+    key: str  # counts, grades, grade-changes, codes, assessments, read-errors
+    title: str  # its heading ("" for the counts under the report's title)
+    headers: tuple[str, ...]
+    rows: tuple[CoverRow, ...]
+    empty: str = ""  # said instead of an empty table
+
+
+def _figure(value: Decimal | None) -> CoverCell:
+    return CoverCell(num(value), value)
+
+
+def _count(n: int) -> CoverCell:
+    return CoverCell(str(n), n)
+
+
+OVERVIEW_HEADERS = (
+    "序号", "自评表", "文件", "单位", "年度", "公布总分", "公布等级", "重算总分", "重算等级", "等级改变",
+    *(SEVERITY_LABEL[severity] for severity in SEVERITIES),
+)  # fmt: skip
+
+
+def _overview_row(a: AssessmentReport) -> CoverRow:
+    cells = (
+        _count(a.number),
+        CoverCell(a.name, link=a.id),
+        CoverCell(a.file),
+        CoverCell(a.unit or "—"),
+        CoverCell(str(a.year) if a.year else "—", a.year),
+        _figure(a.stated_total),
+        CoverCell(a.stated_grade or "—"),
+        _figure(a.total),
+        CoverCell(a.grade or "—"),
+        CoverCell("是" if a.grade_changed else "否"),
+        *(_count(a.counts[severity]) for severity in SEVERITIES),
+    )
+    return CoverRow(cells, ("ref", a.id), a.grade_changed)
+
+
+def cover_tables(summary: Summary, assessments: Sequence[AssessmentReport]) -> list[CoverTable]:
+    """The cover's tables in order: counts, grades, grade changes, findings by code, overview, what was not read."""
+    s = summary
+    counts = [
+        ("documents", "文件", s.documents),
+        ("documents-unread", "读取出错的文件", s.documents_unread),
+        ("assessments", "自评表", s.assessments),
+        ("scored", "已评分", s.scored),
+        ("grade-changes", "等级改变", len(s.grade_changes)),
+        *((severity, SEVERITY_LABEL[severity], s.by_severity[severity]) for severity in SEVERITIES),
+    ]
+    changes = (
+        CoverRow(
+            (
+                CoverCell(f"{a.number}. {a.name}", link=a.id),
+                CoverCell(a.file),
+                CoverCell(f"{num(a.stated_total)} {a.stated_grade or ''}".strip()),
+                CoverCell(f"{num(a.total)} {a.grade or ''}".strip()),
+            ),
+            ("ref", a.id),
+            True,
+        )
+        for a in s.grade_changes
+    )
+    codes = (
+        CoverRow(
+            (CoverCell(c.code), CoverCell(SEVERITY_LABEL[c.severity]), CoverCell(c.title), _count(c.count)),
+            ("code", c.code),
+        )
+        for c in s.by_code
+    )
+    tables = [
+        CoverTable(
+            "counts",
+            "",
+            ("项目", "数量"),
+            tuple(CoverRow((CoverCell(label), _count(n)), ("count", key)) for key, label, n in counts),
+        ),
+        CoverTable(
+            "grades",
+            "等级：公布与重算",
+            ("等级", "公布", "重算"),
+            tuple(CoverRow((CoverCell(g), _count(st), _count(rc)), ("grade", g)) for g, st, rc in s.grades),
+        ),
+        CoverTable(
+            "grade-changes",
+            "等级改变的自评表",
+            ("自评表", "文件", "公布", "重算"),
+            tuple(changes),
+            "没有等级改变的自评表。",
+        ),
+        CoverTable("codes", "发现的问题（按代码）", ("代码", "级别", "说明", "条数"), tuple(codes), "没有发现问题。"),
+        CoverTable(
+            "assessments",
+            "自评表一览",
+            OVERVIEW_HEADERS,
+            tuple(_overview_row(a) for a in assessments),
+            "没有读出自评表。",
+        ),
+    ]
+    errors = [err for err in s.read_errors if err.severity == "error"]
+    if errors:
+        tables.append(
+            CoverTable("read-errors", "未能读取", ("问题",), tuple(CoverRow((CoverCell(str(err)),)) for err in errors))
+        )
+    return tables
+
+
 @dataclass
 class Report:
     title: str
@@ -387,6 +513,10 @@ class Report:
     @property
     def assessments(self) -> list[AssessmentReport]:
         return [a for d in self.documents for a in d.assessments]
+
+    @property
+    def cover(self) -> list[CoverTable]:
+        return cover_tables(self.summary, self.assessments)
 
     def finding_lines(self) -> list[FindingLine]:
         """Every finding once, document by document, table by table."""

@@ -12,11 +12,10 @@ from collections.abc import Iterable, Sequence
 
 from tabulate import tabulate
 
-from cli.render.report import AssessmentReport, DocumentReport, FindingLine, Report, Row, Table
+from cli.render.report import AssessmentReport, CoverTable, DocumentReport, FindingLine, Report, Row, Table
 from cli.render.terminal import one_line
-from cli.render.words import counts_text
 from indicators.values import num
-from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
+from indicators.vocabulary import SEVERITY_LABEL
 
 
 def md_text(text: object) -> str:
@@ -103,61 +102,16 @@ def _document(doc: DocumentReport) -> str:
     return "".join(parts)
 
 
+def _cover_table(table: CoverTable) -> str:
+    heading = f"\n## {table.title}\n\n" if table.title else ""
+    if not table.rows:
+        return heading + f"{table.empty}\n"
+    return heading + _table([[cell.text for cell in row.cells] for row in table.rows], table.headers)
+
+
 def _cover(report: Report) -> str:
-    s = report.summary
     parts = [f"# {md_text(report.title)}\n\n", f"规则集：{md_text('、'.join(report.rulesets) or '—')}\n\n"]
-    counts = [
-        ["文件", s.documents],
-        ["读取出错的文件", s.documents_unread],
-        ["自评表", s.assessments],
-        ["已评分", s.scored],
-        ["等级改变", len(s.grade_changes)],
-        *([SEVERITY_LABEL[sev], s.by_severity[sev]] for sev in SEVERITIES),
-    ]
-    parts.append(_table(counts, ["项目", "数量"]))
-    parts.append("\n## 等级：公布与重算\n\n" + _table(s.grades, ["等级", "公布", "重算"]))
-    parts.append("\n## 等级改变的自评表\n\n")
-    if s.grade_changes:
-        rows = [
-            [
-                f"{a.number}. {a.name}",
-                a.file,
-                f"{num(a.stated_total)} {a.stated_grade or ''}".strip(),
-                f"{num(a.total)} {a.grade}",
-            ]
-            for a in s.grade_changes
-        ]
-        parts.append(_table(rows, ["自评表", "文件", "公布", "重算"]))
-    else:
-        parts.append("没有等级改变的自评表。\n")
-    parts.append("\n## 发现的问题（按代码）\n\n")
-    if s.by_code:
-        rows = [[c.code, SEVERITY_LABEL[c.severity], c.title, c.count] for c in s.by_code]
-        parts.append(_table(rows, ["代码", "级别", "说明", "条数"]))
-    else:
-        parts.append("没有发现问题。\n")
-    parts.append("\n## 自评表一览\n\n")
-    if report.assessments:
-        rows = [
-            [
-                f"{a.number}. {a.name}",
-                a.unit or "—",
-                a.year or "—",
-                num(a.stated_total),
-                a.stated_grade or "—",
-                num(a.total),
-                a.grade or "—",
-                counts_text(a.counts),
-            ]
-            for a in report.assessments
-        ]
-        headers = ["自评表", "单位", "年度", "公布总分", "公布等级", "重算总分", "重算等级", "发现"]
-        parts.append(_table(rows, headers))
-    else:
-        parts.append("没有读出自评表。\n")
-    errors = [err for err in s.read_errors if err.severity == "error"]
-    if errors:
-        parts.append("\n## 未能读取\n\n" + "".join(f"- {md_text(err)}\n" for err in errors))
+    parts += [_cover_table(table) for table in report.cover]
     return "".join(parts) + "\n"
 
 

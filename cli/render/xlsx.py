@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cli.render.json import number
-from cli.render.report import FINDING_HEADERS, AssessmentReport, FindingLine, Report, Row, Table, worst
+from cli.render.report import FINDING_HEADERS, AssessmentReport, CoverTable, FindingLine, Report, Row, Table, worst
 from indicators.readers import ReadError
-from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
+from indicators.vocabulary import SEVERITY_LABEL
 from scoring.results import Finding
 
 SUMMARY_SHEET = "汇总"
@@ -159,44 +159,37 @@ def _print_setup(ws: Worksheet) -> None:
 # --------------------------------------------------------------------------- sheets
 
 
+def _cover_table(ws: Worksheet, row: int, table: CoverTable, titles: dict[str, str]) -> int:
+    """A cover table from ``row``, under its title; a row leading to an assessment gets a link to its sheet."""
+    if table.title:
+        put(ws, row, 1, table.title, font=BOLD)
+        row += 1
+    if not table.rows:
+        put(ws, row, 1, table.empty)
+        return row + 2
+    links = any(cell.link for r in table.rows for cell in r.cells)
+    _header(ws, row, [*table.headers, *(["工作表"] if links else [])])
+    changed_column = table.headers.index("重算等级") + 1 if "重算等级" in table.headers else None
+    for r in table.rows:
+        row += 1
+        target = next((titles[cell.link] for cell in r.cells if cell.link in titles), None)
+        values = [cell.text if cell.value is None else cell.value for cell in r.cells]
+        _rows(ws, row, [[*values, *([target] if links else [])]])
+        if links and target:
+            link = ws.cell(row=row, column=len(values) + 1)
+            link.hyperlink = f"#'{target}'!A1"
+            link.font = Font(color="0563C1", underline="single")
+        if r.changed and changed_column:
+            ws.cell(row=row, column=changed_column).font = CHANGED
+    return row + 2
+
+
 def _summary_sheet(ws: Worksheet, report: Report, titles: dict[str, str]) -> None:
-    s = report.summary
     put(ws, 1, 1, report.title, font=TITLE)
     put(ws, 2, 1, f"规则集：{'、'.join(report.rulesets) or '—'}；jixiao {report.version}")
     row = 4
-    _header(ws, row, ["项目", "数量"])
-    counts = [
-        ("文件", s.documents),
-        ("读取出错的文件", s.documents_unread),
-        ("自评表", s.assessments),
-        ("已评分", s.scored),
-        ("等级改变", len(s.grade_changes)),
-        *((SEVERITY_LABEL[sev], s.by_severity[sev]) for sev in SEVERITIES),
-    ]
-    row = _rows(ws, row + 1, counts) + 1
-    _header(ws, row, ["等级", "公布", "重算"])
-    row = _rows(ws, row + 1, s.grades) + 1
-    put(ws, row, 1, "自评表一览", font=BOLD)
-    row += 1
-    headers = ["序号", "文件", "自评表", "单位", "年度", "公布总分", "公布等级", "重算总分", "重算等级", "等级改变"]
-    headers += [SEVERITY_LABEL[sev] for sev in SEVERITIES] + ["工作表"]
-    _header(ws, row, headers)
-    for a in report.assessments:
-        row += 1
-        counts_ = a.counts
-        values = [a.number, a.file, a.name, a.unit, a.year, a.stated_total, a.stated_grade, a.total, a.grade]
-        values += ["是" if a.grade_changed else "否", *(counts_[sev] for sev in SEVERITIES), titles[a.id]]
-        _rows(ws, row, [values])
-        link = ws.cell(row=row, column=len(headers))
-        link.hyperlink = f"#'{titles[a.id]}'!A1"
-        link.font = Font(color="0563C1", underline="single")
-        if a.grade_changed:
-            ws.cell(row=row, column=9).font = CHANGED
-    row += 2
-    put(ws, row, 1, "发现的问题（按代码）", font=BOLD)
-    row += 1
-    _header(ws, row, ["代码", "级别", "说明", "条数"])
-    _rows(ws, row + 1, ([c.code, SEVERITY_LABEL[c.severity], c.title, c.count] for c in s.by_code))
+    for table in report.cover:
+        row = _cover_table(ws, row, table, titles)
     _widths(ws, {1: 16, 2: 36, 3: 30, 4: 30, 5: 8, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 8, 12: 8, 13: 8, 14: 22})
     fit_rows(ws)
     _print_setup(ws)
