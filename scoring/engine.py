@@ -111,7 +111,7 @@ def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
         result.unit = unit
         result.target_value = _in_unit(target, unit)
         result.actual_value = _in_unit(actual, unit)
-        result.status = "met"  # provisional: quantitative; evaluate() settles met / unmet
+        result.status = "comparable"  # evaluate() settles met / unmet
     return result
 
 
@@ -491,7 +491,7 @@ def score_assessments(
             stated = r.indicator.score
             if r.score_kept:
                 r.score = quantize(stated, ruleset.precision) if stated is not None else None
-            elif r.status == "met":
+            elif r.status == "comparable":
                 quantitative.append(r)
             elif source is not None:
                 r.score = (

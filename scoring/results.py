@@ -15,7 +15,8 @@ from indicators.model import Assessment, Indicator, SourceRef
 from indicators.values import Value
 from indicators.vocabulary import SEVERITY_RANK, Severity
 
-IndicatorStatus = Literal["met", "unmet", "unverifiable", "no_target"]
+IndicatorStatus = Literal["comparable", "met", "unmet", "unverifiable", "no_target"]
+"""comparable: quantitative, target and actual in one unit, not yet compared (the engine settles met / unmet)."""
 WeightOrigin = Literal["stated", "label", "inferred", "merged", "missing", "none"]
 """Where an indicator's 分值 comes from.
 

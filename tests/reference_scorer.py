@@ -79,7 +79,7 @@ def reference_assessment(assessment: Assessment, ruleset: RuleSet) -> tuple[list
         stated = r.indicator.score
         if r.score_kept:  # criteria sheets and merged 二级 cells: the stated score stands
             scores.append(quantize(stated, ruleset.precision) if stated is not None else None)
-        elif r.status == "met":
+        elif r.status == "comparable":
             scores.append(reference_indicator_score(r, ruleset)[1] if source is not None else None)
         elif source is None:
             scores.append(None)
