@@ -110,7 +110,7 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
     ]
     if r.status in {"met", "unmet"}:
         lines += [
-            f"  比较单位：{r.unit or '无'}；{num(r.actual_value)} 对 {num(r.target_value)}："
+            f"  比较单位：{r.comparison_unit or '无'}；{num(r.actual_value)} 对 {num(r.target_value)}："
             f"{'达成' if r.met else '未达成'}",
             f"  计分规则 {r.rule}：{_substituted(r)}",
         ]

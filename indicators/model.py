@@ -53,7 +53,7 @@ MoneyUnit = Literal["元", "万元", "亿元"]
 class _Strict(BaseModel):
     """Unknown keys are refused: a typo in a hand-made file is an error, not a silent loss."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
 
 
 class SourceRef(_Strict):
@@ -104,7 +104,7 @@ class Indicator(_Strict):
     nature: Nature | None = Field(default=None, description="指标性质 where a column states it")
     target: str | None = Field(default=None, description="年度指标值 / 年初指标值, raw text")
     adjusted_target: str | None = Field(default=None, description="调整后指标值, raw text")
-    unit: str | None = Field(default=None, description="度量单位 where a column states it")
+    measure_unit: str | None = Field(default=None, alias="unit", description="度量单位 where a column states it")
     actual: str | None = Field(default=None, description="实际完成值, raw text")
     weight: Figure | None = Field(default=None, description="分值 (权重)")
     score: Figure | None = Field(default=None, description="得分, as stated")
@@ -195,7 +195,7 @@ class Assessment(_Strict):
     year: int | None = Field(default=None, ge=1949, le=2100, description="assessment year (年度)")
     name: str = Field(description="项目名称; for a department table, what the table assesses")
     title: str | None = Field(default=None, description="table title as published")
-    unit: str | None = Field(default=None, description="实施单位 / 预算单位 / 部门名称")
+    implementer: str | None = Field(default=None, alias="unit", description="实施单位 / 预算单位 / 部门名称")
     authority: str | None = Field(default=None, description="主管部门(及代码)")
     money_unit: MoneyUnit = "万元"
     ruleset: str | None = Field(default=None, description="rule set to score with, if not default")

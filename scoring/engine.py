@@ -72,8 +72,8 @@ def comparison_unit(target_unit: str | None, actual_unit: str | None) -> str | N
 
 def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
     """Everything about one row that does not depend on the rule set's formulas."""
-    target = _parse(indicator.effective_target, indicator.unit)
-    actual = _parse(indicator.actual, indicator.unit or target.unit)
+    target = _parse(indicator.effective_target, indicator.measure_unit)
+    actual = _parse(indicator.actual, indicator.measure_unit or target.unit)
     nature, nature_origin = resolve_nature(indicator, target)
     result = IndicatorResult(
         index=index,
@@ -101,14 +101,14 @@ def read_indicator(indicator: Indicator, index: int) -> IndicatorResult:
     elif not all(within_bounds(v.number) for v in (target, actual) if v.number is not None):
         result.reason = "指标值或实际完成值超出合理范围，无法重算"
     else:
-        column = units.lookup(indicator.unit)
+        column = units.lookup(indicator.measure_unit)
         stated_unit = target.unit or (column.name if column else None)
         if actual.unit and stated_unit and not units.same_family(actual.unit, stated_unit):
             result.reason = f"指标值单位“{stated_unit}”与实际完成值单位“{actual.unit}”不属于同一类，无法比较"
             result.unit_mismatch = True
             return result
         unit = comparison_unit(stated_unit, actual.unit)
-        result.unit = unit
+        result.comparison_unit = unit
         result.target_value = _in_unit(target, unit)
         result.actual_value = _in_unit(actual, unit)
         result.status = "comparable"  # evaluate() settles met / unmet

@@ -47,7 +47,7 @@ def assessment_record(document: str, s: ScoredAssessment, counts: dict[str, int]
         "table": a.source.table if a.source else None,
         "id": s.id,
         "kind": a.kind,
-        "unit": a.unit,
+        "unit": a.implementer,  # the CSV column keeps its name
         "name": a.name,
         "year": a.year,
         "ruleset": s.ruleset,

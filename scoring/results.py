@@ -59,7 +59,7 @@ class IndicatorResult:
     weight: Decimal | None
     weight_origin: WeightOrigin
     status: IndicatorStatus
-    unit: str | None = None  # the unit both figures are compared in
+    comparison_unit: str | None = None  # the unit both figures are compared in
     target_value: Decimal | None = None
     actual_value: Decimal | None = None
     met: bool | None = None

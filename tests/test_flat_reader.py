@@ -39,7 +39,7 @@ ASSESSMENT_COLUMNS = {
     "类型": lambda a: {"project": "项目", "department": "部门整体"}[a.kind],
     "年度": lambda a: a.year,
     "项目名称": lambda a: a.name,
-    "实施单位": lambda a: a.unit,
+    "实施单位": lambda a: a.implementer,
     "主管部门": lambda a: a.authority,
     "金额单位": lambda a: a.money_unit,
     "目标申报数": lambda a: a.budget and a.budget.requested,
@@ -61,7 +61,7 @@ INDICATOR_COLUMNS = {
     "指标性质": "nature",
     "指标值": "target",
     "调整后指标值": "adjusted_target",
-    "度量单位": "unit",
+    "度量单位": "measure_unit",
     "实际完成值": "actual",
     "分值": "weight",
     "得分": "score",
@@ -409,7 +409,7 @@ def test_assessment_only_rows_and_carried_levels() -> None:
 
 def test_a_department_table_without_a_name() -> None:
     (a,) = parse_flat_rows(["类型", "部门名称", "三级指标"], [["部门整体", "某局", "人数"]], "x.csv", 2).assessments
-    assert (a.kind, a.name, a.unit) == ("department", "部门整体支出", "某局")
+    assert (a.kind, a.name, a.implementer) == ("department", "部门整体支出", "某局")
 
 
 def test_a_header_only_csv_is_an_input_error_like_an_empty_txt() -> None:

@@ -53,7 +53,7 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "nature": r.nature,
         "target": ind.effective_target,
         "actual": ind.actual,
-        "unit": r.unit or ind.unit,
+        "unit": r.comparison_unit or ind.measure_unit,
         "target_value": number(r.target_value),
         "actual_value": number(r.actual_value),
         "weight": number(r.weight),

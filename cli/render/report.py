@@ -101,7 +101,7 @@ INDICATOR_COLUMNS = (
     Column("nature", "指标性质"),
     Column("target", "年度指标值"),
     Column("adjusted_target", "调整后指标值"),
-    Column("unit", "度量单位"),
+    Column("measure_unit", "度量单位"),
     Column("actual", "实际完成值"),
     Column("weight", "分值"),
     Column("score", "得分"),
@@ -271,7 +271,7 @@ class AssessmentReport:
     title: str | None
     kind: str
     year: int | None
-    unit: str | None
+    implementer: str | None  # 实施单位
     authority: str | None
     ruleset: str
     money_unit: str
@@ -321,7 +321,7 @@ class AssessmentReport:
             ("project", "项目名称" if self.kind == "project" else "名称", self.name),
             ("kind", "类型", KIND_LABEL.get(self.kind, self.kind)),
             ("year", "年度", str(self.year) if self.year else "—"),
-            ("unit", "实施单位", self.unit or "—"),
+            ("unit", "实施单位", self.implementer or "—"),
             ("authority", "主管部门", self.authority or "—"),
             ("ruleset", "规则集", self.ruleset),
             ("money-unit", "金额单位", self.money_unit),
@@ -422,7 +422,7 @@ def _overview_row(a: AssessmentReport) -> CoverRow:
         _count(a.number),
         CoverCell(a.name, link=a.id),
         CoverCell(a.file),
-        CoverCell(a.unit or "—"),
+        CoverCell(a.implementer or "—"),
         CoverCell(str(a.year) if a.year else "—", a.year),
         _figure(a.stated_total),
         CoverCell(a.stated_grade or "—"),
@@ -658,7 +658,7 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
         title=a.title,
         kind=a.kind,
         year=a.year,
-        unit=a.unit,
+        implementer=a.implementer,
         authority=a.authority,
         ruleset=scored.ruleset,
         money_unit=a.money_unit,

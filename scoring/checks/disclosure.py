@@ -270,9 +270,9 @@ def name_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Findin
     for unit_name in context.disclosure.unit_names:
         places.setdefault(_bare_name(unit_name.name), []).append(unit_name.source.row or 0)
     for scored in context.assessments:
-        if scored.assessment.unit:
+        if scored.assessment.implementer:
             row = scored.assessment.source.row if scored.assessment.source else 0
-            places.setdefault(_bare_name(scored.assessment.unit), []).append(row or 0)
+            places.setdefault(_bare_name(scored.assessment.implementer), []).append(row or 0)
     names = sorted(places, key=lambda n: (-len(places[n]), n))
     groups: list[list[str]] = []
     for name in names:  # a cut-off name joins the group of the full name it begins

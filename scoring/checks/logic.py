@@ -117,7 +117,7 @@ def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
     for r in _measured(scored):
         if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
             continue
-        if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.unit)):
+        if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.measure_unit)):
             yield finding(scored, "L204", f"指标值“{r.target.text}”没有计量单位", result=r)
 
 
@@ -287,7 +287,7 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     for r in _measured(scored):
         if r.nature not in {">=", ">", "<=", "<"}:
             continue
-        unit = units.lookup(r.target.unit or r.indicator.unit)
+        unit = units.lookup(r.target.unit or r.indicator.measure_unit)
         sense = taxonomy.expected_direction(r.indicator.name, r.indicator.level2, unit.family if unit else None)
         wrong = (sense == "lower" and r.nature in {">=", ">"}) or (sense == "higher" and r.nature in {"<=", "<"})
         if wrong:
@@ -388,7 +388,7 @@ def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     """A total-money ceiling (≤/< in 元/万元, not a per-person standard) in the table's money unit."""
     if r.nature not in {"<=", "<"} or r.target.number is None:
         return None
-    unit = units.lookup(r.target.unit or r.indicator.unit)
+    unit = units.lookup(r.target.unit or r.indicator.measure_unit)
     name = r.indicator.name or ""
     if unit is None or unit.family != "money" or _PER_UNIT.search(name):
         return None

@@ -283,7 +283,7 @@ _CanonicalDumper.add_representer(Decimal, _represent_decimal)
 
 
 def _plain(assessments: list[Assessment]) -> list[dict[str, Any]]:
-    return [a.model_dump(mode="python", exclude_none=True, exclude_defaults=True) for a in assessments]
+    return [a.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True) for a in assessments]
 
 
 def to_yaml(assessments: list[Assessment]) -> str:
@@ -295,6 +295,7 @@ def to_yaml(assessments: list[Assessment]) -> str:
 
 def to_json(assessments: list[Assessment]) -> str:
     """The canonical JSON; Decimals are written as strings so that 100.00 keeps its two decimals."""
-    items = [json.loads(a.model_dump_json(exclude_none=True, exclude_defaults=True)) for a in assessments]
+    dumped = (a.model_dump_json(by_alias=True, exclude_none=True, exclude_defaults=True) for a in assessments)
+    items = [json.loads(text) for text in dumped]
     data: Any = items[0] if len(items) == 1 else {"assessments": items}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
