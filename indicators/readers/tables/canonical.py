@@ -282,15 +282,24 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNo
 _CanonicalDumper.add_representer(Decimal, _represent_decimal)
 
 
-def _plain(assessments: list[Assessment]) -> list[dict[str, Any]]:
+def plain(assessments: list[Assessment]) -> list[dict[str, Any]]:
+    """Each assessment as the mapping the canonical YAML holds: only what was read, Decimals kept."""
     return [a.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True) for a in assessments]
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as the canonical writer writes it: keys in model order, Chinese as is, figures with their decimals.
+
+    Public so that a document holding assessments beside other keys (the golden files of the tests)
+    writes them exactly as ``jixiao convert`` does.
+    """
+    return yaml.dump(data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def to_yaml(assessments: list[Assessment]) -> str:
     """The canonical YAML of one assessment (a mapping) or several (``assessments:``); lossless."""
-    items = _plain(assessments)
-    data: Any = items[0] if len(items) == 1 else {"assessments": items}
-    return yaml.dump(data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False, width=1000)
+    items = plain(assessments)
+    return dump_yaml(items[0] if len(items) == 1 else {"assessments": items})
 
 
 def to_json(assessments: list[Assessment]) -> str:
