@@ -111,7 +111,7 @@ class Part:
     def add(self, doc: DocumentResult) -> None:
         self.files.append((doc.source, file_state(doc)))
         for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
-            counts = severity_counts([*s.findings, *(f for f in doc.findings if f.assessment == s.id)])
+            counts = severity_counts(doc.findings_of(s))
             self.assessments.append(assessment_record(doc.source, s, counts))
         self.findings += [finding_record(doc.source, f) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]

@@ -32,6 +32,10 @@ class DocumentResult:
     def all_findings(self) -> list[Finding]:
         return [f for a in self.assessments for f in a.findings] + self.findings
 
+    def findings_of(self, scored: ScoredAssessment) -> list[Finding]:
+        """A table's findings: its own, and the document's tied to it (X3xx: this table against the 决算)."""
+        return [*scored.findings, *(f for f in self.findings if f.assessment == scored.id)]
+
 
 def run(
     sources: Iterable[str],

@@ -117,7 +117,7 @@ def other_row_dict(row: OtherRow) -> dict[str, Any]:
 
 def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
     a = s.assessment
-    record = assessment_record("", s, severity_counts(s.findings))
+    record = assessment_record("", s, severity_counts(s.findings))  # only the id, names and totals are used
     return {
         **{k: record[k] for k in ("id", "kind", "name", "unit", "year")},
         "title": a.title,

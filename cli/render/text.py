@@ -11,7 +11,8 @@ from cli.render.words import STATUS_LABEL, counts_text, place_text
 from indicators.values import num
 from indicators.vocabulary import SEVERITY_LABEL
 from scoring.pipeline import DocumentResult
-from scoring.results import Finding, ScoredAssessment
+from scoring.records import severity_counts
+from scoring.results import Finding
 
 TABLEFMT = {"table": "simple", "md": "github"}
 
@@ -21,8 +22,6 @@ def _place(f: Finding, places: dict[int, str] | None = None) -> str:
     return " ".join(p for p in (f.source.file or "", place_text(f.source, places, table=False)) if p)
 
 
-def _counts(s: ScoredAssessment) -> str:
-    return counts_text(Counter(f.severity for f in s.findings))
 
 
 def score_table(documents: list[DocumentResult], fmt: str) -> str:
@@ -39,7 +38,7 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
                     s.grade or "—",
                     num(s.weights_total),
                     STATUS_LABEL[s.status],
-                    _counts(s),
+                    counts_text(severity_counts(doc.findings_of(s))),
                 ]
             )
     headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]
@@ -80,7 +79,7 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     for doc in documents:
         parts.append(f"{heading}{one_line(doc.source)}\n")
         if doc.assessments:
-            parts.append(score_table([DocumentResult(doc.source, doc.assessments)], fmt))
+            parts.append(score_table([doc], fmt))
         else:
             parts.append("（未读出自评表）\n")
         names = {s.id: s.assessment.name for s in doc.assessments}
