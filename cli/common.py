@@ -19,6 +19,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,10 +30,11 @@ from cli.render.terminal import one_line
 from indicators.readers import expand_paths
 from indicators.readers.detect import use_ocr
 from indicators.readers.problems import INTERNAL_ERROR
-from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL, reaches
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, internal_error, run
+from scoring.results import Finding
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -92,6 +94,13 @@ def fail_on(default: str = "error", note: str = "") -> Callable[[Callable[..., A
 
 
 fail_on_option = fail_on()
+severity_option = click.option(
+    "--severity",
+    type=click.Choice(SEVERITIES),
+    default="info",
+    show_default=True,
+    help="只列出并计数该级别及以上的问题（error 错误、warning 警告、info 提示）；不改变 --fail-on。",
+)
 files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 
 
@@ -119,6 +128,7 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
             select_option,
             ignore_option,
             fail_on_option,
+            severity_option,
             output_option,
             ocr_option,
         )
@@ -244,17 +254,31 @@ def run_and_render(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str,
+    severity: str,
     output: Path | None,
 ) -> NoReturn:
-    """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit."""
+    """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit.
+
+    Only the findings at or above ``severity`` are written; the exit code
+    weighs them all (``--fail-on`` is not changed by what is shown).
+    """
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
-    text = render_safely(
-        (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt)), documents
-    )
+    render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
+    text = render_safely(render, [at_least(doc, severity) for doc in documents])
     if text is not None:
         write_output(text, output, (*files, *(d.source for d in documents)))
     finish(documents, fail_on)
+
+
+def at_least(doc: DocumentResult, severity: str) -> DocumentResult:
+    """The document with only the findings at or above ``severity`` (a crashed check, C001, always stays)."""
+
+    def kept(findings: list[Finding]) -> list[Finding]:
+        return [f for f in findings if reaches(f.severity, severity) or f.code == CHECK_CRASHED]
+
+    assessments = [replace(s, findings=kept(s.findings)) for s in doc.assessments]
+    return replace(doc, assessments=assessments, findings=kept(doc.findings))
 
 
 def report_errors(documents: list[DocumentResult]) -> bool:

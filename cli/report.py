@@ -17,6 +17,7 @@ from cli.common import (
     ruleset_option,
     run_and_render,
     select_option,
+    severity_option,
 )
 from cli.render.html import render_html
 from cli.render.report import build_report
@@ -60,6 +61,7 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @select_option
 @ignore_option
 @fail_on_option
+@severity_option
 @output_option
 @ocr_option
 def report(
@@ -69,6 +71,7 @@ def report(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str,
+    severity: str,
     output: Path | None,
 ) -> NoReturn:
     """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
@@ -91,6 +94,7 @@ def report(
         select=select,
         ignore=ignore,
         fail_on=fail_on,
+        severity=severity,
         output=output,
     )
 
