@@ -265,7 +265,12 @@ def run_and_render(
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
     render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
-    text = render_safely(render, [at_least(doc, severity) for doc in documents])
+    if fmt != "json" and not any(doc.assessments or doc.findings for doc in documents):
+        finish(documents, fail_on)  # nothing read: the errors alone, no empty table under them
+    shown = [at_least(doc, severity) for doc in documents]
+    text = render_safely(render, shown)
+    for doc, rendered in zip(documents, shown, strict=True):
+        doc.errors = rendered.errors  # with an internal error where rendering a document failed
     if text is not None:
         write_output(text, output, (*files, *(d.source for d in documents)))
     finish(documents, fail_on)

@@ -839,3 +839,11 @@ def test_output_dash_means_stdout(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"] == "Assessment"
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", ["score", "check", "audit"])
+def test_nothing_read_prints_the_error_and_no_empty_table(command: str) -> None:
+    result = invoke([command, "nothere.txt"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["错误: nothere.txt: R001 文件不存在"]
