@@ -256,11 +256,13 @@ def run_and_render(
     fail_on: str,
     severity: str,
     output: Path | None,
+    announce: bool = False,
 ) -> NoReturn:
     """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit.
 
     Only the findings at or above ``severity`` are written; the exit code
     weighs them all (``--fail-on`` is not changed by what is shown).
+    ``announce``: say where a file was written (a report is a file one opens).
     """
     rules = get_ruleset(ruleset)
     documents = run_files(files, rules, get_checks(select, ignore))
@@ -273,7 +275,10 @@ def run_and_render(
         doc.errors = rendered.errors  # with an internal error where rendering a document failed
     if text is not None:
         write_output(text, output, (*files, *(d.source for d in documents)))
-    finish(documents, fail_on)
+    report_errors(documents)
+    if announce and text is not None and output is not None and str(output) != "-":
+        say(f"已写入 {output}")  # last, after the read problems: what the user looks for
+    raise SystemExit(exit_code(documents, fail_on))
 
 
 def at_least(doc: DocumentResult, severity: str) -> DocumentResult:

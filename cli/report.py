@@ -9,7 +9,7 @@ import click
 
 from cli.common import (
     fail,
-    fail_on_option,
+    fail_on,
     files_argument,
     ignore_option,
     ocr_option,
@@ -60,7 +60,7 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @ruleset_option
 @select_option
 @ignore_option
-@fail_on_option
+@fail_on(default="none", note="报告写成即以 0 结束，问题都在报告里。")
 @severity_option
 @output_option
 @ocr_option
@@ -96,6 +96,7 @@ def report(
         fail_on=fail_on,
         severity=severity,
         output=output,
+        announce=True,
     )
 
 

@@ -129,8 +129,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for fmt in ("html", "xlsx", "md"):
         target = out / f"r.{fmt}"
         result = invoke(["report", "samples/", "-o", str(target)])
-        assert result.exit_code == 1, result.output  # the seeds hold errors: exit 1, as check and audit
-        assert result.stdout == ""
+        assert result.exit_code == 0, result.output  # written: 0, though the seeds hold errors (--fail-on none)
+        assert result.stdout == "" and result.stderr.splitlines()[-1] == f"已写入 {target}"
         paths[fmt] = target
     assert sorted(p.name for p in out.iterdir()) == ["r.html", "r.md", "r.xlsx"]  # no temporary file left
     return paths
@@ -411,8 +411,8 @@ def test_exit_2_for_bad_input(fmt: str, tmp_path: Path) -> None:
     target = tmp_path / f"r.{fmt}"
     result = invoke(["report", str(tmp_path / "坏.yaml"), str(ROOT / CAR_YAML), "-o", str(target)])
     assert result.exit_code == 2
-    (line,) = [x for x in result.stderr.splitlines() if x.strip()]
-    assert "坏.yaml" in line
+    line, written = [x for x in result.stderr.splitlines() if x.strip()]
+    assert "坏.yaml" in line and written == f"已写入 {target}"
     assert target.exists()  # the readable file is reported, with the unreadable one listed
     if fmt != "xlsx":
         assert "坏.yaml" in target.read_text(encoding="utf-8")
@@ -421,8 +421,8 @@ def test_exit_2_for_bad_input(fmt: str, tmp_path: Path) -> None:
 
 def test_exit_codes_follow_fail_on(tmp_path: Path) -> None:
     target = str(tmp_path / "r.xlsx")
-    assert invoke(["report", CAR_YAML, "-o", target]).exit_code == 1
-    assert invoke(["report", CAR_YAML, "-o", target, "--fail-on", "none"]).exit_code == 0
+    assert invoke(["report", CAR_YAML, "-o", target]).exit_code == 0  # the report written is the result
+    assert invoke(["report", CAR_YAML, "-o", target, "--fail-on", "error"]).exit_code == 1
     assert invoke(["report", CAR_YAML, "-o", target, "--select", "L209"]).exit_code == 0
     assert invoke(["report", CAR_YAML, "-o", target, "--select", "L209", "--fail-on", "info"]).exit_code == 1
     assert invoke(["report", CAR_YAML, "-o", target, "--select", "Z9"]).exit_code == 2
