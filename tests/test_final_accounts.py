@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.disclosure import AccountsTable, FinalAccounts, Statement, UnitName
+from indicators.labels import outline_level
 from indicators.readers.base import ReadError
-from indicators.readers.documents.final_accounts import PATH, outline_level, read_final_accounts, table_kind
+from indicators.readers.documents.final_accounts import PATH, read_final_accounts, table_kind
 from indicators.readers.documents.published import rows_of, table_spans
 
 ROOT = Path(__file__).resolve().parent.parent

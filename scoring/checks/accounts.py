@@ -14,15 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.disclosure import AccountsRow, AccountsTable, FinalAccounts
+from indicators.labels import is_of_which, is_total_word, outline_level, squash
 from indicators.model import SourceRef
-from indicators.readers.documents.final_accounts import (
-    PATH,
-    is_of_which,
-    is_total_word,
-    outline_level,
-    table_kind,
-)
-from indicators.readers.tables.cells import squash
+from indicators.readers.documents.final_accounts import PATH, table_kind
 from indicators.units import MONEY_SCALE
 from scoring.checks.registry import DocumentContext, check, document_finding
 from scoring.results import Finding

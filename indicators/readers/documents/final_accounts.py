@@ -58,6 +58,7 @@ from indicators.disclosure import (
     Statement,
     UnitName,
 )
+from indicators.labels import is_total_word, outline_level
 from indicators.model import MoneyUnit, SourceRef, within_bounds
 from indicators.readers.base import ReadError
 from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
@@ -83,12 +84,6 @@ _STUB = re.compile(
     r"^(?:项目(?:\(.*\))?|行次|栏次|[类款项]|科目编码|科目名称|编码|名称|序号"
     r"|(?:支出)?(?:功能|经济)分类(?:科目)?(?:编码)?)$"
 )
-_OUTLINE = (
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
-    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    (4, re.compile(r"^[(（]\d{1,2}[)）]")),
-)
 _NO_PROJECT = re.compile(r"(?:没有|无|未发生|未安排|不涉及)项目支出(?!结转|结余|绩效)")
 _SENTENCES = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 HEADER_ROWS = 8  # the 栏次 row is looked for among a table's first lines
@@ -108,26 +103,6 @@ def label(text: str) -> str:
 def is_stub(text: str) -> bool:
     """项目, 行次, 栏次, 类/款/项, 科目编码, 科目名称 …: header words over the label columns, not over figures."""
     return bool(_STUB.match(squash(text)))
-
-
-def is_total_word(text: str) -> bool:
-    """合计, 小计, 总计, 本年支出合计 …, but not 其中 … 合计."""
-    word = squash(text)
-    return not word.startswith("其中") and (word in {"合计", "小计", "总计"} or word.endswith("合计"))
-
-
-def outline_level(name: str) -> int | None:
-    """一、 → 1, (一) → 2, 1. → 3, (1) → 4; None for a label without an outline number."""
-    text = clean(name)
-    for level, pattern in _OUTLINE:
-        if pattern.match(text):
-            return level
-    return None
-
-
-def is_of_which(name: str) -> bool:
-    """其中：… (of which) rows and columns are a part of the line above, never added to its siblings."""
-    return squash(name).startswith("其中")
 
 
 def table_kind(title: str) -> str | None:
