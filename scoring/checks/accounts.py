@@ -1,9 +1,10 @@
 """X304 — the 决算 tables of a disclosure add up: rows, columns, and the same total across tables.
 
-Importing this module registers X304.  Its relations are built from what
-:mod:`indicators.readers.documents.final_accounts` read: codes (类/款/项, 经济分类),
-row labels (合计, 本年支出合计, 总计, (一) 支出合计 …) and column labels (the
-header words above each column, joined by ``PATH``).
+Importing this module registers X304.  Its relations are built from the
+model of the 决算 tables (:mod:`indicators.disclosure`): codes (类/款/项,
+经济分类), row labels (合计, 本年支出合计, 总计, (一) 支出合计 …), column
+headers (the header words above each column) and each table's kind, read
+with the label words of :mod:`indicators.labels`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.disclosure import AccountsRow, AccountsTable, FinalAccounts
+from indicators.disclosure import AccountsKind, AccountsRow, AccountsTable, FinalAccounts, Header, header_text
 from indicators.labels import is_of_which, is_total_word, outline_level, squash
 from indicators.model import SourceRef
-from indicators.readers.documents.final_accounts import PATH, table_kind
 from indicators.units import MONEY_SCALE
 from scoring.checks.registry import DocumentContext, check, document_finding
 from scoring.results import Finding
@@ -90,7 +90,7 @@ class Accounts:
         table = self.tables[t]
         return table.rows if g == ROWS else table.groups[g].rows
 
-    def columns(self, t: int, g: int) -> list[str]:
+    def columns(self, t: int, g: int) -> list[Header]:
         table = self.tables[t]
         return table.columns if g == ROWS else table.groups[g].columns
 
@@ -117,7 +117,7 @@ class Accounts:
 
     def column_name(self, cell: Cell) -> str:
         columns = self.columns(cell.table, cell.group)
-        return columns[cell.column] if cell.column < len(columns) else f"第{cell.column + 1}栏"
+        return header_text(columns[cell.column]) if cell.column < len(columns) else f"第{cell.column + 1}栏"
 
     def row_name(self, cell: Cell) -> str:
         row = self.row(cell)
@@ -166,6 +166,11 @@ def _listed(codes: list[str]) -> str:
     return "、".join(codes) if len(codes) <= 4 else f"{codes[0]}…{codes[-1]} 共{len(codes)}个"
 
 
+def _top_word(header: Header) -> str:
+    """A column's top header word, squashed; "" for a column without header words."""
+    return squash(header[0]) if header else ""
+
+
 def _width(acc: Accounts, t: int, g: int) -> int:
     return len(acc.columns(t, g)) or max((len(r.values) for r in acc.rows(t, g)), default=0)
 
@@ -197,9 +202,7 @@ def code_relations(acc: Accounts, t: int) -> None:
         elif name.endswith("合计") and table.groups:
             lead = name.removesuffix("合计")
             groups = {
-                g
-                for g, group in enumerate(table.groups)
-                if group.columns and squash(group.columns[0].split(PATH)[0]) == lead
+                g for g, group in enumerate(table.groups) if group.columns and _top_word(group.columns[0]) == lead
             }
             chosen = [c for c in top if codes[c][0][0] in groups]
         else:
@@ -216,8 +219,10 @@ def column_relations(acc: Accounts, t: int, g: int) -> None:
         return  # the header could not be aligned with the 栏次: its words cannot say what adds up
     tree: dict[tuple[str, ...], list[str]] = {}
     leaves: dict[tuple[str, ...], int] = {}
-    for j, column in enumerate(columns):
-        path = tuple(column.split(PATH))
+    for j, header in enumerate(columns):
+        # A column without header words stands at the top beside the others, as a word of its own: a 合计
+        # there adds it up, and standing first it is no 合计 (what that header sums is then not known).
+        path = header or ("",)
         leaves[path] = j
         for depth in range(len(path)):
             siblings = tree.setdefault(path[:depth], [])
@@ -330,7 +335,7 @@ def _balances(rows: list[AccountsRow], year_total: int, grand_total: int) -> dic
 
 def _side(acc: Accounts, t: int, word: str) -> int | None:
     for g, group in enumerate(acc.tables[t].groups):
-        if group.columns and squash(group.columns[0]).startswith(word):
+        if group.columns and _top_word(group.columns[0]).startswith(word):
             return g
     return None
 
@@ -339,16 +344,27 @@ def _row_named(acc: Accounts, t: int, g: int, pattern: re.Pattern[str]) -> int |
     return next((r for r, row in enumerate(acc.rows(t, g)) if pattern.match(squash(row.name))), None)
 
 
-PathTest = Callable[[list[str]], bool]
+HeaderTest = Callable[[Header], bool]
+"""A test on a column's header, its words squashed."""
 
 
-def _column_where(acc: Accounts, t: int, g: int, test: PathTest) -> int | None:
+def _column_where(acc: Accounts, t: int, g: int, test: HeaderTest) -> int | None:
     columns = acc.columns(t, g)
-    return next((j for j, c in enumerate(columns) if test([squash(w) for w in c.split(PATH)])), None)
+    return next((j for j, header in enumerate(columns) if test(tuple(squash(w) for w in header))), None)
 
 
-def _first(path: list[str]) -> bool:
+def _first(header: Header) -> bool:
     return True
+
+
+def _ending(word: str) -> HeaderTest:
+    """A column whose header's lowest word is ``word``."""
+    return lambda header: bool(header) and header[-1] == word
+
+
+def _year_spending_total(header: Header) -> bool:
+    """本年支出 … 合计 (or 小计): the total column under a header led by 本年支出."""
+    return bool(header) and "本年支出" in header[0] and header[-1] in {"合计", "小计"}
 
 
 def balance_relations(acc: Accounts, t: int) -> None:
@@ -364,14 +380,13 @@ def balance_relations(acc: Accounts, t: int) -> None:
 def table_relations(acc: Accounts) -> None:
     """The same total in two tables: 公开01 本年收入合计 = 收入决算表 合计, 本年支出合计 = 支出决算表 合计,
     财政拨款收支总表 一般公共预算财政拨款 本年支出合计 = 一般公共预算财政拨款支出决算表 合计."""
-    kinds: dict[str, int] = {}
+    kinds: dict[AccountsKind, int] = {}
     for t, table in enumerate(acc.tables):
-        kind = table_kind(table.title)
-        if kind and kind not in kinds and table.no_data is None:
-            kinds[kind] = t
+        if table.kind and table.kind not in kinds and table.no_data is None:
+            kinds[table.kind] = t
     total_row = re.compile(r"^合计$")
 
-    def summary_cell(kind: str, side: str, row: re.Pattern[str], column: PathTest) -> Cell | None:
+    def summary_cell(kind: AccountsKind, side: str, row: re.Pattern[str], column: HeaderTest) -> Cell | None:
         t = kinds.get(kind)
         g = _side(acc, t, side) if t is not None else None
         if t is None or g is None:
@@ -379,7 +394,7 @@ def table_relations(acc: Accounts) -> None:
         r, j = _row_named(acc, t, g, row), _column_where(acc, t, g, column)
         return Cell(t, g, r, j) if r is not None and j is not None else None
 
-    def detail_cell(kind: str, column: PathTest) -> Cell | None:
+    def detail_cell(kind: AccountsKind, column: HeaderTest) -> Cell | None:
         t = kinds.get(kind)
         if t is None:
             return None
@@ -389,17 +404,15 @@ def table_relations(acc: Accounts) -> None:
     pairs = [
         (
             summary_cell("summary", "收入", re.compile(r"^本年收入合计$"), _first),
-            detail_cell("income", lambda path: path[-1] == "本年收入合计"),
+            detail_cell("income", _ending("本年收入合计")),
         ),
         (
             summary_cell("summary", "支出", re.compile(r"^本年支出合计$"), _first),
-            detail_cell("expenditure", lambda path: path[-1] == "本年支出合计"),
+            detail_cell("expenditure", _ending("本年支出合计")),
         ),
         (
-            summary_cell(
-                "grants", "支出", re.compile(r"^本年支出合计$"), lambda path: path[-1] == "一般公共预算财政拨款"
-            ),
-            detail_cell("general", lambda path: "本年支出" in path[0] and path[-1] in {"合计", "小计"}),
+            summary_cell("grants", "支出", re.compile(r"^本年支出合计$"), _ending("一般公共预算财政拨款")),
+            detail_cell("general", _year_spending_total),
         ),
     ]
     for summary, detail in pairs:
