@@ -29,6 +29,36 @@ class Located(_Strict):
     source: SourceRef
 
 
+Header = tuple[str, ...]
+"""A column's header: the words of every header row above it, top to bottom (本年支出, 基本支出, 人员经费).
+
+Empty for a column that no header word stands over.
+"""
+
+
+def header_text(header: Header) -> str:
+    """A column's header as one label, for messages: ``本年支出 / 基本支出 / 人员经费``."""
+    return " / ".join(header)
+
+
+AccountsKind = Literal[
+    "summary",  # 收入支出决算(总)表 (公开01)
+    "income",  # 收入决算表
+    "expenditure",  # 支出决算表
+    "grants",  # 财政拨款收入支出决算(总)表
+    "general",  # 一般公共预算财政拨款支出决算表
+    "basic",  # … 基本支出决算(明细)表
+    "project",  # … 项目支出决算表
+    "detail",  # other 明细表
+    "fund",  # 政府性基金预算财政拨款 …
+    "state_capital",  # 国有资本经营预算财政拨款 …
+    "three_public",  # “三公”经费 …
+    "assets",  # 国有资产使用情况表
+    "information",  # 统计表, 相关信息表
+]
+"""What a 决算 table is, as its title says: the checks pick the tables they hold against each other by it."""
+
+
 class AccountsRow(_Strict):
     """One row of a final-accounts table: its code (类/款/项 or 经济分类), its label, its figures in 元."""
 
@@ -41,7 +71,7 @@ class AccountsRow(_Strict):
 class AccountsColumnGroup(_Strict):
     """Side-by-side blocks of one table (公开06: 人员经费 | 公用经费 …): each its own code/name/value columns."""
 
-    columns: list[str] = Field(default_factory=list)
+    columns: list[Header] = Field(default_factory=list, description="each column's header, led by the block's")
     rows: list[AccountsRow] = Field(default_factory=list)
 
 
@@ -50,9 +80,10 @@ class AccountsTable(_Strict):
 
     number: str | None = Field(default=None, description="公开NN as printed, e.g. 公开03")
     title: str
+    kind: AccountsKind | None = Field(default=None, description="what the table is, from its title; None: not known")
     money_unit: MoneyUnit = "元"
     unit_name: str | None = Field(default=None, description="部门名称 / 单位名称 as printed")
-    columns: list[str] = Field(default_factory=list, description="value column labels, in 栏次 order")
+    columns: list[Header] = Field(default_factory=list, description="each value column's header, in 栏次 order")
     rows: list[AccountsRow] = Field(default_factory=list)
     groups: list[AccountsColumnGroup] = Field(default_factory=list, description="for side-by-side layouts")
     no_data: str | None = Field(default=None, description="the table's own statement that it has no data")

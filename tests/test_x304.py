@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scoring.checks.accounts  # noqa: F401  (registers X304)
-from indicators.disclosure import Disclosure
+from indicators.disclosure import AccountsRow, AccountsTable, Disclosure, FinalAccounts
+from indicators.model import SourceRef
 from indicators.readers.documents.final_accounts import read_final_accounts
 from indicators.readers.documents.published import rows_of, table_spans
 from scoring.checks.registry import CHECKS, INTERNAL_ERROR, DocumentContext, run_document_checks
@@ -149,6 +150,24 @@ def test_the_tolerance_is_in_the_table_s_own_unit() -> None:
     assert {(f.source.row, Decimal(f.expected), Decimal(f.stated)) for f in findings} == {
         (6, Decimal("123400.00"), Decimal("123600.00"))
     }
+
+
+def from_model(*values: str) -> list[Finding]:
+    """X304 on one table built from the model: 合计 | 基本支出 | a column no header word stands over."""
+    source = SourceRef(file="model.txt", row=1)
+    row = AccountsRow(name="一般公共服务支出", values=[Decimal(v) for v in values], source=source)
+    table = AccountsTable(
+        number="公开03", title="支出决算表", kind="expenditure", columns=[("合计",), ("基本支出",), ()], rows=[row],
+        source=source,
+    )  # fmt: skip
+    context = DocumentContext("model.txt", Disclosure(final_accounts=FinalAccounts(tables=[table])), [])
+    return run_document_checks(context, load_ruleset(), [CHECKS["X304"]])
+
+
+def test_a_column_without_header_words_is_added_up_beside_the_others() -> None:
+    # nothing says what the third column is, but it stands beside 基本支出 under no other header: the 合计 adds it
+    assert from_model("10", "4", "6") == []
+    assert places(from_model("10", "4", "5")) == [("X304", 1, Decimal(9), Decimal(10))]
 
 
 ALPHABET = "0123456789.,—-\t 元万合计小栏次类款项公开表注本年支出收入总计其中（）()一二、"

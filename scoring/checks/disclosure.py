@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from indicators.disclosure import Claim, Located
+from indicators.labels import squash
 from indicators.model import BudgetLine
-from indicators.readers.tables.cells import squash
 from indicators.units import in_money_unit
 from indicators.values import num
 from scoring.checks.registry import DocumentContext, check, differs, document_finding

@@ -10,9 +10,9 @@ self-assessment tables are not read here: their spans are given and skipped.
 
 Columns are read from the header words and the 栏次 row.  The 栏次 numbers
 are where the figures stand, even where the header words stand one cell
-off (玉溪 公开03); the header words give each column its label, the words of
-every header row above it joined by :data:`PATH` (``本年支出 / 基本支出 /
-人员经费``), which is how the X304 check knows which column adds up which.
+off (玉溪 公开03); the header words give each column its header, the words of
+every header row above it (``("本年支出", "基本支出", "人员经费")``), which is
+how the X304 check knows which column adds up which.
 Header rows misplaced by one cell are put back where their 合计/小计 (and
 the columns under them) show they belong.  行次 columns are skipped.
 
@@ -22,11 +22,14 @@ Three layouts:
   ``201 一般公共服务支出``) or by label (合计, (一) 支出合计 …):
   ``AccountsTable.rows``;
 - two sides, income | expenditure (公开01, 公开04): each side a group in
-  ``AccountsTable.groups``, its labels led by the side (``收入 / 决算数``);
+  ``AccountsTable.groups``, its headers led by the side (``("收入", "决算数")``);
 - side-by-side blocks of 科目编码 | 科目名称 | 金额 [| 其中：基本支出]
   (公开06, 公开07 by economic classification): each block a group, led by
-  the word above it (``人员经费 / 金额``), and the 人员经费合计 / 公用经费合计
+  the word above it (``("人员经费", "金额")``), and the 人员经费合计 / 公用经费合计
   row in ``AccountsTable.rows``.
+
+Each table's kind (:data:`~indicators.disclosure.AccountsKind`: summary,
+income, expenditure …) is read from its title by :func:`table_kind`.
 
 The named figures of :class:`FinalAccounts`, each with its line and cell:
 income_total / expenditure_total: 收入支出决算(总)表 本年收入合计 / 本年支出合计
@@ -51,23 +54,22 @@ from typing import cast
 
 from indicators.disclosure import (
     AccountsColumnGroup,
+    AccountsKind,
     AccountsRow,
     AccountsTable,
     FinalAccounts,
+    Header,
     Located,
     Statement,
     UnitName,
 )
+from indicators.labels import is_total_word, outline_level
 from indicators.model import MoneyUnit, SourceRef, within_bounds
 from indicators.readers.base import ReadError
 from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
 from indicators.readers.tables.layout import TITLE
 from indicators.units import MONEY_SCALE
 from indicators.vocabulary import YEAR
-
-PATH = " / "
-"""Joins the header words above a column into its label (``本年支出 / 基本支出``)."""
-
 
 _NUMBER_LINE = re.compile(r"^公开\s*(\d{1,2})\s*表$")
 _TABLE_TITLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")
@@ -83,12 +85,6 @@ _EMPTY = re.compile(r"^[-－—–_/\\]*$|^(?:无|空)$")
 _STUB = re.compile(
     r"^(?:项目(?:\(.*\))?|行次|栏次|[类款项]|科目编码|科目名称|编码|名称|序号"
     r"|(?:支出)?(?:功能|经济)分类(?:科目)?(?:编码)?)$"
-)
-_OUTLINE = (
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
-    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    (4, re.compile(r"^[(（]\d{1,2}[)）]")),
 )
 _NO_PROJECT = re.compile(r"(?:没有|无|未发生|未安排|不涉及)项目支出(?!结转|结余|绩效)")
 _SENTENCES = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
@@ -111,27 +107,7 @@ def is_stub(text: str) -> bool:
     return bool(_STUB.match(squash(text)))
 
 
-def is_total_word(text: str) -> bool:
-    """合计, 小计, 总计, 本年支出合计 …, but not 其中 … 合计."""
-    word = squash(text)
-    return not word.startswith("其中") and (word in {"合计", "小计", "总计"} or word.endswith("合计"))
-
-
-def outline_level(name: str) -> int | None:
-    """一、 → 1, (一) → 2, 1. → 3, (1) → 4; None for a label without an outline number."""
-    text = clean(name)
-    for level, pattern in _OUTLINE:
-        if pattern.match(text):
-            return level
-    return None
-
-
-def is_of_which(name: str) -> bool:
-    """其中：… (of which) rows and columns are a part of the line above, never added to its siblings."""
-    return squash(name).startswith("其中")
-
-
-def table_kind(title: str) -> str | None:
+def table_kind(title: str) -> AccountsKind | None:
     """What a 决算 table is, from its title: summary, income, expenditure, grants, general, basic, … or None."""
     t = squash(title)
     if TITLE.search(t):
@@ -395,6 +371,7 @@ class _TableReader:
         table = AccountsTable(
             number=b.number,
             title=b.title,
+            kind=table_kind(b.title),
             money_unit=self.unit or "元",
             unit_name=self.names[0].name if self.names else None,
             no_data=self.no_data(),
@@ -481,18 +458,18 @@ class _TableReader:
         width = max([len(c) for c in header_cells] + [max(positions) + 1])
         if len(sides) >= 2:
             bounds = [*sides, max([width] + [len(self.all[i]) for i in data])]
-            labels_all: list[str] = []
+            headers_all: list[Header] = []
             for s, lo in enumerate(sides):
                 hi = bounds[s + 1]
                 mine = [p for p in positions if lo <= p < hi]
-                labels = column_labels(header_cells, mine, lo, hi)
-                labels_all += labels
+                headers = column_headers(header_cells, mine, lo, hi)
+                headers_all += headers
                 rows = self._data_rows(data, mine, rowno, lo, hi)
                 read.groups.append(rows)
-                read.table.groups.append(AccountsColumnGroup(columns=labels, rows=[r.row for r in rows]))
-            read.table.columns = labels_all
+                read.table.groups.append(AccountsColumnGroup(columns=headers, rows=[r.row for r in rows]))
+            read.table.columns = headers_all
         else:
-            read.table.columns = column_labels(header_cells, positions, 0, width)
+            read.table.columns = column_headers(header_cells, positions, 0, width)
             read.rows = self._data_rows(data, positions, rowno, 0, max([width] + [len(self.all[i]) for i in data]))
             read.table.rows = [r.row for r in read.rows]
 
@@ -561,10 +538,10 @@ class _TableReader:
             name_at = next((p for p in range(start + 1, end) if squash(header_row[p]) == "科目名称"), start + 1)
             values = [p for p in range(start + 1, end) if p != name_at and p < len(header_row) and header_row[p]]
             over = [self._over(cells, start) for cells in above]
-            lead = PATH.join(w for w in over if w)
-            columns = [PATH.join(w for w in (lead, label(header_row[p])) if w) for p in values]
+            lead = tuple(w for w in over if w)
+            columns = [(*lead, label(header_row[p])) for p in values]
             blocks.append((start, name_at, values, columns))
-        read.table.columns = [label(header_row[p]) for p in blocks[0][2]]
+        read.table.columns = [(label(header_row[p]),) for p in blocks[0][2]]
         for _ in blocks:
             read.groups.append([])
         for i in body[at + 1 :]:
@@ -610,7 +587,7 @@ class _TableReader:
         i: int,
         cells: list[str],
         totals: list[tuple[int, str]],
-        blocks: list[tuple[int, int, list[int], list[str]]],
+        blocks: list[tuple[int, int, list[int], list[Header]]],
     ) -> list[_Row]:
         """人员经费合计 | … | 公用经费合计 | …: each label's figures stand in the value cells up to the next label."""
         out = []
@@ -644,11 +621,11 @@ class _TableReader:
 
 
 # ---------------------------------------------------------------------------
-# column labels from header rows
+# column headers from header rows
 
 
-def column_labels(header: list[list[str]], positions: list[int], lo: int, hi: int) -> list[str]:
-    """Each value column's label: the header words above it, top to bottom, joined by :data:`PATH`.
+def column_headers(header: list[list[str]], positions: list[int], lo: int, hi: int) -> list[Header]:
+    """Each value column's header: the header words above it, top to bottom.
 
     A header row with exactly one word per column is read in order (its words
     may stand a cell off the figures); otherwise each word covers the columns
@@ -684,7 +661,7 @@ def column_labels(header: list[list[str]], positions: list[int], lo: int, hi: in
                 paths[k].append(word)
                 new_spans[k] = (q, end, len(covered) == 1)
         spans = new_spans
-    return [PATH.join(p) for p in paths]
+    return [tuple(p) for p in paths]
 
 
 def _realign(words: list[tuple[int, str]], below: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -743,15 +720,25 @@ def _find(rows: Iterable[_Row], pattern: str) -> _Row | None:
     return next((r for r in rows if re.search(pattern, squash(r.row.name))), None)
 
 
+def _first(header: Header) -> str:
+    """A header's top word, squashed; "" for a column without header words."""
+    return squash(header[0]) if header else ""
+
+
+def _last(header: Header) -> str:
+    """A header's lowest word, squashed; "" for a column without header words."""
+    return squash(header[-1]) if header else ""
+
+
 def _side(read: _Read, word: str) -> list[_Row]:
     for group, rows in zip(read.table.groups, read.groups, strict=True):
-        if group.columns and squash(group.columns[0]).startswith(word):
+        if group.columns and _first(group.columns[0]).startswith(word):
             return rows
     return []
 
 
-def _column(columns: list[str], test: Callable[[list[str]], bool]) -> int | None:
-    return next((j for j, c in enumerate(columns) if test(c.split(PATH))), None)
+def _column(columns: list[Header], test: Callable[[Header], bool]) -> int | None:
+    return next((j for j, c in enumerate(columns) if test(c)), None)
 
 
 def named_figures(reads: list[_Read], file: str) -> dict[str, Located]:
@@ -765,9 +752,8 @@ def named_figures(reads: list[_Read], file: str) -> dict[str, Located]:
     with_data = [r for r in reads if r.table.no_data is None and _has_figures(r.table)]
     by_kind: dict[str, list[_Read]] = {}
     for read in with_data:
-        kind = table_kind(read.table.title)
-        if kind:
-            by_kind.setdefault(kind, []).append(read)
+        if read.table.kind:
+            by_kind.setdefault(read.table.kind, []).append(read)
     for read in by_kind.get("summary", []):
         income, spending = _side(read, "收入"), _side(read, "支出")
         for key, rows, pattern in (
@@ -784,13 +770,13 @@ def named_figures(reads: list[_Read], file: str) -> dict[str, Located]:
         if total is None:
             continue
         for key, word in (("basic", "基本支出"), ("project", "项目支出")):
-            j = _column(columns, lambda path, word=word: squash(path[-1]) == word)
+            j = _column(columns, lambda header, word=word: _last(header) == word)
             put(key, _row_value(total, j, file) if j is not None else None)
-        j = _column(columns, lambda path: squash(path[-1]) == "本年支出合计")
+        j = _column(columns, lambda header: _last(header) == "本年支出合计")
         put("expenditure_total", _row_value(total, j, file) if j is not None else None)
     for read in by_kind.get("income", []):
         total = _find(read.rows, r"^合计$")
-        j = _column(read.table.columns, lambda path: squash(path[-1]) == "本年收入合计")
+        j = _column(read.table.columns, lambda header: _last(header) == "本年收入合计")
         put("income_total", _row_value(total, j, file) if total and j is not None else None)
     for read in with_data:
         for key, pattern in (("personnel", r"^人员经费合计$"), ("public", r"^公用经费合计$")):
@@ -811,16 +797,16 @@ def _three_public(read: _Read, file: str, put: Callable[[str, Located | None], N
     if row is None:
         return
 
-    def budget(path: list[str]) -> bool:
-        return "预算" in squash(path[0]) and "决算" not in squash(PATH.join(path))
+    def budget(header: Header) -> bool:
+        return "预算" in _first(header) and not any("决算" in squash(w) for w in header)
 
-    def actual(path: list[str]) -> bool:
-        return "决算" in squash(path[0])
+    def actual(header: Header) -> bool:
+        return "决算" in _first(header)
 
     for key, test in (("three_public_budget", budget), ("three_public_actual", actual)):
-        matching = [j for j, c in enumerate(columns) if test(c.split(PATH))]
-        preferred = [j for j in matching if is_total_word(columns[j].split(PATH)[-1])]
-        preferred += [j for j in matching if "全年预算" in squash(columns[j])]
+        matching = [j for j, c in enumerate(columns) if test(c)]
+        preferred = [j for j in matching if is_total_word(_last(columns[j]))]
+        preferred += [j for j in matching if any("全年预算" in squash(w) for w in columns[j])]
         j = (preferred or matching or [None])[0]
         if j is not None:
             put(key, _row_value(row, j, file))

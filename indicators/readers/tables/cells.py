@@ -1,40 +1,19 @@
 """Small readers of single published cells: figures, labels, header words.
 
-Shared by the layout parser (text and Excel) and the flat-table reader.
+Shared by the layout parser (text and Excel) and the flat-table reader.  ``clean`` and ``squash``
+are the label vocabulary of :mod:`indicators.labels`, imported here for the readers that read cells.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
+from indicators.labels import clean, squash
 from indicators.vocabulary import YEAR
 
 _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
-
-
-def clean(cell: object) -> str:
-    """A cell as text: None → "", NFKC-normalised spaces, stripped."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return _clean_text(cell)
-    return _clean_text(str(cell))
-
-
-@lru_cache(maxsize=1 << 16)
-def _clean_text(cell: str) -> str:
-    """Cached: the readers look at the same cells many times while they find and read blocks."""
-    return cell.replace("\u3000", " ").replace("\xa0", " ").strip()
-
-
-@lru_cache(maxsize=1 << 16)
-def squash(text: str) -> str:
-    """For comparing labels: NFKC, no whitespace, no trailing colon."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(":：")
 
 
 def figure(cell: object) -> Decimal | None:
