@@ -108,3 +108,57 @@ def test_the_walker_catches_a_planted_import(planted: str) -> None:
 )
 def test_the_walker_lets_the_model_and_the_checks_own_names_pass(allowed: str) -> None:
     assert forbidden_imports(allowed, f"{PACKAGE}.planted") == []
+
+
+# --- the CLI defines no domain word: grades, severities, money units, years and the version live in indicators/
+
+# what a module-level constant in cli/ may not spell out: a vocabulary word owned by indicators/ or scoring/
+DOMAIN_WORDS = {
+    "grades": {"优", "良", "中", "差"},
+    "grade aliases": {"优秀", "良好", "合格", "不合格"},
+    "severity labels": {"错误", "警告", "提示"},
+    "severities": {"error", "warning", "info"},
+    "money units": {"万元", "亿元"},
+}
+DOMAIN_PATTERNS = {"a year pattern": "(?:19|20)", "a version": "0.1.0"}
+
+
+def _strings(node: ast.AST) -> set[str]:
+    return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def domain_constants(source: str) -> list[str]:
+    """Module-level assignments that spell out two or more words of one domain set, or a domain pattern."""
+    found = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        strings = _strings(node.value)
+        name = ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target)
+        found += [f"{name}: {what}" for what, words in DOMAIN_WORDS.items() if len(strings & words) >= 2]
+        found += [f"{name}: {what}" for what, text in DOMAIN_PATTERNS.items() if any(text in s for s in strings)]
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "cli").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_cli_module_defines_a_domain_constant(path: Path) -> None:
+    assert domain_constants(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        'GRADES = ("优", "良", "中", "差")',
+        'SEVERITIES = ("error", "warning", "info")',
+        'LABEL: dict[str, str] = {"error": "错误", "warning": "警告"}',
+        'SCALE = {"元": 1, "万元": 10000, "亿元": 100000000}',
+        'YEAR = re.compile(r"(?:19|20)\\d{2}")',
+        'VERSION = "0.1.0"',
+    ],
+)
+def test_the_domain_walker_catches_a_planted_constant(planted: str) -> None:
+    assert domain_constants(planted) != []
+
+
+def test_the_domain_walker_lets_layout_words_pass() -> None:
+    assert domain_constants('TABLEFMT = {"table": "simple", "md": "github"}\nTITLE = "绩效自评表复核报告"') == []

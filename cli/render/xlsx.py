@@ -35,11 +35,7 @@ SHEET_NAME_LIMIT = 31
 CELL_LIMIT = 32_767
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
-FILL = {
-    "error": PatternFill("solid", fgColor="FFC7CE"),
-    "warning": PatternFill("solid", fgColor="FFEB9C"),
-    "info": PatternFill("solid", fgColor="DDEBF7"),
-}
+FILL = dict(zip(SEVERITIES, (PatternFill("solid", fgColor=c) for c in ("FFC7CE", "FFEB9C", "DDEBF7")), strict=True))
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
