@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cli.render.json import number
 from cli.render.report import FINDING_HEADERS, AssessmentReport, CoverTable, FindingLine, Report, Row, Table, worst
 from indicators.readers import ReadError
-from indicators.vocabulary import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 from scoring.results import Finding
 
 SUMMARY_SHEET = "汇总"
