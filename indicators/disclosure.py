@@ -13,16 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from indicators.model import Figure, MoneyUnit, SourceRef
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from indicators.model import Figure, MoneyUnit, SourceRef, Strict
 
 
-class Located(_Strict):
+class Located(Strict):
     """A figure and where it stands."""
 
     value: Figure
@@ -59,7 +55,7 @@ AccountsKind = Literal[
 """What a 决算 table is, as its title says: the checks pick the tables they hold against each other by it."""
 
 
-class AccountsRow(_Strict):
+class AccountsRow(Strict):
     """One row of a final-accounts table: its code (类/款/项 or 经济分类), its label, its figures in 元."""
 
     code: str | None = None
@@ -68,14 +64,14 @@ class AccountsRow(_Strict):
     source: SourceRef
 
 
-class AccountsColumnGroup(_Strict):
+class AccountsColumnGroup(Strict):
     """Side-by-side blocks of one table (公开06: 人员经费 | 公用经费 …): each its own code/name/value columns."""
 
     columns: list[Header] = Field(default_factory=list, description="each column's header, led by the block's")
     rows: list[AccountsRow] = Field(default_factory=list)
 
 
-class AccountsTable(_Strict):
+class AccountsTable(Strict):
     """One final-accounts table (决算表) as published."""
 
     number: str | None = Field(default=None, description="公开NN as printed, e.g. 公开03")
@@ -90,7 +86,7 @@ class AccountsTable(_Strict):
     source: SourceRef
 
 
-class FinalAccounts(_Strict):
+class FinalAccounts(Strict):
     """The figures of the final-accounts tables that the cross-checks use, in 元, each with its place."""
 
     tables: list[AccountsTable] = Field(default_factory=list)
@@ -109,7 +105,7 @@ class FinalAccounts(_Strict):
 ClaimKind = Literal["score", "budget", "executed", "rate", "percent", "grade_count"]
 
 
-class Claim(_Strict):
+class Claim(Strict):
     """Something the narrative (or a table's own analysis text) states that can be checked."""
 
     kind: ClaimKind
@@ -124,19 +120,19 @@ class Claim(_Strict):
     source: SourceRef
 
 
-class UnitName(_Strict):
+class UnitName(Strict):
     name: str
     source: SourceRef
 
 
-class Statement(_Strict):
+class Statement(Strict):
     """A sentence that says something a check needs (我单位没有项目支出，故此表无数据), with its place."""
 
     text: str
     source: SourceRef
 
 
-class Disclosure(_Strict):
+class Disclosure(Strict):
     """A disclosure's parts other than the self-assessment tables."""
 
     final_accounts: FinalAccounts = Field(default_factory=FinalAccounts)

@@ -50,13 +50,19 @@ Kind = Literal["project", "department"]
 MoneyUnit = Literal["元", "万元", "亿元"]
 
 
-class _Strict(BaseModel):
-    """Unknown keys are refused: a typo in a hand-made file is an error, not a silent loss."""
+class Strict(BaseModel):
+    """Unknown keys are refused: a typo in a hand-made file (submission, rule set) is an error, not a silent loss."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Submitted(Strict):
+    """What a submission holds: numbers written where text is expected are read as text; fields by name or alias."""
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
 
 
-class SourceRef(_Strict):
+class SourceRef(_Submitted):
     """Where a figure stands in the source: file, table (1-based), row (line), column (1-based)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -67,7 +73,7 @@ class SourceRef(_Strict):
     column: int | None = None
 
 
-class BudgetLine(_Strict):
+class BudgetLine(_Submitted):
     """One row of the budget block (预算安排及执行情况), in the assessment's money unit."""
 
     name: str = Field(description="row label as published, e.g. 基本支出, 上年结转")
@@ -95,7 +101,7 @@ class Budget(BudgetLine):
     lines: list[BudgetLine] = Field(default_factory=list)
 
 
-class Indicator(_Strict):
+class Indicator(_Submitted):
     """One row of the indicator table (一级/二级/三级指标)."""
 
     level1: str | None = Field(default=None, description="一级指标")
@@ -135,7 +141,7 @@ class Indicator(_Strict):
         return self.adjusted_target if adjusted else self.target
 
 
-class Block(_Strict):
+class Block(_Submitted):
     """A label over several rows that states the weight of what stands under it.
 
     产出指标(50分), 工作目标(5分), 年度绩效目标(80分): ``path`` holds the labels
@@ -156,7 +162,7 @@ class Block(_Strict):
 RowKind = Literal["placeholder", "breakdown", "subtotal", "cut", "label"]
 
 
-class OtherRow(_Strict):
+class OtherRow(_Submitted):
     """A row inside the indicator block that is not an indicator, and what it was read as."""
 
     kind: RowKind = Field(
@@ -172,7 +178,7 @@ class OtherRow(_Strict):
     source: SourceRef | None = None
 
 
-class Stated(_Strict):
+class Stated(_Submitted):
     """The 总分 row as published."""
 
     total: Figure | None = None
@@ -180,7 +186,7 @@ class Stated(_Strict):
     source: SourceRef | None = None
 
 
-class Goals(_Strict):
+class Goals(_Submitted):
     """年度(总体)目标: the goal text and the 实际完成情况 text."""
 
     target: str | None = None
@@ -188,7 +194,7 @@ class Goals(_Strict):
     source: SourceRef | None = None
 
 
-class Assessment(_Strict):
+class Assessment(_Submitted):
     """One self-assessment table: a project (项目支出) or a department (部门整体支出)."""
 
     kind: Kind
@@ -229,7 +235,7 @@ class Assessment(_Strict):
         return [i for i in self.indicators if not i.is_heading]
 
 
-class AssessmentFile(_Strict):
+class AssessmentFile(_Submitted):
     """The canonical file: one or more assessments."""
 
     assessments: list[Assessment]

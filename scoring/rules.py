@@ -20,10 +20,11 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from simpleeval import SimpleEval
 
 from indicators.limits import MAX_EXPANDED_NODES, MAX_FORMULA_LENGTH, MAX_RULESET_BYTES, MIB
+from indicators.model import Strict
 from indicators.readers.sources.text import decode_text
 from indicators.yaml12 import expanded_size, yaml12
 
@@ -177,33 +178,29 @@ def _trial_columns(names: tuple[str, ...]) -> dict[str, Any]:
     return {name: column.ravel() for name, column in zip(names, grid, strict=True)}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 Weight = Annotated[Decimal, Field(ge=0, le=100)]
 """A weight of the 100 points: 0 to 100."""
 Share = Annotated[Decimal, Field(ge=0, le=1)]
 """A share of a weight: 0 to 1."""
 
 
-class ExecutionRule(_Strict):
+class ExecutionRule(Strict):
     weight: Weight = Field(description="分值 of 预算执行率")
     formula: str
 
 
-class QuantitativeRules(_Strict):
+class QuantitativeRules(Strict):
     higher: str = Field(description="≥ and >")
     lower: str = Field(description="≤ and <")
     equal: str = Field(description="=")
 
 
-class Policies(_Strict):
+class Policies(Strict):
     weights_not_100: Literal["normalise", "as_is"] = "normalise"
     unverifiable: Literal["keep_stated", "zero"] = "keep_stated"
 
 
-class RuleSet(_Strict):
+class RuleSet(Strict):
     """A named scoring rule set, as loaded from ``scoring/rulesets/NAME.yaml``."""
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
