@@ -405,6 +405,8 @@ def figure_text(value: Any) -> str:
         return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "、".join(figure_text(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, Decimal | int | float):
         return num(value)
     return str(value)

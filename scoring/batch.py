@@ -79,6 +79,9 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "string"),
     ("expected", "string"),
     ("stated", "string"),
+    ("points", "float64"),
+    ("money", "float64"),
+    ("grade_change", "bool"),
 )
 # at: the page, table and row of a PDF or Word file
 ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")

@@ -36,6 +36,9 @@ def finding_record(document: str, f: Finding) -> dict[str, Any]:
         "indicator": f.indicator,
         "expected": f.expected,
         "stated": f.stated,
+        "points": f.points,
+        "money": f.money,
+        "grade_change": f.grade_change,
     }
 
 

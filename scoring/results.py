@@ -41,9 +41,20 @@ class Finding:
     indicator: str | None = None
     expected: Any = None
     stated: Any = None
+    points: Decimal | None = None  # points of the total the two figures differ by (a score, a total)
+    money: Decimal | None = None  # 万元 the two figures differ by (a budget, an executed amount)
+    grade_change: bool = False  # the rescoring changes the table's grade
 
-    def sort_key(self) -> tuple[int, int, str]:
-        return (-SEVERITY_RANK[self.severity], self.source.row or 0, self.code)
+    def sort_key(self) -> tuple[int, int, Decimal, Decimal, int, str]:
+        """Most consequential first: a grade change, then by severity, points and money at stake, then place."""
+        return (
+            -self.grade_change,
+            -SEVERITY_RANK[self.severity],
+            -(self.points or 0),
+            -(self.money or 0),
+            self.source.row or 0,
+            self.code,
+        )
 
 
 @dataclass

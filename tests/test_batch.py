@@ -209,6 +209,8 @@ def test_parquet_holds_the_csv_rows_with_a_fixed_schema(batch_run: tuple[Path, R
             for column, value in got.items():
                 if isinstance(value, float):
                     assert Decimal(str(value)) == Decimal(row[column]), column
+                elif isinstance(value, bool):  # grade_change: a bool column, 是 / 否 in the CSV
+                    assert row[column] == ("是" if value else "否"), column
                 else:
                     assert ("" if value is None else str(value)) == row[column], column
     schema = pq.read_schema(out / "assessments.parquet")

@@ -40,6 +40,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "source": {k: v for k, v in place.items() if v is not None},
         "expected": number(record["expected"]),
         "stated": number(record["stated"]),
+        "points": number(record["points"]),  # points of the total at stake
+        "money": number(record["money"]),  # 万元 at stake
+        "grade_change": record["grade_change"],
     }
 
 

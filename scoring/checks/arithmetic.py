@@ -20,6 +20,7 @@ from scoring.rules import RuleSet
 # A row that prints a bonus rule may score above its 分值: 一个加1分,最多加2分 / 加分项 / 奖励分.
 _BONUS = re.compile(r"加\s*(?:\d+(?:\.\d+)?|[一二两三四五])\s*分|(?<!参)加分|奖励分|附加分")
 
+
 def _budget_rows(scored: ScoredAssessment) -> list[BudgetLine]:
     budget = scored.assessment.budget
     return [budget, *budget.lines] if budget else []
@@ -46,7 +47,7 @@ def prints_bonus(indicator: Indicator) -> bool:
     return any(_BONUS.search(text) for text in texts if text)
 
 
-@check("A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）")
+@check("A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）", stake="points")
 def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 总分 must be the sum of the stated item scores, 预算执行率 included.
 
@@ -75,7 +76,7 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数")
+@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数", stake="points")
 def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An item's 得分 can be neither above its 分值 nor below zero.
 
@@ -168,7 +169,7 @@ def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             )
 
 
-@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数")
+@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数", stake="money")
 def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """资金结(转)余 = 全年预算数 − 全年执行数, on every budget row that prints all three."""
     for line in _budget_rows(scored):
@@ -187,7 +188,7 @@ def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
             )
 
 
-@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符")
+@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符", stake="points")
 def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 预算执行率 得分 must be the rule set's execution formula on the recomputed rate.
 
@@ -238,7 +239,9 @@ def _sum_check(scored: ScoredAssessment, ruleset: RuleSet, group: str, label: st
             )
 
 
-@check("A107", "budget_lines_mismatch", "error", "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额")
+@check(
+    "A107", "budget_lines_mismatch", "error", "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额", stake="money"
+)
 def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """Budget rows must add up.
 
@@ -289,7 +292,7 @@ def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同")
+@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同", stake="points")
 def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative indicator recomputed under the rule set scores differently than stated.
 
@@ -312,7 +315,7 @@ def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
             )
 
 
-@check("A110", "total_rescored", "error", "重算总分与公布总分不同（等级改变为错误，否则为警告）")
+@check("A110", "total_rescored", "error", "重算总分与公布总分不同（等级改变为错误，否则为警告）", stake="points")
 def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The total recomputed under the rule set differs from the stated 总分.
 
@@ -336,6 +339,7 @@ def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         expected=scored.total,
         stated=stated,
         severity="error" if changed else "warning",
+        grade_change=changed,
     )
 
 

@@ -54,7 +54,14 @@ def table_of(context: DocumentContext, claim: Claim) -> ScoredAssessment | None:
     return best[1] if best else None
 
 
-@check("X302", "narrative_score_mismatch", "error", "叙述（或表内分析）所说的得分与自评表总分不符", scope="document")
+@check(
+    "X302",
+    "narrative_score_mismatch",
+    "error",
+    "叙述（或表内分析）所说的得分与自评表总分不符",
+    scope="document",
+    stake="points",
+)
 def narrative_score_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The narrative, or the table's own analysis text, states a score other than the table's 总分.
 
@@ -172,7 +179,14 @@ def _no_project_expenditure(context: DocumentContext) -> bool:
     return said or (accounts.project is not None and accounts.project.value == 0)
 
 
-@check("X301", "budget_vs_final_accounts", "error", "自评表的预算执行数与同一文件的决算表不符", scope="document")
+@check(
+    "X301",
+    "budget_vs_final_accounts",
+    "error",
+    "自评表的预算执行数与同一文件的决算表不符",
+    scope="document",
+    stake="money",
+)
 def budget_vs_final_accounts(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The department self-assessment's execution figures disagree with the 决算 tables of the same document.
 

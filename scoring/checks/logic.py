@@ -47,7 +47,7 @@ def _published_weight(r: IndicatorResult) -> Decimal | None:
     return weight if weight is not None and weight > 0 else None
 
 
-@check("L201", "unmet_full_score", "error", "未完成指标值却给了满分")
+@check("L201", "unmet_full_score", "error", "未完成指标值却给了满分", stake="points")
 def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual misses the target, yet the stated 得分 is the full 分值 (得分虚高).
 

@@ -17,12 +17,14 @@ from typing import Any, Literal
 
 from indicators.disclosure import Disclosure
 from indicators.model import SourceRef
+from indicators.units import in_money_unit
 from indicators.vocabulary import Severity, reaches
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
 CheckFunction = Callable[[Any, RuleSet], Iterable[Finding]]
 Scope = Literal["assessment", "document"]
+Stake = Literal["points", "money"]
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Check:
     title: str
     func: CheckFunction
     scope: Scope = "assessment"
+    stake: Stake | None = None  # what its findings' two figures measure: points of the total, or money
 
     @property
     def doc(self) -> str:
@@ -64,18 +67,20 @@ others. The table's own figures are not in question; report the finding."""
 
 
 def check(
-    code: str, name: str, severity: Severity, title: str, scope: Scope = "assessment"
+    code: str, name: str, severity: Severity, title: str, scope: Scope = "assessment", stake: Stake | None = None
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check under a code that must be new.
 
     An ``assessment`` check gets a :class:`ScoredAssessment`; a ``document``
-    check (X3xx) gets a :class:`DocumentContext`.
+    check (X3xx) gets a :class:`DocumentContext`.  ``stake``: what the two
+    figures of its findings measure (``points`` of the total, ``money``), so
+    that each finding states how much is at stake and lists rank by it.
     """
 
     def register(func: CheckFunction) -> CheckFunction:
         if code in CHECKS:
             raise ValueError(f"check code {code} registered twice")
-        CHECKS[code] = Check(code, name, severity, title, func, scope)
+        CHECKS[code] = Check(code, name, severity, title, func, scope, stake)
         return func
 
     return register
@@ -92,8 +97,9 @@ def finding(
     expected: Any = None,
     stated: Any = None,
     severity: Severity | None = None,
+    grade_change: bool = False,
 ) -> Finding:
-    """A finding of a registered check, placed in this assessment's file and table."""
+    """A finding of a registered check, placed in this assessment's file and table, with what is at stake."""
     where = source if source is not None else (result.indicator.source if result else None)
     return Finding(
         code=code,
@@ -104,7 +110,18 @@ def finding(
         indicator=indicator_label(result) if result else None,
         expected=expected,
         stated=stated,
+        grade_change=grade_change,
+        **stakes(code, expected, stated, scored.assessment.money_unit),
     )
+
+
+def stakes(code: str, expected: Any, stated: Any, money_unit: str) -> dict[str, Decimal]:
+    """What a finding's two figures differ by, as its check's ``stake`` says: points, or money in 万元."""
+    stake = CHECKS[code].stake
+    if stake is None or not isinstance(expected, Decimal) or not isinstance(stated, Decimal):
+        return {}
+    difference = abs(expected - stated)
+    return {"points": difference} if stake == "points" else {"money": in_money_unit(difference, money_unit, "万元")}
 
 
 def document_finding(
@@ -118,7 +135,11 @@ def document_finding(
     stated: Any = None,
     severity: Severity | None = None,
 ) -> Finding:
-    """A finding of a document-level check, placed in the document (and tied to a table when it is about one)."""
+    """A finding of a document-level check, placed in the document (and tied to a table when it is about one).
+
+    Its figures are in the table's money unit when it is tied to one, else in 元 (the 决算 tables').
+    """
+    money_unit = assessment.assessment.money_unit if assessment else "元"
     return Finding(
         code=code,
         severity=severity or CHECKS[code].severity,
@@ -127,6 +148,7 @@ def document_finding(
         assessment=assessment.id if assessment else None,
         expected=expected,
         stated=stated,
+        **stakes(code, expected, stated, money_unit),
     )
 
 

@@ -1,0 +1,71 @@
+"""Each finding states what it moves, and lists rank by it (issue 12, item 2).
+
+On the 忻州 disclosure, read by hand: 更新公务用车 states 93 优 and
+rescores to 89.09 良 (A110: 3.91 points and a grade change); L201 跟踪反馈
+机制健全 keeps a full 10 for a missed target that rescores to 1 (9 points);
+the department table's 年度资金总额 was executed 196.409万 against 233.6287万
+in the 决算 (X301: 37.219741万 at stake).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from indicators.model import SourceRef
+from scoring.results import Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+XINZHOU = "samples/004_e8e37e86adf54229.txt"
+CAR = f"{XINZHOU}#2"
+
+
+def invoke(*args: str) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(cli, [*args, "--fail-on", "none"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def findings() -> list[dict[str, object]]:
+    (doc,) = json.loads(invoke("check", XINZHOU, "--format", "json"))["documents"]
+    return [*doc["findings"], *(f for a in doc["assessments"] for f in a["findings"])]
+
+
+def stake(findings: list[dict[str, object]], code: str, assessment: str) -> tuple[object, object, object]:
+    f = next(f for f in findings if f["code"] == code and f["assessment"] == assessment)
+    return f["points"], f["money"], f["grade_change"]
+
+
+def test_findings_state_what_they_move(findings: list[dict[str, object]]) -> None:
+    assert stake(findings, "A110", CAR) == (3.91, None, True)
+    assert stake(findings, "L201", CAR) == (9, None, False)
+    assert stake(findings, "X301", f"{XINZHOU}#1") == (None, 37.219741, False)
+    assert stake(findings, "L202", CAR) == (None, None, False)  # a copied value moves nothing by itself
+
+
+def test_the_grade_change_comes_first_then_points() -> None:
+    audit = invoke("audit", XINZHOU)
+    rows = [line for line in audit.splitlines() if "更新公务用车" in line and " 错误 " in line]
+    codes = [re.search(r"\b[ALXC]\d{3}\b", row).group() for row in rows]  # type: ignore[union-attr]
+    assert codes[:4] == ["A110", "A101", "L201", "X302"]  # a grade change, then 14, 9 and 3 points
+
+
+def test_sort_key_orders_by_consequence() -> None:
+    place = SourceRef(row=1)
+    info = Finding("L204", "info", "m", place)
+    warning = Finding("L202", "warning", "m", place)
+    small = Finding("A101", "error", "m", place, points=Decimal(1))
+    money = Finding("X301", "error", "m", place, money=Decimal(37))
+    big = Finding("A101", "error", "m", place, points=Decimal(14))
+    grade = Finding("A110", "error", "m", SourceRef(row=99), points=Decimal("3.91"), grade_change=True)
+    ranked = sorted([info, warning, small, money, big, grade], key=Finding.sort_key)
+    assert ranked == [grade, big, small, money, warning, info]
