@@ -12,7 +12,7 @@ from cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ["samples/000_edba66f1e8899577.txt", "samples/004_e8e37e86adf54229.txt"]
-WARNINGS_ONLY = "samples/004_忻州_二十大驻京维稳经费.yaml"  # 警告10 提示1, no error (tests/golden/seeds_report.md)
+WARNINGS_ONLY = "samples/004_忻州_二十大驻京维稳经费.yaml"  # 警告6 提示1, no error (tests/golden/seeds_report.md)
 
 
 def invoke(*args: object) -> Result:
@@ -49,6 +49,6 @@ def test_fail_on_weighs_what_severity_hides(command: str) -> None:
 
 def test_score_counts_only_what_is_shown() -> None:
     line = invoke("score", WARNINGS_ONLY, "--severity", "warning", "--fail-on", "none").stdout.splitlines()[-1]
-    assert line.rstrip().endswith("警告10")  # its one 提示 is not counted
+    assert line.rstrip().endswith("警告6")  # its one 提示 is not counted
     line = invoke("score", WARNINGS_ONLY, "--severity", "error", "--fail-on", "none").stdout.splitlines()[-1]
     assert line.rstrip().endswith("无")

@@ -68,22 +68,30 @@ def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
             )
 
 
+def _copies_target(r: IndicatorResult) -> bool:
+    """The actual repeats a quantitative target's text, operator included (指标值 ≥95%, 实际完成值 ≥95%)."""
+    if r.target.kind is not ValueKind.QUANTITATIVE or r.target.op is None or r.nature == "qualitative":
+        return False  # a bare figure reached exactly is not evidence of copying; its operator is
+    targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
+    return _squash(r.indicator.actual) in targets
+
+
 @check("L202", "actual_copies_target", "warning", "实际完成值照抄指标值")
 def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual repeats the target text, operator included: no real figure was reported.
 
     Only quantitative targets are checked (a qualitative actual may rightly
-    restate its goal).  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
+    restate its goal).  The copy is a condition, not a value, so it is also
+    what L203 says; one problem, one finding: L202 says both, L203 stays
+    silent on the row.  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
     """
     for r in _measured(scored):
-        if r.target.kind is not ValueKind.QUANTITATIVE or r.target.op is None or r.nature == "qualitative":
-            continue  # a bare figure reached exactly is not evidence of copying; its operator is
-        targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
-        if _squash(r.indicator.actual) in targets:
+        if _copies_target(r):
+            bound = f"，且是条件而不是实际数值，按界值 {num(r.actual.number)} 计算" if r.actual.op else ""
             yield finding(
                 scored,
                 "L202",
-                f"实际完成值“{r.actual.text}”与指标值相同，疑为照抄",
+                f"实际完成值“{r.actual.text}”与指标值相同，疑为照抄{bound}",
                 result=r,
                 expected=None,
                 stated=r.actual.text,
@@ -95,10 +103,11 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     """The actual is a condition (≥, ≤, >, <, =, 不少于, 不超过 …), not a measured value.
 
     It is scored at its bound value; a strict bound (>98%) proves a strict
-    target.  Anti-pattern: 实际完成值 ≥95%.  Best practice: 实际完成值 97.3%.
+    target.  A copied target is L202's (it says this too).  Anti-pattern:
+    实际完成值 ≥95%.  Best practice: 实际完成值 97.3%.
     """
     for r in _measured(scored):
-        if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op:
+        if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op and not _copies_target(r):
             yield finding(
                 scored,
                 "L203",
