@@ -25,6 +25,7 @@ from cli.render.words import (
     INDICATOR_STATUS_LABEL,
     STATUS_LABEL,
     cell_text,
+    check_title,
     place_text,
 )
 from indicators.model import BudgetLine, Indicator
@@ -32,7 +33,6 @@ from indicators.readers import ReadError
 from indicators.values import figure_text, num
 from indicators.vocabulary import GRADES, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, VERSION, normalise_grade
 from scoring.checks import CHECKS
-from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 from scoring.pipeline import DocumentResult
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 
@@ -118,13 +118,6 @@ def figure_value(value: Any) -> Any:
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return number(value)
     return figure_text(value) or None
-
-
-def check_title(code: str) -> str:
-    if code == INTERNAL_ERROR:
-        return INTERNAL_ERROR_TITLE
-    check = CHECKS.get(code)
-    return check.title if check else ""
 
 
 def worst(findings: Iterable[Finding]) -> str | None:

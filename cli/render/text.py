@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from tabulate import tabulate
 
 from cli.render.terminal import one_line
-from cli.render.words import STATUS_LABEL, counts_text, place_text
+from cli.render.words import STATUS_LABEL, check_title, counts_text, place_text
 from indicators.values import num
-from indicators.vocabulary import SEVERITY_LABEL
+from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 from scoring.pipeline import DocumentResult
 from scoring.records import severity_counts
 from scoring.results import Finding
@@ -20,8 +21,6 @@ TABLEFMT = {"table": "simple", "md": "github"}
 def _place(f: Finding, places: dict[int, str] | None = None) -> str:
     """The file and the row (as a PDF or Word document names it, 第3页 表2 第12行, when it does) and column."""
     return " ".join(p for p in (f.source.file or "", place_text(f.source, places, table=False)) if p)
-
-
 
 
 def score_table(documents: list[DocumentResult], fmt: str) -> str:
@@ -52,24 +51,48 @@ def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
     return [[one_line(cell).replace("|", "\\|") for cell in row] for row in rows]
 
 
-def _finding_row(f: Finding, table_name: str, places: dict[int, str] | None = None) -> list[str]:
-    return [_place(f, places), f.code, SEVERITY_LABEL[f.severity], table_name, f.indicator or "", f.message]
+FINDING_HEADERS = ["位置", "代码", "级别", "自评表", "指标", "说明"]
+
+
+def grouped(findings: Sequence[Finding]) -> list[list[Finding]]:
+    """The findings in order, those of one code on several rows of one table as one group (L202 on 9 rows)."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        key = (f.assessment, f.code, f.severity) if f.indicator is not None else (id(f),)
+        groups.setdefault(key, []).append(f)
+    return list(groups.values())
+
+
+def _group_row(group: list[Finding], table_name: str, places: dict[int, str] | None) -> list[str]:
+    """One finding as it is; several as one line: their rows listed, their indicators named, the check's title."""
+    f = group[0]
+    if len(group) == 1:
+        return [_place(f, places), f.code, SEVERITY_LABEL[f.severity], table_name, f.indicator or "", f.message]
+    rows = "、".join(
+        places[g.source.row] if places and g.source.row in places else str(g.source.row) for g in group if g.source.row
+    )
+    where = f"{f.source.file or ''} 第{rows}行".strip() if not places else f"{f.source.file or ''} {rows}".strip()
+    names = "、".join(dict.fromkeys(g.indicator or "" for g in group))
+    return [where, f.code, SEVERITY_LABEL[f.severity], table_name, names, f"{check_title(f.code)} ×{len(group)}"]
+
+
+def _rows(findings: Sequence[Finding], names: dict[str, str], places: dict[int, str]) -> list[list[str]]:
+    return [_group_row(g, names.get(g[0].assessment or "", "（全文）"), places) for g in grouped(findings)]
 
 
 def findings_table(documents: list[DocumentResult], fmt: str) -> str:
-    rows = []
+    """Every finding, a code on several rows of one table on one line; the count below is of findings."""
+    rows, total = [], Counter[str]()
     for doc in documents:
-        for s in doc.assessments:
-            rows += [_finding_row(f, s.assessment.name, doc.places) for f in s.findings]
         names = {s.id: s.assessment.name for s in doc.assessments}
-        rows += [_finding_row(f, names.get(f.assessment or "", "（全文）"), doc.places) for f in doc.findings]
+        findings = sorted(doc.all_findings(), key=lambda f: f.sort_key())
+        rows += _rows(findings, names, doc.places)
+        total.update(SEVERITY_LABEL[f.severity] for f in findings)
     if not rows:
         return "没有发现问题。\n"
-    headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
-    total = Counter(r[2] for r in rows)
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
-    table = tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True)
-    return f"{table}\n\n共 {len(rows)} 条：{summary}\n"
+    table = tabulate(_cells(rows, fmt), headers=FINDING_HEADERS, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+    return f"{table}\n\n共 {total.total()} 条：{summary}\n"
 
 
 def audit_report(documents: list[DocumentResult], fmt: str) -> str:
@@ -84,17 +107,15 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
             parts.append("（未读出自评表）\n")
         names = {s.id: s.assessment.name for s in doc.assessments}
         findings = sorted(doc.all_findings(), key=lambda f: f.sort_key())
-        for severity in ("error", "warning", "info"):
-            rows = [
-                _finding_row(f, names.get(f.assessment or "", "（全文）"), doc.places)
-                for f in findings
-                if f.severity == severity
-            ]
-            if not rows:
+        for severity in SEVERITIES:
+            these = [f for f in findings if f.severity == severity]
+            if not these:
                 continue
-            parts.append(f"\n{heading}{SEVERITY_LABEL[severity]}（{len(rows)} 条）\n")
-            headers = ["位置", "代码", "级别", "自评表", "指标", "说明"]
-            parts.append(tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True))
+            parts.append(f"\n{heading}{SEVERITY_LABEL[severity]}（{len(these)} 条）\n")
+            rows = _rows(these, names, doc.places)
+            parts.append(
+                tabulate(_cells(rows, fmt), headers=FINDING_HEADERS, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+            )
             parts.append("\n")
         if not findings:
             parts.append("\n没有发现问题。\n")

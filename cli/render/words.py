@@ -13,6 +13,8 @@ from typing import Any
 from indicators.model import SourceRef
 from indicators.values import num
 from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
+from scoring.checks import CHECKS
+from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 
 STATUS_LABEL = {
     "scored": "已评分",
@@ -52,3 +54,10 @@ def place_text(source: SourceRef | None, places: dict[int, str] | None = None, *
 def counts_text(counts: dict[str, int]) -> str:
     """错误4 警告9 提示1, or 无."""
     return " ".join(f"{SEVERITY_LABEL[s]}{counts[s]}" for s in SEVERITIES if counts.get(s)) or "无"
+
+
+def check_title(code: str) -> str:
+    if code == INTERNAL_ERROR:
+        return INTERNAL_ERROR_TITLE
+    check = CHECKS.get(code)
+    return check.title if check else ""
