@@ -8,11 +8,13 @@ The screenshot and the PDF are kept in ``test-artifacts/``.
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 import shutil
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 
@@ -108,3 +110,22 @@ def test_the_print_layout_puts_each_assessment_on_its_own_pages(browser, report:
     sections = len(browser.find_elements(By.CSS_SELECTOR, "[data-assessment]"))
     assert sections == 6  # the six self-assessment tables of the 忻州 disclosure
     assert pages >= sections + 1  # a cover, then a page break before every assessment
+
+
+def test_the_first_printed_page_holds_the_conclusion(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12's first page: the grade change of 更新公务用车 with L201, the 特需业务经费 weights, the
+    department's budget against the 决算 (200.701万 executed 196.409万, 决算 233.63万), both seeds."""
+    out = tmp_path / "两份.html"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(cli, ["report", "samples/000_edba66f1e8899577.txt", XINZHOU, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    browser.get(out.as_uri())
+    a4 = {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True}
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", a4)["data"])
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        first = re.sub(r"\s+", "", document.pages[0].extract_text() or "")
+    assert "更新公务用车：公布93优→重算89.09良（等级改变）" in first
+    assert "L201跟踪反馈机制健全：实际完成值≥10%未达到指标值≥100%，却得满分10" in first
+    assert "特需业务经费：公布90优→重算100优" in first and "分值合计为90，应为100" in first
+    assert "全年预算数200.701万元、执行数196.409万元，决算表为2336287.41元（233.6287万元" in first

@@ -69,3 +69,13 @@ def test_sort_key_orders_by_consequence() -> None:
     grade = Finding("A110", "error", "m", SourceRef(row=99), points=Decimal("3.91"), grade_change=True)
     ranked = sorted([info, warning, small, money, big, grade], key=Finding.sort_key)
     assert ranked == [grade, big, small, money, warning, info]
+
+
+def test_the_first_screen_of_audit_holds_what_matters() -> None:
+    """The conclusion opens audit: on both seeds, within 24 lines, the three things an auditor must see first."""
+    screen = "\n".join(invoke("audit", "samples/000_edba66f1e8899577.txt", XINZHOU).splitlines()[:24])
+    assert screen.startswith("结论\n")
+    assert "3. 更新公务用车：公布 93 优 → 重算 89.09 良（等级改变）" in screen
+    assert "L201 跟踪反馈机制健全：实际完成值 ≥10% 未达到指标值 ≥100%，却得满分 10" in screen
+    assert "6. 特需业务经费：公布 90 优 → 重算 100 优" in screen and "分值合计为 90，应为 100" in screen
+    assert "全年预算数 200.701万元、执行数 196.409万元，决算表为 2336287.41元（233.6287万元" in screen

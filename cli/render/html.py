@@ -373,12 +373,27 @@ def _cover_table(table: CoverTable, anchors: dict[str, str]) -> str:
     return heading + f'<table{_attrs(data_table=table.key)}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _conclusion(report: Report, anchors: dict[str, str]) -> str:
+    """结论: one item per table, linked to its section, its errors that matter most under it."""
+    items = []
+    for line in report.conclusion:
+        findings = "".join(
+            f"<li{_attrs(data_code=x.finding.code)}>{e(text)}</li>"
+            for x, text in zip(line.top, line.finding_texts(), strict=True)
+        )
+        attrs = _attrs(data_ref=line.id, data_grade_changed="true" if line.grade_change else None)
+        head = f'<a href="#{anchors[line.id]}"><strong>{e(line.headline)}</strong></a>'
+        items.append(f"<li{attrs}>{head}" + (f"<ul>{findings}</ul>" if findings else "") + "</li>")
+    return f'<section class="conclusion" data-conclusion="true"><h2>结论</h2><ol>{"".join(items)}</ol></section>'
+
+
 def _cover(report: Report) -> str:
     anchors = {a.id: a.anchor for a in report.assessments}
     parts = [
         '<header class="cover" id="summary" data-summary="true">',
         f"<h1>{e(report.title)}</h1>",
         f'<p class="meta">规则集：{e("、".join(report.rulesets) or "—")}；jixiao {e(report.version)}</p>',
+        _conclusion(report, anchors),
         *(_cover_table(table, anchors) for table in report.cover),
         "</header>",
     ]

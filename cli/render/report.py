@@ -33,6 +33,7 @@ from indicators.readers import ReadError
 from indicators.values import figure_text, num
 from indicators.vocabulary import GRADES, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, VERSION, normalise_grade
 from scoring.checks import CHECKS
+from scoring.engine import quantize
 from scoring.pipeline import DocumentResult
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 
@@ -495,6 +496,59 @@ def cover_tables(summary: Summary, assessments: Sequence[AssessmentReport]) -> l
     return tables
 
 
+CONCLUSION_FINDINGS = 3  # errors shown per table in the conclusion, most consequential first
+RESTATES_THE_TOTAL = "A110"  # said by the conclusion line itself (公布 → 重算)
+
+
+@dataclass(frozen=True)
+class ConclusionLine:
+    """One table in one line: stated → recomputed, and the few errors that matter most, with their figures."""
+
+    number: int
+    id: str
+    name: str
+    file: str
+    stated: str  # 93 优
+    recomputed: str  # 89.09 良
+    grade_change: bool
+    top: tuple[FindingLine, ...]  # its most consequential errors (document X3xx tied to it included)
+    money: Decimal | None  # the largest amount at stake among its findings, 万元
+
+    @property
+    def headline(self) -> str:
+        change = "（等级改变）" if self.grade_change else ""
+        money = f"；涉及金额 {num(quantize(self.money, 2))}万元" if self.money else ""
+        return f"{self.number}. {self.name}：公布 {self.stated} → 重算 {self.recomputed}{change}{money}"
+
+    def finding_texts(self) -> list[str]:
+        """Each top finding as ``L201 跟踪反馈机制健全：message``."""
+        findings = (x.finding for x in self.top)
+        return [f"{' '.join(filter(None, (f.code, f.indicator)))}：{f.message}" for f in findings]
+
+
+def conclusion_lines(assessments: Sequence[AssessmentReport]) -> list[ConclusionLine]:
+    """The report's first page: every table, grade changes first, then by its worst finding's stake."""
+    lines = []
+    for a in assessments:
+        errors = [x for x in a.findings if x.finding.severity == "error" and x.finding.code != RESTATES_THE_TOTAL]
+        amounts = [x.finding.money for x in a.findings if x.finding.money]
+        lines.append(
+            ConclusionLine(
+                number=a.number,
+                id=a.id,
+                name=a.name,
+                file=a.file,
+                stated=f"{num(a.stated_total)} {a.stated_grade or ''}".strip(),
+                recomputed=f"{num(a.total)} {a.grade or ''}".strip(),
+                grade_change=a.grade_changed,
+                top=tuple(errors[:CONCLUSION_FINDINGS]),
+                money=max(amounts) if amounts else None,
+            )
+        )
+    worst = {line.id: (line.top[0].finding.sort_key() if line.top else ()) for line in lines}
+    return sorted(lines, key=lambda line: (not line.grade_change, not line.top, worst[line.id], line.number))
+
+
 @dataclass
 class Report:
     title: str
@@ -510,6 +564,10 @@ class Report:
     @property
     def cover(self) -> list[CoverTable]:
         return cover_tables(self.summary, self.assessments)
+
+    @property
+    def conclusion(self) -> list[ConclusionLine]:
+        return conclusion_lines(self.assessments)
 
     def finding_lines(self) -> list[FindingLine]:
         """Every finding once, document by document, table by table."""

@@ -109,8 +109,18 @@ def _cover_table(table: CoverTable) -> str:
     return heading + _table([[cell.text for cell in row.cells] for row in table.rows], table.headers)
 
 
+def _conclusion(report: Report) -> str:
+    """结论: one line per table, its errors that matter most under it."""
+    parts = ["## 结论\n\n"]
+    for line in report.conclusion:
+        parts.append(f"- **{md_text(line.headline)}**\n")
+        parts += [f"  - {md_text(text)}\n" for text in line.finding_texts()]
+    return "".join(parts) + "\n"
+
+
 def _cover(report: Report) -> str:
     parts = [f"# {md_text(report.title)}\n\n", f"规则集：{md_text('、'.join(report.rulesets) or '—')}\n\n"]
+    parts.append(_conclusion(report))
     parts += [_cover_table(table) for table in report.cover]
     return "".join(parts) + "\n"
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from tabulate import tabulate
 
+from cli.render.report import build_report
 from cli.render.terminal import one_line
 from cli.render.words import STATUS_LABEL, check_title, counts_text, place_text
 from indicators.values import num
@@ -98,7 +99,11 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
 def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     """Per document: its self-assessments (stated beside recomputed), then its findings by severity."""
     heading = "## " if fmt == "md" else ""
-    parts: list[str] = []
+    parts: list[str] = [f"{heading}结论\n\n"]
+    for line in build_report(documents).conclusion:
+        parts.append(one_line(line.headline) + "\n")
+        parts += [f"    {one_line(text)}\n" for text in line.finding_texts()]
+    parts.append("\n")
     for doc in documents:
         parts.append(f"{heading}{one_line(doc.source)}\n")
         if doc.assessments:

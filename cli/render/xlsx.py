@@ -183,7 +183,15 @@ def _cover_table(ws: Worksheet, row: int, table: CoverTable, titles: dict[str, s
 def _summary_sheet(ws: Worksheet, report: Report, titles: dict[str, str]) -> None:
     put(ws, 1, 1, report.title, font=TITLE)
     put(ws, 2, 1, f"规则集：{'、'.join(report.rulesets) or '—'}；jixiao {report.version}")
-    row = 4
+    put(ws, 4, 1, "结论", font=BOLD)
+    row = 5
+    for line in report.conclusion:
+        put(ws, row, 1, line.headline, font=CHANGED if line.grade_change else BOLD)
+        for text in line.finding_texts():
+            row += 1
+            put(ws, row, 2, text)
+        row += 1
+    row += 1
     for table in report.cover:
         row = _cover_table(ws, row, table, titles)
     _widths(ws, {1: 16, 2: 36, 3: 30, 4: 30, 5: 8, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 8, 12: 8, 13: 8, 14: 22})
