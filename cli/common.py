@@ -36,6 +36,7 @@ from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, internal_error, run
 from scoring.results import Finding
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
+from scoring.waivers import WaiverError, apply_waivers, load_waivers, waivers_beside
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -94,6 +95,14 @@ def fail_on(default: str = "error", note: str = "") -> Callable[[Callable[..., A
 
 
 fail_on_option = fail_on()
+waivers_option = click.option(
+    "--waivers",
+    "waivers_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="豁免清单（YAML：file、table、code、indicator、reason、who、date）：审核人接受的问题；"
+    "不给时读取输入旁的 waivers.yaml。被豁免的问题不计数、不影响 --fail-on，列在报告附录。",
+)
 severity_option = click.option(
     "--severity",
     type=click.Choice(SEVERITIES),
@@ -129,6 +138,7 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
             ignore_option,
             fail_on_option,
             severity_option,
+            waivers_option,
             output_option,
             ocr_option,
         )
@@ -193,13 +203,28 @@ def met_a_bug(documents: Iterable[DocumentResult]) -> bool:
     return any(is_internal(p.code) for d in documents for p in (*d.errors, *d.all_findings()))
 
 
-def run_files(files: tuple[str, ...], ruleset: RuleSet, checks: list[Check]) -> list[DocumentResult]:
+def run_files(
+    files: tuple[str, ...], ruleset: RuleSet, checks: list[Check], waivers_path: Path | None = None
+) -> list[DocumentResult]:
+    """Read, score and check FILES; the waivers named, or found beside them, take their findings out of the lists."""
     if not files:
         fail("请给出要读取的文件或目录（- 表示标准输入）")
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
-    return run(sources, ruleset, checks)
+    waiver_files = [waivers_path] if waivers_path else waivers_beside(list(files))
+    waivers = []
+    for path in waiver_files:
+        try:
+            waivers += load_waivers(path)
+        except WaiverError as exc:
+            fail(str(exc))
+    documents = run(sources, ruleset, checks)
+    for stale in apply_waivers(documents, waivers):
+        parts = (stale.file, stale.table, stale.code, stale.indicator)
+        what = " ".join(str(part) for part in parts if part is not None)
+        say(f"警告: 豁免 {what}：没有对应任何问题（已失效或写错）")
+    return documents
 
 
 def render_safely(
@@ -255,6 +280,7 @@ def run_and_render(
     ignore: tuple[str, ...],
     fail_on: str,
     severity: str,
+    waivers_path: Path | None,
     output: Path | None,
     announce: bool = False,
 ) -> NoReturn:
@@ -265,7 +291,7 @@ def run_and_render(
     ``announce``: say where a file was written (a report is a file one opens).
     """
     rules = get_ruleset(ruleset)
-    documents = run_files(files, rules, get_checks(select, ignore))
+    documents = run_files(files, rules, get_checks(select, ignore), waivers_path)
     render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
     if fmt != "json" and not any(doc.assessments or doc.findings for doc in documents):
         finish(documents, fail_on)  # nothing read: the errors alone, no empty table under them

@@ -18,6 +18,7 @@ from cli.common import (
     run_and_render,
     select_option,
     severity_option,
+    waivers_option,
 )
 from cli.render.html import render_html
 from cli.render.report import build_report
@@ -62,6 +63,7 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @ignore_option
 @fail_on(default="none", note="报告写成即以 0 结束，问题都在报告里。")
 @severity_option
+@waivers_option
 @output_option
 @ocr_option
 def report(
@@ -72,6 +74,7 @@ def report(
     ignore: tuple[str, ...],
     fail_on: str,
     severity: str,
+    waivers_path: Path | None,
     output: Path | None,
 ) -> NoReturn:
     """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
@@ -95,6 +98,7 @@ def report(
         ignore=ignore,
         fail_on=fail_on,
         severity=severity,
+        waivers_path=waivers_path,
         output=output,
         announce=True,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment
@@ -17,6 +18,9 @@ from indicators.readers.problems import INTERNAL, INTERNAL_ERROR
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
+
+if TYPE_CHECKING:
+    from scoring.waivers import Waived
 from scoring.rules import RuleSet, RuleSetError
 
 
@@ -28,6 +32,7 @@ class DocumentResult:
     errors: list[ReadError] = field(default_factory=list)
     disclosure: Disclosure | None = None
     places: dict[int, str] = field(default_factory=dict)  # row → 第3页 表2 第12行, for a PDF or Word document
+    waived: list[Waived] = field(default_factory=list)  # findings a reviewer accepted (scoring.waivers)
 
     def all_findings(self) -> list[Finding]:
         return [f for a in self.assessments for f in a.findings] + self.findings

@@ -287,16 +287,17 @@ class _NoDuplicatesLoader(yaml.SafeLoader):
 
 
 
-class _TooLarge(Exception):
-    """A rule set whose aliases expand past any sensible size."""
+class TooLarge(Exception):
+    """A YAML file (rule set, waivers) whose aliases expand past any sensible size."""
 
 
-def _load_yaml(text: str) -> Any:
+def load_yaml(text: str) -> Any:
+    """YAML 1.2 numbers, no duplicate keys, aliases expanded only up to MAX_EXPANDED_NODES (else TooLarge)."""
     loader = _NoDuplicatesLoader(text)
     try:
         node = loader.get_single_node()
         if node is not None and expanded_size(node) > MAX_EXPANDED_NODES:
-            raise _TooLarge
+            raise TooLarge
         return loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
@@ -336,8 +337,8 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
             too_large = f"文件超过 {MAX_RULESET_BYTES // MIB} MiB 的上限（一个规则集只有一页）"
             problem = too_large if len(raw) > MAX_RULESET_BYTES else "不是文本（UTF-8、UTF-16 或 GBK）"
             raise RuleSetError(f"{origin}: 规则集无法读取：{problem}")
-        data = _load_yaml(text)
-    except _TooLarge:
+        data = load_yaml(text)
+    except TooLarge:
         raise RuleSetError(f"{origin}: 规则集的锚点与引用（&、*）展开后超过 {MAX_EXPANDED_NODES:,} 个节点") from None
     except RecursionError:
         raise RuleSetError(f"{origin}: 规则集嵌套过深") from None

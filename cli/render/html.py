@@ -406,6 +406,9 @@ def render_html(report: Report, *, charts: bool = True) -> str:
     for doc in report.documents:
         body += [_assessment(a, charts) for a in doc.assessments]
         body.append(_document(doc))
+    if report.waived:
+        anchors = {a.id: a.anchor for a in report.assessments}
+        body.append(f'<section class="appendix">{_cover_table(report.waived, anchors)}</section>')
     body.append("</main>")
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

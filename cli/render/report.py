@@ -556,6 +556,7 @@ class Report:
     rulesets: list[str]
     summary: Summary
     documents: list[DocumentReport]
+    waived: CoverTable | None = None  # the appendix: findings a reviewer accepted, with the reasons
 
     @property
     def assessments(self) -> list[AssessmentReport]:
@@ -783,4 +784,27 @@ def build_report(documents: list[DocumentResult], title: str = REPORT_TITLE) -> 
             )
         )
     rulesets = sorted({s.ruleset for d in documents for s in d.assessments})
-    return Report(title, VERSION, rulesets, _summary(documents, reports), reports)
+    return Report(title, VERSION, rulesets, _summary(documents, reports), reports, waived_table(documents))
+
+
+def waived_table(documents: list[DocumentResult]) -> CoverTable | None:
+    """The appendix of waived findings (scoring.waivers), or None when nothing was waived."""
+    rows = []
+    for doc in documents:
+        names = {s.id: s.assessment.name for s in doc.assessments}
+        for w in doc.waived:
+            f, waiver = w.finding, w.waiver
+            cells = (
+                CoverCell(f.code),
+                CoverCell(names.get(f.assessment or "", WHOLE_DOCUMENT), link=f.assessment),
+                CoverCell(f.indicator or ""),
+                CoverCell(f.message),
+                CoverCell(waiver.reason),
+                CoverCell(waiver.who),
+                CoverCell(waiver.date.isoformat()),
+            )
+            rows.append(CoverRow(cells, ("code", f.code)))
+    if not rows:
+        return None
+    headers = ("代码", "自评表", "指标", "说明", "豁免理由", "审核人", "日期")
+    return CoverTable("waived", "附录：已豁免的问题（不计数，不影响退出码）", headers, tuple(rows))

@@ -131,4 +131,6 @@ def render_markdown(report: Report) -> str:
     for doc in report.documents:
         parts += [_assessment(a) for a in doc.assessments]
         parts.append(_document(doc))
+    if report.waived:
+        parts.append(_cover_table(report.waived))
     return "".join(p for p in parts if p).rstrip("\n") + "\n"

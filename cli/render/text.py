@@ -99,8 +99,9 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
 def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     """Per document: its self-assessments (stated beside recomputed), then its findings by severity."""
     heading = "## " if fmt == "md" else ""
+    report = build_report(documents)
     parts: list[str] = [f"{heading}结论\n\n"]
-    for line in build_report(documents).conclusion:
+    for line in report.conclusion:
         parts.append(one_line(line.headline) + "\n")
         parts += [f"    {one_line(text)}\n" for text in line.finding_texts()]
     parts.append("\n")
@@ -125,4 +126,8 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
         if not findings:
             parts.append("\n没有发现问题。\n")
         parts.append("\n")
+    if report.waived:
+        rows = [[cell.text for cell in row.cells] for row in report.waived.rows]
+        parts.append(f"{heading}{report.waived.title}\n")
+        parts.append(tabulate(_cells(rows, fmt), headers=report.waived.headers, tablefmt=TABLEFMT[fmt]) + "\n")
     return "".join(parts)

@@ -31,6 +31,7 @@ from scoring.results import Finding
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
 ERRORS_SHEET = "读取问题"
+WAIVED_SHEET = "已豁免"
 SHEET_NAME_LIMIT = 31
 CELL_LIMIT = 32_767
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -329,7 +330,7 @@ def render_xlsx(report: Report) -> bytes:
     summary = book.active
     taken: set[str] = set()
     summary.title = sheet_title(SUMMARY_SHEET, taken)
-    reserved = {FINDINGS_SHEET, ERRORS_SHEET}
+    reserved = {FINDINGS_SHEET, ERRORS_SHEET, WAIVED_SHEET}
     taken |= reserved
     titles = {a.id: sheet_title(f"{a.number}-{a.name}", taken) for a in report.assessments}
     _summary_sheet(summary, report, titles)
@@ -338,6 +339,8 @@ def render_xlsx(report: Report) -> bytes:
     _findings_sheet(book.create_sheet(FINDINGS_SHEET), report.finding_lines())
     if report.summary.read_errors:
         _errors_sheet(book.create_sheet(ERRORS_SHEET), report.summary.read_errors)
+    if report.waived:
+        _cover_table(book.create_sheet(WAIVED_SHEET), 1, report.waived, titles)
     book.properties.creator = AUTHOR
     book.properties.title = report.title
     buffer = io.BytesIO()

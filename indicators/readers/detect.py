@@ -106,6 +106,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield name
 
 
+WAIVERS_FILE = "waivers.yaml"  # a reviewer's accepted findings (scoring.waivers), not a submission
+
+
 def _submissions(folder: Path) -> Iterator[str]:
     unlisted: list[str] = []
     for root, dirs, files in os.walk(folder, onerror=lambda exc: unlisted.append(str(exc.filename))):
@@ -114,6 +117,8 @@ def _submissions(folder: Path) -> Iterator[str]:
             child = Path(root, name)
             broken = child.is_symlink() and (not child.exists() or child.is_dir())
             # .ofd submissions too: reported as unreadable, never silently skipped
+            if name == WAIVERS_FILE and not broken:
+                continue
             if broken or child.suffix.lower() in SUPPORTED_SUFFIXES | UNREADABLE_SUFFIXES:
                 yield str(child)
     yield from unlisted
