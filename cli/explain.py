@@ -25,6 +25,7 @@ from cli.common import (
     write_output,
 )
 from cli.render.terminal import one_line
+from cli.render.words import INDICATOR_STATUS_LABEL
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.values import num
 from indicators.vocabulary import SEVERITY_LABEL
@@ -83,10 +84,15 @@ def explain_code(code: str) -> str:
 
 
 def _substituted(r: IndicatorResult) -> str:
-    expression = r.formula or ""
+    """The figures the formula is evaluated with (met: 是 / 否, whether the target is reached)."""
     figures = {"weight": r.weight, "target": r.target_value, "actual": r.actual_value}
     values = "，".join(f"{k}={num(v)}" for k, v in figures.items())
-    return f"{expression}\n    代入：{values}，met={'是' if r.met else '否'}"
+    return f"    代入：{values}，met={'是' if r.met else '否'}（是否达成）"
+
+
+def _status(r: IndicatorResult) -> str:
+    """达成 / 未达成 / 无法重算 / 无指标值, as the reports say it."""
+    return INDICATOR_STATUS_LABEL.get(r.status, r.status)
 
 
 def _lines(lines: list[str]) -> str:
@@ -112,14 +118,15 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
         lines += [
             f"  比较单位：{r.comparison_unit or '无'}；{num(r.actual_value)} 对 {num(r.target_value)}："
             f"{'达成' if r.met else '未达成'}",
-            f"  计分规则 {r.rule}：{_substituted(r)}",
+            f"  计分规则 {r.rule}：{r.formula or ''}",
+            _substituted(r),
         ]
     elif r.score_kept:
         lines.append(f"  不重算：{r.reason}；保留公布得分")
     else:
         keep = ruleset.policies.unverifiable == "keep_stated"
         lines.append(f"  无法重算：{r.reason}；按规则集政策{'保留公布得分' if keep else '计 0 分'}")
-    lines.append(f"  公布得分：{num(r.indicator.score)}　重算得分：{num(r.score)}　状态：{r.status}")
+    lines.append(f"  公布得分：{num(r.indicator.score)}　重算得分：{num(r.score)}　状态：{_status(r)}")
     return _lines(lines)
 
 
@@ -128,7 +135,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
     if not s.is_scored:
         lines.append("  表中没有分值和得分：不计总分、不定等级，只判断各指标是否达成。")
         for r in s.indicators:
-            lines.append(f"  - {r.indicator.name}：{r.status}" + (f"（{r.reason}）" if r.reason else ""))
+            lines.append(f"  - {r.indicator.name}：{_status(r)}" + (f"（{r.reason}）" if r.reason else ""))
         return _lines(lines)
     if s.by_criteria:
         lines.append("  评分表：各项按评分标准打分，保留公布得分，不重算；总分为各项得分之和。")
@@ -149,7 +156,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
         ]
     for r in s.indicators:
         name = r.indicator.name or r.indicator.level2
-        lines.append(f"  + {name}：{num(r.score)} / {num(r.weight)}（{r.status}，公布 {num(r.indicator.score)}）")
+        lines.append(f"  + {name}：{num(r.score)} / {num(r.weight)}（{_status(r)}，公布 {num(r.indicator.score)}）")
     lines.append(f"  原始合计：{num(s.raw)}，分值合计：{num(s.weights_total)}")
     if s.total != s.raw:
         lines.append(f"  折算为百分制：{num(s.raw)} × 100 ÷ {num(s.weights_total)} = {num(s.total)}")

@@ -847,3 +847,12 @@ def test_nothing_read_prints_the_error_and_no_empty_table(command: str) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == ["错误: nothere.txt: R001 文件不存在"]
+
+
+def test_explain_speaks_chinese_and_keeps_its_lines() -> None:
+    out = invoke(["explain", "samples/004_忻州_更新公务用车.yaml", "--indicator", "跟踪反馈"]).stdout
+    assert "\\n" not in out  # the substitution is a line of its own, not an escaped line break
+    assert "    代入：weight=10，target=100，actual=10，met=否（是否达成）\n" in out
+    assert out.rstrip().endswith("公布得分：10　重算得分：1　状态：未达成")
+    total = invoke(["explain", "samples/004_忻州_更新公务用车.yaml"]).stdout
+    assert "（未达成，公布 10）" in total and "unmet" not in total and "met，" not in total
