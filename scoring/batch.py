@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from indicators.readers.problems import INTERNAL_ERROR
@@ -54,8 +55,13 @@ ASSESSMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "string"),
     ("kind", "string"),
     ("unit", "string"),
+    ("authority", "string"),
     ("name", "string"),
     ("year", "int32"),
+    ("money_unit", "string"),
+    ("budget_full_year", "float64"),
+    ("budget_executed", "float64"),
+    ("budget_rate", "float64"),
     ("ruleset", "string"),
     ("stated_total", "float64"),
     ("stated_grade", "string"),
@@ -77,8 +83,10 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("column", "int32"),
     ("assessment", "string"),
     ("indicator", "string"),
-    ("expected", "string"),
-    ("stated", "string"),
+    ("expected", "float64"),  # the figure, where it is a number …
+    ("stated", "float64"),
+    ("expected_text", "string"),  # … else its text (a condition, a figure per 一级)
+    ("stated_text", "string"),
     ("points", "float64"),
     ("money", "float64"),
     ("grade_change", "bool"),
@@ -116,8 +124,13 @@ class Part:
         for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
             counts = severity_counts(doc.findings_of(s))
             self.assessments.append(assessment_record(doc.source, s, counts))
-        self.findings += [finding_record(doc.source, f) for f in doc.all_findings()]
+        self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
+
+
+def _tabular(record: Row) -> Row:
+    """A finding's record as a table row: its figures as numbers, a text figure only in ``*_text``."""
+    return {k: (None if k in ("expected", "stated") and not isinstance(v, Decimal) else v) for k, v in record.items()}
 
 
 def file_state(doc: DocumentResult) -> str:

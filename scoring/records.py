@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
 from scoring.results import Finding, ScoredAssessment
 
@@ -22,6 +24,10 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """Findings per severity, every severity present (0 when none), most serious first."""
     counts = Counter(f.severity for f in findings)
     return {severity: counts[severity] for severity in SEVERITIES}
+
+
+def sides(f: Finding) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    return ("expected", f.expected), ("stated", f.stated)
 
 
 def finding_record(document: str, f: Finding) -> dict[str, Any]:
@@ -36,6 +42,7 @@ def finding_record(document: str, f: Finding) -> dict[str, Any]:
         "indicator": f.indicator,
         "expected": f.expected,
         "stated": f.stated,
+        **{f"{side}_text": None if isinstance(v, Decimal) or v is None else figure_text(v) for side, v in sides(f)},
         "points": f.points,
         "money": f.money,
         "grade_change": f.grade_change,
@@ -45,14 +52,20 @@ def finding_record(document: str, f: Finding) -> dict[str, Any]:
 def assessment_record(document: str, s: ScoredAssessment, counts: dict[str, int]) -> dict[str, Any]:
     """A scored assessment of ``document`` as one flat record, with its ``counts`` of findings per severity."""
     a = s.assessment
+    budget = a.budget
     return {
         "source": document,
         "table": a.source.table if a.source else None,
         "id": s.id,
         "kind": a.kind,
         "unit": a.implementer,  # the CSV column keeps its name
+        "authority": a.authority,
         "name": a.name,
         "year": a.year,
+        "money_unit": a.money_unit,
+        "budget_full_year": budget.full_year if budget else None,
+        "budget_executed": budget.executed if budget else None,
+        "budget_rate": budget.rate if budget else None,
         "ruleset": s.ruleset,
         "stated_total": s.stated_total,
         "stated_grade": s.stated_grade,

@@ -159,6 +159,17 @@ def test_the_car_table_in_every_format(batch_run: tuple[Path, Result]) -> None:
     a101 = next(f for f in findings if f["assessment"] == car["id"] and f["code"] == "A101")
     assert (a101["severity"], a101["expected"], a101["stated"]) == ("error", "107", "93")
     assert a101["row"] and a101["file"]
+    # the table's budget and 主管部门 travel with it (tests/golden/seeds.yaml: 17.22 / 17.22 / 100)
+    assert (car["budget_full_year"], car["budget_executed"], car["budget_rate"], car["money_unit"]) == (
+        "17.22",
+        "17.22",
+        "100",
+        "万元",
+    )
+    assert car["authority"] == "104-忻州市人民政府驻北京联络处"
+    # a figure that is a text (a condition) is in *_text, and the number column stays empty
+    l202 = next(f for f in findings if f["assessment"] == car["id"] and f["code"] == "L202")
+    assert (l202["stated"], l202["stated_text"]) == ("", "≤1小时")  # 接返劝返上访时间, row 602
 
 
 def test_counts_by_severity_include_the_document_findings_of_the_assessment(batch_run: tuple[Path, Result]) -> None:
