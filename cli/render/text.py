@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections import Counter
 from collections.abc import Sequence
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
 from cli.render.report import build_report
 from cli.render.terminal import one_line
@@ -42,7 +46,76 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
                 ]
             )
     headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]
-    return tabulate(_cells(rows, fmt), headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True) + "\n"
+    return _tabulate(rows, headers, fmt) + "\n"
+
+
+MIN_COLUMN = 4  # display columns a wrapped column keeps at the least (two Chinese characters)
+
+
+def terminal_width() -> int | None:
+    """The width to fit: the terminal's when writing to one, else $COLUMNS when set; None: lines as long as they are.
+
+    Output piped to a file or a program keeps one finding a line (grep, diff).
+    """
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() else None
+
+
+def fitted_widths(rows: list[list[str]], headers: Sequence[str], width: int) -> list[int | None]:
+    """Widths to wrap columns at so that a row fits ``width`` display columns: one cap for all, as high as fits.
+
+    Narrow columns keep their width; the wide ones (place, name, message) share what is left.
+    """
+    natural = [  # tabulate pads a header by two
+        max(wcswidth(str(header)) + 2, *(wcswidth(str(cell)) for cell in column))
+        for header, *column in zip(headers, *rows, strict=True)
+    ]
+    budget = width - 2 * (len(natural) - 1)  # two spaces between columns
+    cap = max(natural)
+    while cap > MIN_COLUMN and sum(min(w, cap) for w in natural) > budget:
+        cap -= 1
+    return [cap if w > cap else None for w in natural]
+
+
+def _tabulate(rows: list[list[str]], headers: Sequence[str], fmt: str) -> str:
+    """A terminal table fitted to the window (long cells wrapped, CJK counted double); Markdown as it is.
+
+    tabulate pads and wraps by its own rules, so the table is laid out again
+    a little narrower while it overflows.
+    """
+    cells = _cells(rows, fmt)
+    width = terminal_width() if fmt == "table" and cells else None
+    target = width
+    while True:
+        wrap = fitted_widths(cells, headers, target) if target else None
+        table = tabulate(
+            cells,
+            headers=list(headers),
+            tablefmt=TABLEFMT[fmt],
+            disable_numparse=True,
+            maxcolwidths=wrap,
+            maxheadercolwidths=wrap,
+        )
+        widest = max(wcswidth(line) for line in table.splitlines())
+        if not width or not target or widest <= width or target <= MIN_COLUMN * len(headers):
+            return table
+        target -= widest - width
+
+
+def fitted_lines(text: str, indent: str = "") -> list[str]:
+    """A line of prose, wrapped to the terminal's width (CJK characters count double); whole in a pipe."""
+    width = terminal_width()
+    if not width or wcswidth(indent + text) <= width:
+        return [indent + text]
+    lines, current = [], indent
+    for char in text:
+        if wcswidth(current + char) > width:
+            lines.append(current)
+            current = indent + "  "
+        current += char
+    return [*lines, current]
 
 
 def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
@@ -92,7 +165,7 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     if not rows:
         return "没有发现问题。\n"
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
-    table = tabulate(_cells(rows, fmt), headers=FINDING_HEADERS, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+    table = _tabulate(rows, FINDING_HEADERS, fmt)
     return f"{table}\n\n共 {total.total()} 条：{summary}\n"
 
 
@@ -102,8 +175,8 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     report = build_report(documents)
     parts: list[str] = [f"{heading}结论\n\n"]
     for line in report.conclusion:
-        parts.append(one_line(line.headline) + "\n")
-        parts += [f"    {one_line(text)}\n" for text in line.finding_texts()]
+        parts += [f"{part}\n" for part in fitted_lines(one_line(line.headline))]
+        parts += [f"{part}\n" for text in line.finding_texts() for part in fitted_lines(one_line(text), "    ")]
     parts.append("\n")
     for doc in documents:
         parts.append(f"{heading}{one_line(doc.source)}\n")
@@ -120,7 +193,7 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
             parts.append(f"\n{heading}{SEVERITY_LABEL[severity]}（{len(these)} 条）\n")
             rows = _rows(these, names, doc.places)
             parts.append(
-                tabulate(_cells(rows, fmt), headers=FINDING_HEADERS, tablefmt=TABLEFMT[fmt], disable_numparse=True)
+                _tabulate(rows, FINDING_HEADERS, fmt)
             )
             parts.append("\n")
         if not findings:
@@ -129,5 +202,5 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     if report.waived:
         rows = [[cell.text for cell in row.cells] for row in report.waived.rows]
         parts.append(f"{heading}{report.waived.title}\n")
-        parts.append(tabulate(_cells(rows, fmt), headers=report.waived.headers, tablefmt=TABLEFMT[fmt]) + "\n")
+        parts.append(_tabulate(rows, list(report.waived.headers), fmt) + "\n")
     return "".join(parts)
