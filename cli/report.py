@@ -20,14 +20,15 @@ from cli.common import (
     severity_option,
     waivers_option,
 )
+from cli.render.docx import render_docx
 from cli.render.html import render_html
 from cli.render.report import build_report
 from cli.render.report_md import render_markdown
 from cli.render.xlsx import render_xlsx
 from scoring.pipeline import DocumentResult
 
-FORMATS = ("html", "xlsx", "md")
-SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "md", ".markdown": "md"}
+FORMATS = ("html", "xlsx", "md", "docx")
+SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "md", ".markdown": "md", ".docx": "docx"}
 
 
 def _to_stdout(output: Path | None) -> bool:
@@ -43,9 +44,9 @@ def report_format(fmt: str | None, output: Path | None) -> str:
             assert output is not None
             fmt = SUFFIX_FORMAT.get(output.suffix.lower())
             if fmt is None:
-                fail(f"无法从文件名 {output} 判断报告格式：请用 .html、.xlsx 或 .md，或给出 --format html|xlsx|md")
-    if fmt == "xlsx" and _to_stdout(output):
-        fail("xlsx 报告需要用 -o 指定输出文件，如 -o report.xlsx")
+                fail(f"无法从文件名 {output} 判断报告格式：请用 .html、.xlsx、.md 或 .docx，或给出 --format")
+    if fmt in ("xlsx", "docx") and _to_stdout(output):
+        fail(f"{fmt} 报告需要用 -o 指定输出文件，如 -o 复核意见.{fmt}")
     return fmt
 
 
@@ -56,7 +57,7 @@ def report_format(fmt: str | None, output: Path | None) -> str:
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="报告格式；默认按 -o 的扩展名（.html、.xlsx、.md），不给 -o 时为 md。",
+    help="报告格式；默认按 -o 的扩展名（.html、.xlsx、.md、.docx 复核意见），不给 -o 时为 md。",
 )
 @ruleset_option
 @select_option
@@ -88,6 +89,7 @@ def report(
       jixiao report samples/ -o report.html
       jixiao report samples/ -o report.xlsx
       jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
+      jixiao report samples/004_e8e37e86adf54229.txt -o 复核意见.docx
     """
     run_and_render(
         render_report,
@@ -107,5 +109,5 @@ def report(
 def render_report(documents: list[DocumentResult], fmt: str) -> str | bytes:
     """The report in one of its formats: html, md (text) or xlsx (bytes)."""
     content = build_report(documents)
-    renderers = {"html": render_html, "md": render_markdown, "xlsx": render_xlsx}
+    renderers = {"html": render_html, "md": render_markdown, "xlsx": render_xlsx, "docx": render_docx}
     return renderers[fmt](content)

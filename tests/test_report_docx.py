@@ -1,0 +1,60 @@
+"""The 复核意见 as a Word document (issue 12, item 6): it opens with python-docx and with LibreOffice
+(converted to PDF here) and holds the conclusion and every error, with its figures and place."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from office_files import Conversion
+
+from cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ["samples/000_edba66f1e8899577.txt", "samples/004_e8e37e86adf54229.txt"]
+
+
+def invoke(*args: object) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def memo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("docx") / "复核意见.docx"
+    invoke("report", *SEEDS, "-o", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def errors() -> list[dict[str, object]]:
+    documents = json.loads(invoke("check", *SEEDS, "--format", "json", "--fail-on", "none"))["documents"]
+    found = [f for d in documents for f in [*d["findings"], *(f for a in d["assessments"] for f in a["findings"])]]
+    return [f for f in found if f["severity"] == "error"]
+
+
+def test_it_opens_with_the_conclusion_and_holds_every_error(memo: Path, errors: list[dict[str, object]]) -> None:
+    paragraphs = [p.text for p in Document(str(memo)).paragraphs]
+    assert paragraphs[0] == "绩效自评复核意见" and paragraphs[2] == "一、结论"
+    assert paragraphs[3] == "3. 更新公务用车：公布 93 优 → 重算 89.09 良（等级改变）"
+    text = "\n".join(paragraphs)
+    assert len(errors) == 16
+    for f in errors:
+        assert f"{f['code']}" in text and str(f["message"]) in text, f
+    a101 = next(p for p in paragraphs if "A101" in p and p.startswith("[错误]"))
+    assert "（应为 107，公布 93）" in a101 and "第607行" in a101
+
+
+def test_libreoffice_opens_it(memo: Path) -> None:
+    (pdf,) = Conversion([memo], "pdf").result()
+    with pdfplumber.open(pdf) as document:
+        text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in document.pages))
+    assert "绩效自评复核意见" in text and "更新公务用车：公布93优→重算89.09良（等级改变）" in text
