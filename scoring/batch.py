@@ -90,6 +90,7 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("points", "float64"),
     ("money", "float64"),
     ("grade_change", "bool"),
+    ("field", "string"),
 )
 # at: the page, table and row of a PDF or Word file
 ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")

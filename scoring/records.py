@@ -46,6 +46,7 @@ def finding_record(document: str, f: Finding) -> dict[str, Any]:
         "points": f.points,
         "money": f.money,
         "grade_change": f.grade_change,
+        "field": f.field,
     }
 
 

@@ -44,6 +44,7 @@ class Finding:
     points: Decimal | None = None  # points of the total the two figures differ by (a score, a total)
     money: Decimal | None = None  # 万元 the two figures differ by (a budget, an executed amount)
     grade_change: bool = False  # the rescoring changes the table's grade
+    field: str | None = None  # the cell of its row it is about: score, actual, target, executed … (None: the row)
 
     def sort_key(self) -> tuple[int, int, Decimal, Decimal, int, str]:
         """Most consequential first: a grade change, then by severity, points and money at stake, then place."""

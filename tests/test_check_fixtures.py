@@ -4,7 +4,8 @@
 cases.  Each case is a minimal canonical assessment (what a finance officer
 would see in the table) and the findings *of that code* it must produce,
 each as ``{indicator, row}`` plus, where it matters, ``severity``,
-``expected`` and ``stated`` (figures compared numerically).  ``expect: []``
+``expected`` and ``stated`` (figures compared numerically) and ``field``
+(the cell of the row the finding marks: ``score``, ``initial`` …).  ``expect: []``
 is a table that passes.  A case the code gets wrong carries ``xfail: <why>``
 and runs as a strict xfail, so the suite stays green and the bug stays
 visible.
@@ -42,7 +43,7 @@ from scoring.rules import RuleSet, load_ruleset
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 FILE_KEYS = {"code", "cases"}
 CASE_KEYS = {"name", "assessment", "document", "expect", "xfail"}
-EXPECT_KEYS = {"indicator", "row", "severity", "expected", "stated"}
+EXPECT_KEYS = {"indicator", "row", "severity", "expected", "stated", "field"}
 FIGURE_KEYS = ("severity", "expected", "stated")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AID, READ_FROM = "case#1", "case"
@@ -134,7 +135,7 @@ def matches(finding: Finding, wanted: dict[str, Any], code: str) -> bool:
     if (finding.indicator, finding.source.row) != (wanted["indicator"], wanted["row"]):
         return False
     severity = wanted.get("severity", CHECKS[code].severity)
-    if finding.severity != severity:
+    if finding.severity != severity or ("field" in wanted and finding.field != wanted["field"]):
         return False
     return all(same_figure(getattr(finding, key), wanted[key]) for key in ("expected", "stated") if key in wanted)
 

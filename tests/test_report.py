@@ -490,3 +490,14 @@ def test_every_layout_shows_the_cover_tables_built_once(reports: dict[str, Path]
     car = next(r for r in overview.rows if r.cells[1].text == "更新公务用车" and r.cells[2].text.endswith(".txt"))
     texts = [cell.text for cell in car.cells]
     assert texts[5:10] == ["93", "优", "89.09", "良", "是"]
+
+
+def test_findings_mark_the_cell_they_name() -> None:
+    """A107 about 年初预算数 marks 年初预算数 (the renderer guessed 全年预算数 from the code); X301 marks 执行数."""
+    documents = run(["samples/004_e8e37e86adf54229.txt"], load_ruleset(), selected_checks())
+    (department,) = [a for a in build_report(documents).assessments if a.id.endswith("#1")]
+    assert department.budget is not None
+    total = department.budget.rows[0]
+    assert total.label == "年度资金总额"
+    assert [f.code for f in total.cell("executed").findings] == ["X301"]
+    assert total.cell("full_year").findings == []

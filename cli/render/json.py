@@ -43,6 +43,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "points": number(record["points"]),  # points of the total at stake
         "money": number(record["money"]),  # 万元 at stake
         "grade_change": record["grade_change"],
+        "field": record["field"],  # the cell of its row it is about (score, actual, full_year …)
     }
 
 

@@ -46,34 +46,6 @@ FINDING_HEADERS = ("代码", "级别", "说明", "文件", "自评表", "指标"
 
 RowKind = Literal["budget", "indicator", "heading", "total"]
 
-# Which published cell a finding of a code is about; a code not listed flags the row's label cell.
-FIELD_OF_CODE: dict[str, dict[str, str]] = {
-    "budget": {"A102": "score", "A104": "rate", "A105": "balance", "A106": "score", "A107": "full_year"},
-    "indicator": {
-        "A102": "score",
-        "A109": "score",
-        "L201": "score",
-        "L213": "score",
-        "L202": "actual",
-        "L203": "actual",
-        "L210": "actual",
-        "L218": "actual",
-        "L219": "actual",
-        "L204": "target",
-        "L211": "target",
-        "L215": "target",
-        "L216": "target",
-        "L205": "weight",
-        "L206": "name",
-        "L207": "level2",
-        "L217": "level2",
-        "L208": "level1",
-        "L214": "note",
-    },
-    "total": {"A101": "score", "A110": "score", "A108": "note"},
-}
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -182,10 +154,10 @@ class Row(_Flagged):
         return next(c for c in self.cells if c.key == key)
 
     def flag(self, finding: Finding) -> None:
-        """Put a finding on this row, on the cell its code is about (else on the label cell)."""
+        """Put a finding on this row, on the cell it names (its ``field``; else on the label cell)."""
         self.findings.append(finding)
         keys = [c.key for c in self.cells]
-        key = FIELD_OF_CODE.get(self.kind, {}).get(finding.code)
+        key = finding.field
         if key not in keys:
             key = self._label_key()
         self.cell(key).findings.append(finding)
@@ -697,8 +669,10 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
     budget = _budget_table(scored)
     indicators = _indicator_table(scored)
     own = _sorted(scored.findings)
-    unplaced = _place_findings(own, [t for t in (budget, indicators) if t is not None])
+    shown = [t for t in (budget, indicators) if t is not None]
+    unplaced = _place_findings(own, shown)
     tied = _sorted(f for f in doc.findings if f.assessment == scored.id)
+    _place_findings([f for f in tied if f.field], shown)  # X301 marks its budget cell too; listed with the document's
 
     def lines(findings: Iterable[Finding]) -> list[FindingLine]:
         return [FindingLine(f, doc.source, a.name, doc.places) for f in findings]

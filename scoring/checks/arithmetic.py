@@ -47,7 +47,9 @@ def prints_bonus(indicator: Indicator) -> bool:
     return any(_BONUS.search(text) for text in texts if text)
 
 
-@check("A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）", stake="points")
+@check(
+    "A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）", stake="points", field="score"
+)
 def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 总分 must be the sum of the stated item scores, 预算执行率 included.
 
@@ -76,7 +78,7 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数", stake="points")
+@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数", stake="points", field="score")
 def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An item's 得分 can be neither above its 分值 nor below zero.
 
@@ -144,7 +146,13 @@ def _recomputed_rate(line: BudgetLine) -> Decimal | None:
     return execution_rate(line)[0]
 
 
-@check("A104", "rate_mismatch", "error", "公布的执行率不等于全年执行数 ÷ 全年预算数（未列全年预算数时为年初预算数）")
+@check(
+    "A104",
+    "rate_mismatch",
+    "error",
+    "公布的执行率不等于全年执行数 ÷ 全年预算数（未列全年预算数时为年初预算数）",
+    field="rate",
+)
 def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """执行率 = 全年执行数 / 全年预算数 × 100, compared at the precision it was published with.
 
@@ -169,7 +177,7 @@ def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             )
 
 
-@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数", stake="money")
+@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数", stake="money", field="balance")
 def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """资金结(转)余 = 全年预算数 − 全年执行数, on every budget row that prints all three."""
     for line in _budget_rows(scored):
@@ -188,7 +196,7 @@ def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
             )
 
 
-@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符", stake="points")
+@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符", stake="points", field="score")
 def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 预算执行率 得分 must be the rule set's execution formula on the recomputed rate.
 
@@ -236,11 +244,17 @@ def _sum_check(scored: ScoredAssessment, ruleset: RuleSet, group: str, label: st
                 source=budget.source,
                 expected=parts,
                 stated=total,
+                field=field,  # 年初预算数, 全年预算数 or 执行数: the column that does not add up
             )
 
 
 @check(
-    "A107", "budget_lines_mismatch", "error", "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额", stake="money"
+    "A107",
+    "budget_lines_mismatch",
+    "error",
+    "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额",
+    stake="money",
+    field="full_year",
 )
 def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """Budget rows must add up.
@@ -269,7 +283,7 @@ def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
     yield from _sum_check(scored, ruleset, "source", "年度资金总额（按资金来源）")
 
 
-@check("A108", "grade_mismatch", "error", "公布的等级与公布总分所在的等级区间不符")
+@check("A108", "grade_mismatch", "error", "公布的等级与公布总分所在的等级区间不符", field="note")
 def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated grade must be the rule set's band for the stated total.
 
@@ -292,7 +306,7 @@ def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同", stake="points")
+@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同", stake="points", field="score")
 def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative indicator recomputed under the rule set scores differently than stated.
 
@@ -315,7 +329,14 @@ def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
             )
 
 
-@check("A110", "total_rescored", "error", "重算总分与公布总分不同（等级改变为错误，否则为警告）", stake="points")
+@check(
+    "A110",
+    "total_rescored",
+    "error",
+    "重算总分与公布总分不同（等级改变为错误，否则为警告）",
+    stake="points",
+    field="score",
+)
 def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The total recomputed under the rule set differs from the stated 总分.
 

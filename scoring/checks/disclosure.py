@@ -186,6 +186,7 @@ def _no_project_expenditure(context: DocumentContext) -> bool:
     "自评表的预算执行数与同一文件的决算表不符",
     scope="document",
     stake="money",
+    field="executed",
 )
 def budget_vs_final_accounts(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The department self-assessment's execution figures disagree with the 决算 tables of the same document.

@@ -47,7 +47,7 @@ def _published_weight(r: IndicatorResult) -> Decimal | None:
     return weight if weight is not None and weight > 0 else None
 
 
-@check("L201", "unmet_full_score", "error", "未完成指标值却给了满分", stake="points")
+@check("L201", "unmet_full_score", "error", "未完成指标值却给了满分", stake="points", field="score")
 def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual misses the target, yet the stated 得分 is the full 分值 (得分虚高).
 
@@ -76,7 +76,7 @@ def _copies_target(r: IndicatorResult) -> bool:
     return _squash(r.indicator.actual) in targets
 
 
-@check("L202", "actual_copies_target", "warning", "实际完成值照抄指标值")
+@check("L202", "actual_copies_target", "warning", "实际完成值照抄指标值", field="actual")
 def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual repeats the target text, operator included: no real figure was reported.
 
@@ -98,7 +98,7 @@ def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("L203", "actual_is_bound", "warning", "实际完成值写成了条件（≥、≤、不少于……），不是数值")
+@check("L203", "actual_is_bound", "warning", "实际完成值写成了条件（≥、≤、不少于……），不是数值", field="actual")
 def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual is a condition (≥, ≤, >, <, =, 不少于, 不超过 …), not a measured value.
 
@@ -117,7 +117,7 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
             )
 
 
-@check("L204", "missing_unit", "info", "定量指标没有计量单位")
+@check("L204", "missing_unit", "info", "定量指标没有计量单位", field="target")
 def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative indicator names no unit, neither in 度量单位 nor in its values.
 
@@ -130,7 +130,7 @@ def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
             yield finding(scored, "L204", f"指标值“{r.target.text}”没有计量单位", result=r)
 
 
-@check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）")
+@check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）", field="weight")
 def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An indicator prints no 分值.
 
@@ -159,7 +159,7 @@ def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
 _PLACEHOLDER_KINDS = {ValueKind.PLACEHOLDER, ValueKind.EMPTY}
 
 
-@check("L206", "placeholder_indicator", "warning", "占位指标（名称、指标值或完成值为“无”或空）却有分值")
+@check("L206", "placeholder_indicator", "warning", "占位指标（名称、指标值或完成值为“无”或空）却有分值", field="name")
 def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The indicator's name, target or actual is 无 / — / empty, yet it carries 分值.
 
@@ -179,7 +179,7 @@ def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
             )
 
 
-@check("L207", "misplaced_level2", "warning", "二级指标放在了不属于它的一级指标下")
+@check("L207", "misplaced_level2", "warning", "二级指标放在了不属于它的一级指标下", field="level2")
 def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 二级 stands under a 一级 it does not belong to in any template.
 
@@ -204,7 +204,7 @@ def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
         )
 
 
-@check("L208", "satisfaction_outside", "info", "满意度类三级指标没有放在满意度指标下")
+@check("L208", "satisfaction_outside", "info", "满意度类三级指标没有放在满意度指标下", field="level1")
 def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 三级 about 满意度 stands outside the 一级 满意度指标.
 
@@ -258,7 +258,7 @@ def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         )
 
 
-@check("L210", "overshoot", "warning", "实际完成值远超指标值（指标值可能设置偏低）")
+@check("L210", "overshoot", "warning", "实际完成值远超指标值（指标值可能设置偏低）", field="actual")
 def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual beats the target by the rule set's ratio or more: the target was likely set too low.
 
@@ -285,7 +285,7 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
             )
 
 
-@check("L211", "direction_suspicious", "warning", "指标方向与指标含义相反")
+@check("L211", "direction_suspicious", "warning", "指标方向与指标含义相反", field="target")
 def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The target's direction contradicts the indicator's sense.
 
@@ -340,7 +340,7 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             yield finding(scored, "L212", message, source=where, expected=year, stated=outside[0])
 
 
-@check("L213", "qualitative_out_of_band", "warning", "定性指标得分不在其完成档次对应的区间内")
+@check("L213", "qualitative_out_of_band", "warning", "定性指标得分不在其完成档次对应的区间内", field="score")
 def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A qualitative score's share of 分值 lies outside the band its stated result implies.
 
@@ -366,7 +366,7 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
             )
 
 
-@check("L214", "unexplained_deduction", "warning", "扣了分却没有说明偏差原因")
+@check("L214", "unexplained_deduction", "warning", "扣了分却没有说明偏差原因", field="note")
 def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """得分 < 分值 while 偏差原因分析 is empty or says there was no deviation.
 
@@ -415,7 +415,7 @@ def _money_tolerance(scored: ScoredAssessment, ruleset: RuleSet) -> Decimal:
     return in_money_unit(ruleset.tolerance, "万元", scored.assessment.money_unit)
 
 
-@check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出")
+@check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出", field="target")
 def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 成本指标's cap is below the money the budget block says was spent.
 
@@ -450,7 +450,7 @@ def _adjusted(scored: ScoredAssessment, r: IndicatorResult) -> bool:
     return any(_ADJUSTED.search(t) for t in texts)
 
 
-@check("L216", "target_not_adjusted", "info", "预算已调整，金额指标仍按原预算设定")
+@check("L216", "target_not_adjusted", "info", "预算已调整，金额指标仍按原预算设定", field="target")
 def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The budget was adjusted, yet a money ceiling still rests on a figure above the new budget.
 
@@ -475,7 +475,7 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
             )
 
 
-@check("L217", "empty_level2", "info", "二级指标下没有三级指标")
+@check("L217", "empty_level2", "info", "二级指标下没有三级指标", field="level2")
 def empty_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 二级 row with no 三级 indicator under it (an unfilled template row)."""
     for indicator in scored.assessment.indicators:
@@ -489,7 +489,7 @@ def empty_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
             )
 
 
-@check("L218", "unit_mismatch", "warning", "指标值与实际完成值的单位不属于同一类，无法比较")
+@check("L218", "unit_mismatch", "warning", "指标值与实际完成值的单位不属于同一类，无法比较", field="actual")
 def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The target and the actual are in units of different families (万元 against %): not comparable.
 
@@ -508,7 +508,7 @@ def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             )
 
 
-@check("L219", "actual_not_numeric", "warning", "定量指标的实际完成值不是数值")
+@check("L219", "actual_not_numeric", "warning", "定量指标的实际完成值不是数值", field="actual")
 def actual_not_numeric(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative target is answered with words (完成, 达成预期) instead of a figure.
 

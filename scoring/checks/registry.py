@@ -50,6 +50,7 @@ class Check:
     func: CheckFunction
     scope: Scope = "assessment"
     stake: Stake | None = None  # what its findings' two figures measure: points of the total, or money
+    field: str | None = None  # the cell of a row its findings are about, unless a finding names another
 
     @property
     def doc(self) -> str:
@@ -67,7 +68,13 @@ others. The table's own figures are not in question; report the finding."""
 
 
 def check(
-    code: str, name: str, severity: Severity, title: str, scope: Scope = "assessment", stake: Stake | None = None
+    code: str,
+    name: str,
+    severity: Severity,
+    title: str,
+    scope: Scope = "assessment",
+    stake: Stake | None = None,
+    field: str | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check under a code that must be new.
 
@@ -75,12 +82,14 @@ def check(
     check (X3xx) gets a :class:`DocumentContext`.  ``stake``: what the two
     figures of its findings measure (``points`` of the total, ``money``), so
     that each finding states how much is at stake and lists rank by it.
+    ``field``: the cell of its row a finding is about (``score``, ``actual``,
+    ``full_year`` …), like a lint rule's anchor, so that layouts mark it.
     """
 
     def register(func: CheckFunction) -> CheckFunction:
         if code in CHECKS:
             raise ValueError(f"check code {code} registered twice")
-        CHECKS[code] = Check(code, name, severity, title, func, scope, stake)
+        CHECKS[code] = Check(code, name, severity, title, func, scope, stake, field)
         return func
 
     return register
@@ -98,6 +107,7 @@ def finding(
     stated: Any = None,
     severity: Severity | None = None,
     grade_change: bool = False,
+    field: str | None = None,
 ) -> Finding:
     """A finding of a registered check, placed in this assessment's file and table, with what is at stake."""
     where = source if source is not None else (result.indicator.source if result else None)
@@ -111,6 +121,7 @@ def finding(
         expected=expected,
         stated=stated,
         grade_change=grade_change,
+        field=field or CHECKS[code].field,
         **stakes(code, expected, stated, scored.assessment.money_unit),
     )
 
@@ -148,6 +159,7 @@ def document_finding(
         assessment=assessment.id if assessment else None,
         expected=expected,
         stated=stated,
+        field=CHECKS[code].field,
         **stakes(code, expected, stated, money_unit),
     )
 
