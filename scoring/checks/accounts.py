@@ -70,7 +70,6 @@ def final_accounts_sum(context: DocumentContext, ruleset: RuleSet) -> Iterator[F
         sums = "；".join(_summary(acc, o) for o in broken)
         yield document_finding(
             context,
-            "X304",
             f"{acc.place(cell)}为 {money(value)}元，按它所在的 {len(broken)} 处合计都应为 {money(value + fix)}元："
             f"{sums}",
             source=_ref(acc, cell),
@@ -80,7 +79,6 @@ def final_accounts_sum(context: DocumentContext, ruleset: RuleSet) -> Iterator[F
     for o in others:
         yield document_finding(
             context,
-            "X304",
             f"{acc.place(o.relation.total)}为 {money(o.stated)}元，{o.relation.what}为 {money(o.expected)}元，"
             f"相差 {money(o.gap)}元",
             source=_ref(acc, o.relation.total),

@@ -70,7 +70,6 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     if all(differs(quantize(c, ruleset.precision), stated, ruleset) for c in candidates):
         yield finding(
             scored,
-            "A101",
             f"总分公布为 {num(stated)}，但各项得分（含预算执行率得分）之和为 {num(items)}",
             source=scored.stated_source,
             expected=items,
@@ -98,7 +97,6 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
         if score < 0 or above:
             yield finding(
                 scored,
-                "A102",
                 f"得分 {num(score)} 超出分值 0–{num(weight)} 的范围",
                 result=r,
                 expected=weight,
@@ -111,7 +109,6 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
         if line.score < 0 or line.score > weight + ruleset.tolerance:
             yield finding(
                 scored,
-                "A102",
                 f"{line.name}：预算执行率得分 {num(line.score)} 超出分值 0–{num(weight)} 的范围",
                 source=line.source,
                 expected=weight,
@@ -133,7 +130,6 @@ def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     policy = "重算总分已按 100 分折算" if ruleset.policies.weights_not_100 == "normalise" else ""
     yield finding(
         scored,
-        "A103",
         f"分值合计为 {num(weights)}，应为 100" + (f"；{policy}" if policy else ""),
         source=scored.assessment.source,
         expected=HUNDRED,
@@ -168,7 +164,6 @@ def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             base_value = line.full_year if base == "full_year" else line.initial
             yield finding(
                 scored,
-                "A104",
                 f"{line.name}：执行率公布为 {num(line.rate)}%，按全年执行数 {num(line.executed)} ÷ "
                 f"{BASE_LABEL[base]} {num(base_value)} 应为 {num(quantize(rate, 2))}%",
                 source=line.source,
@@ -187,7 +182,6 @@ def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
         if differs(expected, line.balance, ruleset):
             yield finding(
                 scored,
-                "A105",
                 f"{line.name}：结余公布为 {num(line.balance)}，"
                 f"按 {num(line.full_year)} − {num(line.executed)} 应为 {num(expected)}",
                 source=line.source,
@@ -215,7 +209,6 @@ def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
         if differs(expected, line.score, ruleset):
             yield finding(
                 scored,
-                "A106",
                 f"{line.name}：执行率得分公布为 {num(line.score)}，"
                 f"按执行率 {num(quantize(rate, 2))}% 应为 {num(expected)}（{ruleset.execution.formula}）",
                 source=line.source,
@@ -239,7 +232,6 @@ def _sum_check(scored: ScoredAssessment, ruleset: RuleSet, group: str, label: st
             names = " + ".join(line.name for line in members)
             yield finding(
                 scored,
-                "A107",
                 f"{field_label}：{names} = {num(parts)}，与{label}合计 {num(total)} 不符",
                 source=budget.source,
                 expected=parts,
@@ -272,7 +264,6 @@ def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
         if differs(expected, line.full_year, ruleset):
             yield finding(
                 scored,
-                "A107",
                 f"{line.name}：年初预算数 {num(line.initial)} + 调整数 {num(line.adjustment)} = "
                 f"{num(expected)}，全年预算数公布为 {num(line.full_year)}",
                 source=line.source,
@@ -298,7 +289,6 @@ def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     if expected != stated:
         yield finding(
             scored,
-            "A108",
             f"总分 {num(total)} 对应等级为“{expected}”，公布为“{stated}”",
             source=scored.stated_source,
             expected=expected,
@@ -320,7 +310,6 @@ def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         if differs(r.score, stated, ruleset):
             yield finding(
                 scored,
-                "A109",
                 f"按指标值 {r.target.text} 与实际完成值 {r.actual.text}，重算得分为 {num(r.score)}，"
                 f"公布为 {num(stated)}",
                 result=r,
@@ -354,7 +343,6 @@ def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
     head = "按评分表各项公布得分（不重算）合计，总分为" if scored.by_criteria else "重算总分为"
     yield finding(
         scored,
-        "A110",
         f"{head} {num(scored.total)}，公布为 {num(stated)}{tail}",
         source=scored.stated_source,
         expected=scored.total,
@@ -406,7 +394,6 @@ def block_weight_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
         if differs(total, block.weight, ruleset):
             yield finding(
                 scored,
-                "A111",
                 f"“{_block_label(block)}”标注分值 {num(block.weight)}，"
                 f"其下 {len(members)} 项指标分值合计为 {num(total)}",
                 source=block.source,
@@ -462,7 +449,6 @@ def subtotal_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
             if all(differs(c, figure, ruleset) for c in candidates):
                 yield finding(
                     scored,
-                    "A112",
                     f"小计行{label}公布为 {num(figure)}，各指标{label}之和为 {num(sums[0])}",
                     source=row.source,
                     expected=sums[0],

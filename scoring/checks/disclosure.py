@@ -77,7 +77,6 @@ def narrative_score_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iter
         where = "表内分析" if claim.table is not None else "叙述"
         yield document_finding(
             context,
-            "X302",
             f"{where}称“{claim.subject or scored.assessment.name}”得分为{num(claim.value)}分，"
             f"自评表“{scored.assessment.name}”总分为{num(stated)}",
             source=claim.source,
@@ -132,7 +131,6 @@ def narrative_rate_mismatch(context: DocumentContext, ruleset: RuleSet) -> Itera
         table_text = f"{num(table_value)}{'%' if claim.kind == 'rate' else money_unit}"
         yield document_finding(
             context,
-            "X303",
             f"叙述称“{claim.subject}”{_LABEL[claim.kind]}为{num(said)}{unit_text}，"
             f"自评表“{scored.assessment.name}”为{table_text}",
             source=claim.source,
@@ -155,7 +153,6 @@ def narrative_percent_mismatch(context: DocumentContext, ruleset: RuleSet) -> It
         if differs(ratio, claim.value, ruleset):
             yield document_finding(
                 context,
-                "X305",
                 f"叙述称完成{num(claim.value)}%，按 {num(claim.numerator)} ÷ {num(claim.denominator)} "
                 f"应为{num(quantize(ratio, 2))}%",
                 source=claim.source,
@@ -214,7 +211,6 @@ def budget_vs_final_accounts(context: DocumentContext, ruleset: RuleSet) -> Iter
             budget_text = f"全年预算数 {num(line.full_year)}{unit}、" if line.full_year is not None else ""
             yield document_finding(
                 context,
-                "X301",
                 f"自评表{label}{budget_text}执行数 {num(line.executed)}{unit}，决算表为 {num(final.value)}元"
                 f"（{num(quantize(expected, 4))}{unit}，第{final.source.row}行）",
                 source=line.source or scored.assessment.source,
@@ -259,7 +255,6 @@ def project_expenditure_conflict(context: DocumentContext, ruleset: RuleSet) -> 
             )
             yield document_finding(
                 context,
-                "X306",
                 f"自评表“{scored.assessment.name}”列有{line.name} {num(amount)}{unit}，"
                 f"而文件其他部分说没有项目支出：{evidence}{also}",
                 source=line.source or scored.assessment.source,
@@ -304,7 +299,6 @@ def name_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Findin
         listed = "、".join(f"第{r}行" for r in rows)
         yield document_finding(
             context,
-            "X307",
             f"单位名称“{group[0]}”（{listed}）与其他各处的“{main}”不一致",
             source=None if not rows else context.place(None).model_copy(update={"row": rows[0]}),
             expected=main,

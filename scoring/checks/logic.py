@@ -60,7 +60,6 @@ def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
         if r.status == "unmet" and stated is not None and weight is not None and stated >= weight:
             yield finding(
                 scored,
-                "L201",
                 f"实际完成值 {r.actual.text} 未达到指标值 {r.target.text}，却得满分 {num(stated)}",
                 result=r,
                 expected=r.score,
@@ -90,7 +89,6 @@ def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             bound = f"，且是条件而不是实际数值，按界值 {num(r.actual.number)} 计算" if r.actual.op else ""
             yield finding(
                 scored,
-                "L202",
                 f"实际完成值“{r.actual.text}”与指标值相同，疑为照抄{bound}",
                 result=r,
                 expected=None,
@@ -110,7 +108,6 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
         if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op and not _copies_target(r):
             yield finding(
                 scored,
-                "L203",
                 f"实际完成值“{r.actual.text}”是条件而不是实际数值，按界值 {num(r.actual.number)} 计算",
                 result=r,
                 stated=r.actual.text,
@@ -127,7 +124,7 @@ def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
         if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
             continue
         if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.measure_unit)):
-            yield finding(scored, "L204", f"指标值“{r.target.text}”没有计量单位", result=r)
+            yield finding(scored, f"指标值“{r.target.text}”没有计量单位", result=r)
 
 
 @check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）", field="weight")
@@ -149,11 +146,11 @@ def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
             if any(r.weight_origin == "label" for r in scored.indicators)
             else "按规则集一级指标权重在各一级指标内平均推定"
         )
-        yield finding(scored, "L205", f"全表未填分值，{how}（每项 {shares} 分）", source=scored.assessment.source)
+        yield finding(scored, f"全表未填分值，{how}（每项 {shares} 分）", source=scored.assessment.source)
         return
     for r in scored.indicators:
         if r.weight_origin == "missing":
-            yield finding(scored, "L205", "该指标没有分值，按 0 分计入", result=r, expected=None, stated=None)
+            yield finding(scored, "该指标没有分值，按 0 分计入", result=r, expected=None, stated=None)
 
 
 _PLACEHOLDER_KINDS = {ValueKind.PLACEHOLDER, ValueKind.EMPTY}
@@ -171,7 +168,6 @@ def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
         if counts and (name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS):
             yield finding(
                 scored,
-                "L206",
                 f"占位指标（名称“{r.indicator.name or ''}”，指标值“{r.target.text}”，"
                 f"实际完成值“{r.actual.text}”）却占分值 {num(r.weight)}",
                 result=r,
@@ -196,7 +192,6 @@ def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
         parents = "、".join(f"{p}指标" for p in sorted(taxonomy.level2_parents(level2)))
         yield finding(
             scored,
-            "L207",
             f"二级指标“{level2}”放在一级指标“{level1}”下，模板中应属于 {parents}",
             result=r,
             expected=parents,
@@ -215,7 +210,6 @@ def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
         if "满意" in name and not taxonomy.is_satisfaction_level1(r.indicator.level1):
             yield finding(
                 scored,
-                "L208",
                 f"“{name}”是满意度指标，却放在“{r.indicator.level1} → {r.indicator.level2}”下",
                 result=r,
                 expected="满意度指标",
@@ -250,7 +244,6 @@ def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         )
         yield finding(
             scored,
-            "L209",
             f"一级指标分值与标准权重不同：{parts}",
             source=scored.assessment.source,
             expected=expected,
@@ -276,7 +269,6 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
         if ratio >= ruleset.overshoot_ratio:
             yield finding(
                 scored,
-                "L210",
                 f"实际完成值 {r.actual.text} 是指标值 {r.target.text} 的 {num(round(ratio, 2))} 倍"
                 f"{'（反向指标）' if reverse else ''}，指标值可能设置偏低",
                 result=r,
@@ -303,7 +295,6 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             better = "越低越好，应使用 ≤ 或 <" if sense == "lower" else "越高越好，应使用 ≥ 或 >"
             yield finding(
                 scored,
-                "L211",
                 f"“{r.indicator.name}”{better}，指标值却写为“{r.target.text}”",
                 result=r,
                 expected="≤" if sense == "lower" else "≥",
@@ -335,9 +326,9 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
         listed = "、".join(f"{y}年" for y in outside)
         message = f"{label}中出现 {listed}，与评价年度 {year} 年不符，疑为沿用旧表"
         if isinstance(where, IndicatorResult):
-            yield finding(scored, "L212", message, result=where, expected=year, stated=outside[0])
+            yield finding(scored, message, result=where, expected=year, stated=outside[0])
         else:
-            yield finding(scored, "L212", message, source=where, expected=year, stated=outside[0])
+            yield finding(scored, message, source=where, expected=year, stated=outside[0])
 
 
 @check("L213", "qualitative_out_of_band", "warning", "定性指标得分不在其完成档次对应的区间内", field="score")
@@ -357,7 +348,6 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
         if not inside:
             yield finding(
                 scored,
-                "L213",
                 f"完成情况为“{r.actual.label}”，应得 {num(low * weight)}–{num(high * weight)} 分，"
                 f"公布得分 {num(stated)}",
                 result=r,
@@ -385,7 +375,6 @@ def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
         if _squash(r.indicator.note) in _NO_REASON and all(_squash(t) in _NO_REASON for t in reasons):
             yield finding(
                 scored,
-                "L214",
                 f"得分 {num(stated)} 低于分值 {num(weight)}，偏差原因却为“{r.indicator.note or '空'}”",
                 result=r,
                 expected=weight,
@@ -430,7 +419,6 @@ def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
-                "L215",
                 f"成本上限 {r.target.text} 低于全年执行数 {num(budget.executed)}{unit}",
                 result=r,
                 expected=budget.executed,
@@ -467,7 +455,6 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
-                "L216",
                 f"金额指标 {r.target.text} 高于调整后的全年预算数 {num(budget.full_year)}{unit}，指标值未随预算调整",
                 result=r,
                 expected=budget.full_year,
@@ -482,7 +469,6 @@ def empty_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
         if indicator.is_heading and indicator.level2:
             yield finding(
                 scored,
-                "L217",
                 f"二级指标“{indicator.level2}”下没有三级指标",
                 source=indicator.source,
                 stated=indicator.level2,
@@ -500,7 +486,6 @@ def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
         if r.unit_mismatch:
             yield finding(
                 scored,
-                "L218",
                 f"指标值“{r.target.text}”与实际完成值“{r.actual.text}”单位不同类，无法比较",
                 result=r,
                 expected=r.target.unit,
@@ -520,7 +505,6 @@ def actual_not_numeric(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         if r.actual.kind in {ValueKind.QUALITATIVE, ValueKind.DATE}:
             yield finding(
                 scored,
-                "L219",
                 f"指标值为“{r.target.text}”，实际完成值却是“{r.actual.text}”，没有数值",
                 result=r,
                 stated=r.actual.text,

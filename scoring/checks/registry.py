@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -95,9 +96,19 @@ def check(
     return register
 
 
+_RUNNING: ContextVar[str] = ContextVar("running_check")
+
+
+def running() -> str:
+    """The code of the check the registry is running: what a finding made now belongs to."""
+    code = _RUNNING.get(None)
+    if code is None:
+        raise RuntimeError("a finding is made only while the registry runs a check (run_checks / run_document_checks)")
+    return code
+
+
 def finding(
     scored: ScoredAssessment,
-    code: str,
     message: str,
     *,
     result: IndicatorResult | None = None,
@@ -109,7 +120,11 @@ def finding(
     grade_change: bool = False,
     field: str | None = None,
 ) -> Finding:
-    """A finding of a registered check, placed in this assessment's file and table, with what is at stake."""
+    """A finding of the check running, placed in this assessment's file and table, with what is at stake.
+
+    The registry stamps the check's code (:func:`running`): no check types its code twice.
+    """
+    code = running()
     where = source if source is not None else (result.indicator.source if result else None)
     return Finding(
         code=code,
@@ -137,7 +152,6 @@ def stakes(code: str, expected: Any, stated: Any, money_unit: str) -> dict[str, 
 
 def document_finding(
     context: DocumentContext,
-    code: str,
     message: str,
     *,
     source: SourceRef | None,
@@ -150,6 +164,7 @@ def document_finding(
 
     Its figures are in the table's money unit when it is tied to one, else in 元 (the 决算 tables').
     """
+    code = running()
     money_unit = assessment.assessment.money_unit if assessment else "元"
     return Finding(
         code=code,
@@ -217,10 +232,13 @@ def _run(
     for chk in checks:
         if chk.scope != scope:
             continue
+        token = _RUNNING.set(chk.code)
         try:
             findings.extend(chk.func(subject, ruleset))
         except Exception as exc:  # a bug in one check must not hide the others
             findings.append(_crash(chk, exc, place, assessment))
+        finally:
+            _RUNNING.reset(token)
     findings.sort(key=Finding.sort_key)
     return findings
 
