@@ -501,3 +501,13 @@ def test_findings_mark_the_cell_they_name() -> None:
     assert total.label == "年度资金总额"
     assert [f.code for f in total.cell("executed").findings] == ["X301"]
     assert total.cell("full_year").findings == []
+
+
+def test_html_charts_only_where_a_level1_score_changes(page: str) -> None:
+    tree = parse(page)
+    sections = [s for s in tree.find_all("section") if "data-assessment" in s.attrs]
+    charted = {s.attrs["data-assessment"] for s in sections if s.find_all("figure", data_chart="level1")}
+    assert CAR_ID in charted  # 满意度指标 10 → 1
+    rent = next(s for s in sections if "房屋租赁费" in s.text())
+    assert rent.attrs["data-assessment"] not in charted  # 100 → 100: the table says it all
+    assert rent.find_all("table", data_table="level1")

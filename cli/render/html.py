@@ -288,8 +288,8 @@ def _level1(a: AssessmentReport, charts: bool) -> str:
         '<table class="level1" data-table="level1"><thead><tr><th>一级指标</th><th>分值</th><th>公布得分</th>'
         f"<th>重算得分</th></tr></thead><tbody>{rows}</tbody></table>"
     )
-    if not charts:
-        return table
+    if not charts or all(s.stated == s.recomputed for s in a.level1):
+        return table  # a chart only where the rescoring moves a 一级: elsewhere the table says it all
     chart = level1_chart(a.level1, salt=f"jixiao-{a.anchor}")
     caption = "各一级指标得分：灰色为分值，蓝色为公布得分，橙色为重算得分"
     return f'<figure class="chart" data-chart="level1">{chart}<figcaption>{e(caption)}</figcaption></figure>{table}'
