@@ -35,7 +35,7 @@ from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES, VERSION
 from scoring.checks import Check
 from scoring.pipeline import DocumentResult, run
-from scoring.records import assessment_record, finding_record, severity_counts
+from scoring.records import assessment_record, content_digest, finding_record, severity_counts
 from scoring.rules import RuleSet
 
 Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
@@ -71,6 +71,8 @@ ASSESSMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("weights_total", "float64"),
     ("status", "string"),
     *((f"findings_{severity}", "int32") for severity in SEVERITIES),
+    ("content", "string"),  # a digest of what the table says, places left out
+    ("duplicate_of", "string"),  # the first table with the same content, when this one repeats it
 )
 FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "string"),
@@ -124,7 +126,8 @@ class Part:
         self.files.append((doc.source, file_state(doc)))
         for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
             counts = severity_counts(doc.findings_of(s))
-            self.assessments.append(assessment_record(doc.source, s, counts))
+            row = assessment_record(doc.source, s, counts)
+            self.assessments.append({**row, "content": content_digest(s.assessment)})
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
 
@@ -223,7 +226,16 @@ def score_all(
         merged.findings += part.findings
         merged.errors += part.errors
         merged.documents += part.documents
+    mark_duplicates(merged.assessments)
     return merged
+
+
+def mark_duplicates(rows: list[Row]) -> None:
+    """``duplicate_of``: the first table, in input order, with the same content (a submission sent twice)."""
+    first: dict[str, str] = {}
+    for row in rows:
+        row["duplicate_of"] = first.get(row["content"])
+        first.setdefault(row["content"], row["id"])
 
 
 def _result(future: Future[Part], chunk: list[str], keep: bool) -> Part:
@@ -313,6 +325,7 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
             "stated": _grades((r["stated_grade"] for r in rows), order),
             "recomputed": _grades((r["recomputed_grade"] for r in rows), order),
         },
+        "duplicates": sum(r["duplicate_of"] is not None for r in rows),  # tables that repeat an earlier one
         "grade_changes": sum(
             bool(r["stated_grade"] and r["recomputed_grade"] and r["stated_grade"] != r["recomputed_grade"])
             for r in rows

@@ -8,11 +8,14 @@ every output and none can name or compute it differently.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from indicators.model import Assessment
 from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
 from scoring.results import Finding, ScoredAssessment
@@ -28,6 +31,21 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 def sides(f: Finding) -> tuple[tuple[str, Any], tuple[str, Any]]:
     return ("expected", f.expected), ("stated", f.stated)
+
+
+def content_digest(assessment: Assessment) -> str:
+    """What a table says, whatever file or place it came from: equal for two submissions of the same table."""
+    data = assessment.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def without_places(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: without_places(v) for k, v in value.items() if k != "source"}
+        if isinstance(value, list):
+            return [without_places(v) for v in value]
+        return value
+
+    text = json.dumps(without_places(data), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def finding_record(document: str, f: Finding) -> dict[str, Any]:

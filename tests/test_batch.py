@@ -358,3 +358,19 @@ def test_the_review_report_of_the_whole_batch_on_request(
     book.close()
     again = invoke(["batch", str(folder), "-o", str(tmp_path)])  # the old reports are not read as inputs
     assert again.stderr.startswith("jixiao batch：16 个文件")
+
+
+def test_a_table_submitted_twice_is_marked_a_duplicate(tmp_path: Path) -> None:
+    folder = tmp_path / "上报"
+    folder.mkdir()
+    car = (ROOT / "samples" / "004_忻州_更新公务用车.yaml").read_text(encoding="utf-8")
+    (folder / "a.yaml").write_text(car, encoding="utf-8")
+    (folder / "b.yaml").write_text(car.replace("source: {row: 595}", "source: {row: 9}"), encoding="utf-8")  # moved
+    (folder / "c.yaml").write_text(car.replace("executed: 17.22\n  rate: 100", "executed: 17\n  rate: 100"), "utf-8")
+    out = tmp_path / "结果"
+    invoke(["batch", str(folder), "-o", str(out), "--jobs", "1"])
+    rows = {Path(r["source"]).name: r for r in read_csv(out / "assessments.csv")}
+    assert rows["a.yaml"]["duplicate_of"] == ""
+    assert rows["b.yaml"]["duplicate_of"] == rows["a.yaml"]["id"]  # the same table, another place
+    assert rows["c.yaml"]["duplicate_of"] == ""  # another 执行数: another table
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["duplicates"] == 1
