@@ -13,9 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from seed_runs import ROOT, SEEDS, stdout_of
 
-from cli.main import cli
 from cli.render.report import build_report
 from indicators.readers import expand_paths
 from indicators.vocabulary import SEVERITIES
@@ -23,22 +22,11 @@ from scoring.checks import selected_checks
 from scoring.pipeline import run
 from scoring.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ["samples/000_edba66f1e8899577.txt", "samples/004_e8e37e86adf54229.txt"]
-
-
-def invoke(*args: object) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exit_code in (0, 1), result.output
-    return result.stdout
-
 
 @pytest.fixture(scope="module")
 def listed() -> dict[str, dict[str, int]]:
     """Per table id: the findings listed for it (its own and the document's tied to it), by severity."""
-    documents = json.loads(invoke("check", *SEEDS, "--format", "json", "--fail-on", "none"))["documents"]
+    documents = json.loads(stdout_of("check", *SEEDS, "--format", "json"))["documents"]
     counts: dict[str, Counter[str]] = {}
     for doc in documents:
         for table in doc["assessments"]:
@@ -55,7 +43,7 @@ def test_the_seeds_hold_document_findings_tied_to_tables(listed: dict[str, dict[
 
 
 def test_the_score_column_counts_them(listed: dict[str, dict[str, int]]) -> None:
-    table = invoke("score", *SEEDS, "--fail-on", "none")
+    table = stdout_of("score", *SEEDS)
     labels = {"error": "错误", "warning": "警告", "info": "提示"}
     for aid, counts in listed.items():
         (line,) = [line for line in table.splitlines() if line.startswith(aid + " ")]
@@ -73,6 +61,6 @@ def test_the_report_overview_counts_them(listed: dict[str, dict[str, int]]) -> N
 
 def test_batch_counts_them(listed: dict[str, dict[str, int]], tmp_path: Path) -> None:
     out = tmp_path / "结果"
-    invoke("batch", *SEEDS, "-o", out, "--jobs", "1")
+    stdout_of("batch", *SEEDS, "-o", out, "--jobs", "1")
     rows = list(csv.DictReader((out / "assessments.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert {r["id"]: {s: int(r[f"findings_{s}"]) for s in SEVERITIES} for r in rows} == listed

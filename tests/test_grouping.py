@@ -7,36 +7,20 @@ is of findings, not of lines.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cli.main import cli
-
-ROOT = Path(__file__).resolve().parents[1]
-XINZHOU = "samples/004_e8e37e86adf54229.txt"
-
-
-def invoke(*args: str) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(cli, [*args, "--fail-on", "none"])
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from seed_runs import XINZHOU, findings_of, stdout_of
 
 
 @pytest.fixture(scope="module")
 def findings() -> list[dict[str, object]]:
-    (doc,) = json.loads(invoke("check", XINZHOU, "--format", "json"))["documents"]
-    return [*doc["findings"], *(f for a in doc["assessments"] for f in a["findings"])]
+    return findings_of(XINZHOU)
 
 
 @pytest.mark.parametrize("args", [["check"], ["check", "--format", "md"], ["audit"], ["audit", "--format", "md"]])
 def test_one_l202_line_per_table(findings: list[dict[str, object]], args: list[str]) -> None:
-    out = invoke(*args, XINZHOU)
+    out = stdout_of(*args, XINZHOU)
     lines = [line for line in out.splitlines() if re.search(r"\bL202\b", line)]
     tables = {f["assessment"] for f in findings if f["code"] == "L202"}
     assert len(lines) == len(tables) == 6
@@ -50,8 +34,8 @@ def test_json_keeps_one_finding_per_row(findings: list[dict[str, object]]) -> No
 
 
 def test_the_counts_are_of_findings(findings: list[dict[str, object]]) -> None:
-    last = invoke("check", XINZHOU).rstrip().splitlines()[-1]
+    last = stdout_of("check", XINZHOU).rstrip().splitlines()[-1]
     by = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
     assert last == f"共 {len(findings)} 条：错误 {by['error']} 条，警告 {by['warning']} 条，提示 {by['info']} 条"
-    audit = invoke("audit", XINZHOU)
+    audit = stdout_of("audit", XINZHOU)
     assert f"警告（{by['warning']} 条）" in audit

@@ -9,35 +9,21 @@ in the 决算 (X301: 37.219741万 at stake).
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from seed_runs import XINZHOU, findings_of, stdout_of
 
-from cli.main import cli
 from indicators.model import SourceRef
 from scoring.results import Finding
 
-ROOT = Path(__file__).resolve().parents[1]
-XINZHOU = "samples/004_e8e37e86adf54229.txt"
 CAR = f"{XINZHOU}#2"
-
-
-def invoke(*args: str) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(cli, [*args, "--fail-on", "none"])
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
 def findings() -> list[dict[str, object]]:
-    (doc,) = json.loads(invoke("check", XINZHOU, "--format", "json"))["documents"]
-    return [*doc["findings"], *(f for a in doc["assessments"] for f in a["findings"])]
+    return findings_of(XINZHOU)
 
 
 def stake(findings: list[dict[str, object]], code: str, assessment: str) -> tuple[object, object, object]:
@@ -53,7 +39,7 @@ def test_findings_state_what_they_move(findings: list[dict[str, object]]) -> Non
 
 
 def test_the_grade_change_comes_first_then_points() -> None:
-    audit = invoke("audit", XINZHOU)
+    audit = stdout_of("audit", XINZHOU)
     rows = [line for line in audit.splitlines() if "更新公务用车" in line and " 错误 " in line]
     codes = [re.search(r"\b[ALXC]\d{3}\b", row).group() for row in rows]  # type: ignore[union-attr]
     assert codes[:4] == ["A110", "A101", "L201", "X302"]  # a grade change, then 14, 9 and 3 points
@@ -73,7 +59,7 @@ def test_sort_key_orders_by_consequence() -> None:
 
 def test_the_first_screen_of_audit_holds_what_matters() -> None:
     """The conclusion opens audit: on both seeds, within 24 lines, the three things an auditor must see first."""
-    screen = "\n".join(invoke("audit", "samples/000_edba66f1e8899577.txt", XINZHOU).splitlines()[:24])
+    screen = "\n".join(stdout_of("audit", "samples/000_edba66f1e8899577.txt", XINZHOU).splitlines()[:24])
     assert screen.startswith("结论\n")
     assert "3. 更新公务用车：公布 93 优 → 重算 89.09 良（等级改变）" in screen
     assert "L201 跟踪反馈机制健全：实际完成值 ≥10% 未达到指标值 ≥100%，却得满分 10" in screen

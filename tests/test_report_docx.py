@@ -3,42 +3,26 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from click.testing import CliRunner
 from docx import Document
 from office_files import Conversion
-
-from cli.main import cli
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ["samples/000_edba66f1e8899577.txt", "samples/004_e8e37e86adf54229.txt"]
-
-
-def invoke(*args: object) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from seed_runs import SEEDS, findings_of, stdout_of
 
 
 @pytest.fixture(scope="module")
 def memo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("docx") / "复核意见.docx"
-    invoke("report", *SEEDS, "-o", path)
+    stdout_of("report", *SEEDS, "-o", path)
     return path
 
 
 @pytest.fixture(scope="module")
 def errors() -> list[dict[str, object]]:
-    documents = json.loads(invoke("check", *SEEDS, "--format", "json", "--fail-on", "none"))["documents"]
-    found = [f for d in documents for f in [*d["findings"], *(f for a in d["assessments"] for f in a["findings"])]]
-    return [f for f in found if f["severity"] == "error"]
+    return [f for f in findings_of(*SEEDS) if f["severity"] == "error"]
 
 
 def test_it_opens_with_the_conclusion_and_holds_every_error(memo: Path, errors: list[dict[str, object]]) -> None:

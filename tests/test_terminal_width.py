@@ -6,26 +6,15 @@ $COLUMNS when set, else a finding stays on one line (for grep and diff).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
+from seed_runs import SEEDS, stdout_of
 from wcwidth import wcswidth
 
-from cli.main import cli
 from cli.render.text import fitted_widths
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ["samples/000_edba66f1e8899577.txt", "samples/004_e8e37e86adf54229.txt"]
 
 
 def output(*args: str, columns: str | None) -> str:
-    env = {"COLUMNS": columns} if columns else {"COLUMNS": ""}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner(env=env).invoke(cli, [*args, "--fail-on", "none"])
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    return stdout_of(*args, env={"COLUMNS": columns or ""})
 
 
 @pytest.mark.parametrize("command", ["score", "check", "audit"])
