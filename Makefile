@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jixiao score samples/*.txt --fail-on none
-	$(BIN)/jixiao check samples/*.txt --fail-on none
+	$(BIN)/jixiao audit samples/*.txt --fail-on none
 
 test: $(STAMP)
 	$(BIN)/ruff check .
