@@ -71,6 +71,7 @@ class SourceRef(_Submitted):
     table: int | None = None
     row: int | None = None
     column: int | None = None
+    sheet: str | None = None  # the worksheet, in a workbook: its rows are the sheet's rows
 
 
 class BudgetLine(_Submitted):

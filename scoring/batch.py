@@ -83,6 +83,7 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("table", "int32"),
     ("row", "int32"),
     ("column", "int32"),
+    ("sheet", "string"),
     ("assessment", "string"),
     ("indicator", "string"),
     ("expected", "float64"),  # the figure, where it is a number …

@@ -20,7 +20,7 @@ from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
 from scoring.results import Finding, ScoredAssessment
 
-PLACE_FIELDS = ("file", "table", "row", "column")  # where a finding stands: its SourceRef
+PLACE_FIELDS = ("file", "table", "row", "column", "sheet")  # where a finding stands: its SourceRef
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -167,4 +167,5 @@ class ScoredAssessment:
         base = self.assessment.source or SourceRef()
         row = source.row if source else None
         col = column if column is not None else (source.column if source else None)
-        return SourceRef(file=base.file or self.read_from, table=base.table, row=row if row else base.row, column=col)
+        file, row = base.file or self.read_from, row if row else base.row
+        return SourceRef(file=file, table=base.table, row=row, column=col, sheet=base.sheet)

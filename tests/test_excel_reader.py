@@ -6,6 +6,7 @@ TAB cell of a table line goes into a sheet cell.  Nothing binary is committed.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import zipfile
@@ -13,12 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Border, Side
 
+from cli.main import cli
 from indicators import taxonomy
 from indicators.model import Assessment
 from indicators.readers import read_source
@@ -57,10 +60,10 @@ def _hand(document: str) -> dict[int, Assessment]:
     return out
 
 
-def _as_read_from(hand: Assessment, file: str) -> Assessment:
-    """The hand transcription as it would be read from ``file``: only ``source.file`` differs."""
+def _as_read_from(hand: Assessment, file: str, sheet: str = "自评表") -> Assessment:
+    """The hand transcription as it would be read from ``file``: only the place differs (file, and the sheet)."""
     assert hand.source is not None
-    return hand.model_copy(update={"source": hand.source.model_copy(update={"file": file})})
+    return hand.model_copy(update={"source": hand.source.model_copy(update={"file": file, "sheet": sheet})})
 
 
 def _without_sources(value: object) -> object:
@@ -102,7 +105,7 @@ def _one_sheet(path: Path, document: str, *, merge: bool = False, numbers: bool 
     rows = _rows(document)
     wb = Workbook()
     ws = wb.active
-    ws.title = "自评表"
+    ws.title = "自评表"  # the sheet _as_read_from expects
     for start, stop in published.table_spans(rows):
         for i in range(start, stop):
             _put(ws, i + 1, rows[i])
@@ -462,3 +465,15 @@ def test_formatted_blank_cells_by_the_ten_thousand_change_nothing(workbook_a: Pa
     assert [str(e).replace(str(path), "X") for e in framed_read.errors] == [
         str(e).replace(str(workbook_a), "X") for e in plain_read.errors
     ]
+
+
+def test_findings_in_a_workbook_name_the_sheet_and_the_cell(workbook_a: Path) -> None:
+    """Issue 12, item 10: 上报.xlsx 工作表“自评表” G607, as Excel and WPS name the cell."""
+    result = CliRunner().invoke(cli, ["check", str(workbook_a), "--format", "json", "--fail-on", "none"])
+    (doc,) = json.loads(result.stdout)["documents"]
+    car = next(a for a in doc["assessments"] if a["name"] == "更新公务用车")
+    a101 = next(f for f in car["findings"] if f["code"] == "A101")
+    assert a101["source"] == {"file": str(workbook_a), "table": 2, "row": 607, "column": 7, "sheet": "自评表"}
+    table = CliRunner().invoke(cli, ["check", str(workbook_a), "--fail-on", "none"]).stdout
+    (line,) = [line for line in table.splitlines() if " A101 " in line and "更新公务用车" in line]
+    assert f"{workbook_a} 工作表“自评表” G607" in line

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from indicators.model import SourceRef
 from indicators.values import num
 from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
@@ -42,6 +44,10 @@ def place_text(source: SourceRef | None, places: dict[int, str] | None = None, *
     parts = []
     if table and source.table:
         parts.append(f"表{source.table}")
+    if source.sheet:  # a workbook: the sheet and the cell as Excel and WPS name them
+        cell = f"{get_column_letter(source.column)}{source.row}" if source.column and source.row else None
+        parts.append(f"工作表“{source.sheet}” " + (cell or (f"第{source.row}行" if source.row else "")))
+        return " ".join(parts).strip()
     if source.row and places and source.row in places:
         parts.append(places[source.row])
     elif source.row:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indicators.model import Assessment, SourceRef
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.documents.published import NO_TABLE, read_tables
 from indicators.readers.sources.xlsx import sheet_place, sheet_rows, with_workbook, worksheets
@@ -31,7 +32,7 @@ def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
             continue
         assessments, errors, spans = read_tables(rows, numbers, file, first_table=table + 1)
         table += len(spans)
-        result.assessments += assessments
+        result.assessments += [on_sheet(a, sheet.title) for a in assessments]
         result.errors.extend(
             ReadError(e.file, e.message, line=e.line, place=e.place or place, severity=e.severity, code=e.code)
             for e in errors
@@ -40,6 +41,12 @@ def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
         names = "、".join(f"“{s.title}”" for s in worksheets(workbook)) or "（无）"
         result.errors.append(ReadError(file, f"{NO_TABLE}；工作表：{names}", code="R002"))
     return result
+
+
+def on_sheet(assessment: Assessment, sheet: str) -> Assessment:
+    """The assessment with its sheet named in its place, so that a finding can say 工作表“项目2” C13."""
+    source = (assessment.source or SourceRef()).model_copy(update={"sheet": sheet})
+    return assessment.model_copy(update={"source": source})
 
 
 def parse_workbook(path: str) -> ReadResult:

@@ -685,7 +685,7 @@ def parse_flat_workbook(workbook: Any, file: str) -> ReadResult:
             source = assessment.source or SourceRef(file=file)
             table = (source.table or 0) + offset
             tables = max(tables, table)
-            moved = source.model_copy(update={"table": table})
+            moved = source.model_copy(update={"table": table, "sheet": sheet.title})
             result.assessments.append(assessment.model_copy(update={"source": moved}))
         result.errors.extend(read.errors)
     if skipped and (result.assessments or result.errors):
