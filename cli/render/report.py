@@ -659,6 +659,14 @@ def _place_findings(findings: Sequence[Finding], tables: Sequence[Table]) -> lis
     return unplaced
 
 
+def _mark_budget_cells(findings: Sequence[Finding], shown: Sequence[Table], budget: Table | None) -> None:
+    """Document findings tied to the table mark the cell they name: on their row (X301, at the budget row),
+    else, when they stand elsewhere in the document (X303, at its narrative line), on the budget's total row."""
+    for f in _place_findings(findings, shown):
+        if budget is not None and budget.rows and f.field in {c.key for c in budget.rows[0].cells}:
+            budget.rows[0].flag(f)
+
+
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key())
 
@@ -672,7 +680,7 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
     shown = [t for t in (budget, indicators) if t is not None]
     unplaced = _place_findings(own, shown)
     tied = _sorted(f for f in doc.findings if f.assessment == scored.id)
-    _place_findings([f for f in tied if f.field], shown)  # X301 marks its budget cell too; listed with the document's
+    _mark_budget_cells([f for f in tied if f.field], shown, budget)  # X3xx mark the table's cell too
 
     def lines(findings: Iterable[Finding]) -> list[FindingLine]:
         return [FindingLine(f, doc.source, a.name, doc.places) for f in findings]

@@ -102,6 +102,7 @@ def _table_figure(scored: ScoredAssessment, kind: str) -> Decimal | None:
 
 
 _LABEL = {"budget": "全年预算数", "executed": "执行数", "rate": "执行率"}
+_FIELD = {"budget": "full_year", "executed": "executed", "rate": "rate"}
 
 
 @check("X303", "narrative_rate_mismatch", "error", "叙述所说的预算数、执行数或执行率与自评表不符", scope="document")
@@ -135,6 +136,7 @@ def narrative_rate_mismatch(context: DocumentContext, ruleset: RuleSet) -> Itera
             f"自评表“{scored.assessment.name}”为{table_text}",
             source=claim.source,
             assessment=scored,
+            field=_FIELD[claim.kind],  # the table's cell the narrative disagrees with
             expected=expected,
             stated=said,
         )

@@ -159,6 +159,7 @@ def document_finding(
     expected: Any = None,
     stated: Any = None,
     severity: Severity | None = None,
+    field: str | None = None,
 ) -> Finding:
     """A finding of a document-level check, placed in the document (and tied to a table when it is about one).
 
@@ -174,7 +175,7 @@ def document_finding(
         assessment=assessment.id if assessment else None,
         expected=expected,
         stated=stated,
-        field=CHECKS[code].field,
+        field=field or CHECKS[code].field,
         **stakes(code, expected, stated, money_unit),
     )
 
