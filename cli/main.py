@@ -28,6 +28,7 @@ from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
+from cli.waive import waive
 from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.readers.problems import INTERNAL
@@ -145,6 +146,7 @@ cli.add_command(explain)
 cli.add_command(convert)
 cli.add_command(batch)
 cli.add_command(report)
+cli.add_command(waive)
 
 
 @cli.group()

@@ -98,6 +98,7 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("audit",): ["audit", CAR, "--fail-on", "none"],
     ("batch",): ["batch", CAR, "-o", "{tmp}/batch"],  # writes its tables into a directory, not to stdout
     ("report",): ["report", CAR, "--fail-on", "none"],
+    ("waive",): ["waive", CAR, "--code", "L201", "--reason", "试", "--who", "审", "--waivers", "{tmp}/waivers.yaml"],
 }
 
 

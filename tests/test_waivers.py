@@ -110,3 +110,18 @@ def test_the_waivers_file_is_not_read_as_a_submission(tmp_path: Path) -> None:
     result = invoke("check", folder_with(tmp_path, L215), "--format", "json", "--fail-on", "none")
     sources = [d["source"] for d in json.loads(result.stdout)["documents"]]
     assert [Path(s).name for s in sources] == [XINZHOU.name]
+
+
+def test_jixiao_waive_writes_the_waiver_it_checked(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path)
+    target = folder / XINZHOU.name
+    args = ["waive", target, "--table", "1", "--code", "L215", "--indicator", "年总资金"]
+    result = invoke(*args, "--reason", L215["reason"], "--who", "张审核", "--date", "2024-05-20")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == f"已写入 {folder / 'waivers.yaml'}"
+    written = yaml.safe_load((folder / "waivers.yaml").read_text(encoding="utf-8"))
+    assert written == {"waivers": [L215]}
+    assert invoke("check", folder, "--select", "L215", "--fail-on", "warning").exit_code == 0  # waived
+    stale = invoke("waive", target, "--code", "L999", "--reason", "写错", "--who", "张审核")
+    assert stale.exit_code == 2 and "豁免没有对应任何问题" in stale.stderr
+    assert yaml.safe_load((folder / "waivers.yaml").read_text(encoding="utf-8")) == {"waivers": [L215]}
