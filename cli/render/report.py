@@ -260,6 +260,7 @@ class AssessmentReport:
     document_findings: list[FindingLine]  # X3xx: this table against the rest of its document
     findings: list[FindingLine]  # all of them, most severe first
     weights_from_labels: bool = False  # inferred weights came from labels such as 产出指标(40分)
+    repeats: str | None = None  # a transcription whose original is read in the same run: the original's id
 
     @property
     def anchor(self) -> str:
@@ -336,6 +337,7 @@ class Summary:
     by_severity: dict[str, int]
     by_code: list[CodeCount]
     read_errors: list[ReadError]
+    transcriptions: int = 0  # tables transcribed from a document read too: shown, not counted
 
     @property
     def findings(self) -> int:
@@ -386,7 +388,7 @@ OVERVIEW_HEADERS = (
 def _overview_row(a: AssessmentReport) -> CoverRow:
     cells = (
         _count(a.number),
-        CoverCell(a.name, link=a.id),
+        CoverCell(a.name + ("（转录）" if a.repeats else ""), link=a.id),
         CoverCell(a.file),
         CoverCell(a.implementer or "—"),
         CoverCell(str(a.year) if a.year else "—", a.year),
@@ -409,6 +411,7 @@ def cover_tables(summary: Summary, assessments: Sequence[AssessmentReport]) -> l
         ("assessments", "自评表", s.assessments),
         ("scored", "已评分", s.scored),
         ("grade-changes", "等级改变", len(s.grade_changes)),
+        *([("transcriptions", "转录（原件已读入，不重复计数）", s.transcriptions)] if s.transcriptions else []),
         *((severity, SEVERITY_LABEL[severity], s.by_severity[severity]) for severity in SEVERITIES),
     ]
     changes = (
@@ -501,7 +504,7 @@ class ConclusionLine:
 def conclusion_lines(assessments: Sequence[AssessmentReport]) -> list[ConclusionLine]:
     """The report's first page: every table, grade changes first, then by its worst finding's stake."""
     lines = []
-    for a in assessments:
+    for a in (a for a in assessments if a.repeats is None):  # a transcription says what its original says
         errors = [x for x in a.findings if x.finding.severity == "error" and x.finding.code != RESTATES_THE_TOTAL]
         amounts = [x.finding.money for x in a.findings if x.finding.money]
         lines.append(
@@ -719,13 +722,16 @@ def _assessment_report(number_: int, scored: ScoredAssessment, doc: DocumentResu
 
 
 def _summary(documents: list[DocumentResult], reports: list[DocumentReport]) -> Summary:
-    assessments = [a for d in reports for a in d.assessments]
+    """The cover's counts; a transcription of a table read in the same run counts once, as its original."""
+    every = [a for d in reports for a in d.assessments]
+    assessments = [a for a in every if a.repeats is None]
+    repeated = {a.id for a in every if a.repeats is not None}
     stated = Counter(a.stated_grade_normalised for a in assessments)
     recomputed = Counter(a.grade for a in assessments)
     grades = [(g, stated[g], recomputed[g]) for g in GRADES]
     if stated[None] or recomputed[None]:
         grades.append(("无等级", stated[None], recomputed[None]))
-    findings = [f for d in documents for f in d.all_findings()]
+    findings = [f for d in documents for f in d.all_findings() if f.assessment not in repeated]
     per_code = Counter(f.code for f in findings)
     severity_of = {f.code: f.severity for f in findings}  # a code's own severity (A110 may be either)
     by_code = [
@@ -743,6 +749,7 @@ def _summary(documents: list[DocumentResult], reports: list[DocumentReport]) -> 
         by_severity=severity_counts(findings),
         by_code=by_code,
         read_errors=errors,
+        transcriptions=len(repeated),
     )
 
 
@@ -765,8 +772,17 @@ def build_report(documents: list[DocumentResult], title: str = REPORT_TITLE) -> 
                 errors=list(doc.errors),
             )
         )
+    _mark_transcriptions([a for d in reports for a in d.assessments])
     rulesets = sorted({s.ruleset for d in documents for s in d.assessments})
     return Report(title, VERSION, rulesets, _summary(documents, reports), reports, waived_table(documents))
+
+
+def _mark_transcriptions(assessments: list[AssessmentReport]) -> None:
+    """A table transcribed by hand from a document that is read too (samples/) is shown, not counted twice."""
+    originals = {(a.file, a.table): a.id for a in assessments if a.origin is None}
+    for a in assessments:
+        if a.origin is not None:
+            a.repeats = originals.get((a.origin, a.table))
 
 
 def waived_table(documents: list[DocumentResult]) -> CoverTable | None:
