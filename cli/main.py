@@ -26,6 +26,7 @@ from cli.common import (
 from cli.convert import convert
 from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
+from cli.help_format import WideCharacterContext
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from cli.waive import waive
@@ -86,7 +87,8 @@ def cli() -> None:
       0    没有 --fail-on 级别及以上的问题
       1    发现了 --fail-on 级别及以上的问题
       2    用法错误、输入文件无法读取或规则集无效（每个问题在标准错误输出上一行）
-      3    内部错误：jixiao 自身的缺陷（“内部错误，请报告”），出错的文件各占一行，其余文件照常处理；优先于 2 和 1
+      3    内部错误：jixiao 自身的缺陷（“内部错误，请报告”），出错的文件各占一行，
+           其余文件照常处理；优先于 2 和 1
       130  被 SIGINT（Ctrl-C）中断；143 被 SIGTERM 终止；都不留下写了一半的输出
     """
 
@@ -147,6 +149,16 @@ cli.add_command(convert)
 cli.add_command(batch)
 cli.add_command(report)
 cli.add_command(waive)
+
+
+def _wide_character_help(command: click.Command) -> None:
+    """Every command's help wrapped by display width (cli.help_format), subcommands included."""
+    command.context_class = WideCharacterContext
+    for sub in getattr(command, "commands", {}).values():
+        _wide_character_help(sub)
+
+
+_wide_character_help(cli)
 
 
 @cli.group()

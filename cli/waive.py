@@ -50,7 +50,8 @@ def waive(
 
     \b
     Example:
-      jixiao waive 上报/忻州.txt --table 1 --code L215 --indicator 年总资金 --reason 按原预算设定 --who 张审核
+      jixiao waive 上报/忻州.txt --table 1 --code L215 --indicator 年总资金 \\
+        --reason 按原预算设定 --who 张审核
     """
     target = waivers_path or Path(file).parent / WAIVERS_FILE
     try:
