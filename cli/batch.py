@@ -36,10 +36,13 @@ from cli.common import (
     is_input,
     is_internal,
     ocr_option,
+    report_stale,
     ruleset_option,
     say,
     select_option,
     signals_deferred,
+    waivers_for,
+    waivers_option,
 )
 from indicators.readers import expand_paths
 from indicators.readers.problems import INTERNAL
@@ -277,6 +280,7 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     default=None,
     help="显示（或不显示）进度条；默认只在标准错误输出是终端时显示。",
 )
+@waivers_option
 @ocr_option
 def batch(
     inputs: tuple[str, ...],
@@ -289,6 +293,7 @@ def batch(
     reports: tuple[str, ...],
     charts: bool,
     progress: bool | None,
+    waivers_path: Path | None,
 ) -> None:
     """批量重算：目录下全部可读文件（YAML、JSON、公开文本、Excel、CSV，含子目录）逐份读取、重算、检查，
     结果写成表格：每张自评表一行、每个问题一行、每个读取错误一行，另有汇总。
@@ -312,10 +317,13 @@ def batch(
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
 
     with staging(out) as stage:
-        part = score_all(sources, rules, checks, jobs, keep=bool(reports), progress=lambda n: progress_bar(n, progress))
+        waivers = waivers_for(inputs, waivers_path)
+        bar = lambda n: progress_bar(n, progress)  # noqa: E731
+        part = score_all(sources, rules, checks, jobs, keep=bool(reports), progress=bar, waivers=waivers)
         totals = summary(part, rules, inputs)
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)
+    report_stale(w for i, w in enumerate(waivers) if i not in part.waivers_used)
     for error in part.errors:
         if is_internal(error["code"]):  # a bug: on stderr too, one line each, as in every command
             say(f"{SEVERITY_LABEL[error['severity']]}: {error['file']}: {error['message']}")

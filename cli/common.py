@@ -17,7 +17,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -36,7 +36,7 @@ from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, internal_error, run
 from scoring.results import Finding
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
-from scoring.waivers import WaiverError, apply_waivers, load_waivers, waivers_beside
+from scoring.waivers import Waiver, WaiverError, apply_waivers, load_waivers, waivers_beside
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -212,19 +212,29 @@ def run_files(
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
-    waiver_files = [waivers_path] if waivers_path else waivers_beside(list(files))
-    waivers = []
-    for path in waiver_files:
+    waivers = waivers_for(files, waivers_path)
+    documents = run(sources, ruleset, checks)
+    report_stale(apply_waivers(documents, waivers))
+    return documents
+
+
+def waivers_for(inputs: Sequence[str], waivers_path: Path | None) -> list[Waiver]:
+    """The waivers named, or those in the waivers files beside the inputs; a bad file stops the run (exit 2)."""
+    waivers: list[Waiver] = []
+    for path in [waivers_path] if waivers_path else waivers_beside(list(inputs)):
         try:
             waivers += load_waivers(path)
         except WaiverError as exc:
             fail(str(exc))
-    documents = run(sources, ruleset, checks)
-    for stale in apply_waivers(documents, waivers):
-        parts = (stale.file, stale.table, stale.code, stale.indicator)
+    return waivers
+
+
+def report_stale(stale: Iterable[Waiver]) -> None:
+    """A waiver that matched no finding: one warning line each (it hides nothing, but says it is stale)."""
+    for waiver in stale:
+        parts = (waiver.file, waiver.table, waiver.code, waiver.indicator)
         what = " ".join(str(part) for part in parts if part is not None)
         say(f"警告: 豁免 {what}：没有对应任何问题（已失效或写错）")
-    return documents
 
 
 def render_safely(

@@ -29,7 +29,7 @@ def wrap_by_width(text: str, width: int, indent: str = "") -> list[str]:
             continue
         if wcswidth(current + unit) > width and current.strip():
             carried = ""
-            if unit in NO_LINE_START and len(current.strip()) > 1:  # take the character before it along
+            if unit in NO_LINE_START and len(current.strip()) > 1 and wcswidth(current[-1]) == 2:  # take it along
                 current, carried = current[:-1], current[-1]
             lines.append(current.rstrip())
             current = indent + carried

@@ -37,6 +37,7 @@ from scoring.checks import Check
 from scoring.pipeline import DocumentResult, run
 from scoring.records import assessment_record, content_digest, finding_record, severity_counts
 from scoring.rules import RuleSet
+from scoring.waivers import Waiver, apply_waivers
 
 Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 
@@ -122,6 +123,8 @@ class Part:
     findings: list[Row] = field(default_factory=list)
     errors: list[Row] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)  # kept only for --report
+    waived: int = 0  # findings a waiver took out of the tables
+    waivers_used: set[int] = field(default_factory=set)  # the waivers (by index) that matched a finding
 
     def add(self, doc: DocumentResult) -> None:
         self.files.append((doc.source, file_state(doc)))
@@ -131,6 +134,7 @@ class Part:
             self.assessments.append({**row, "content": content_digest(s.assessment)})
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
+        self.waived += len(doc.waived)
 
 
 def _tabular(record: Row) -> Row:
@@ -147,21 +151,23 @@ def file_state(doc: DocumentResult) -> str:
     return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
 
 
-_SETUP: tuple[RuleSet, Sequence[Check]] | None = None
+_SETUP: tuple[RuleSet, Sequence[Check], Sequence[Waiver]] | None = None
 
 
-def setup(ruleset: RuleSet, checks: Sequence[Check]) -> None:
-    """The rule set and checks every chunk uses (a worker's initializer)."""
+def setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver] = ()) -> None:
+    """The rule set, checks and waivers every chunk uses (a worker's initializer)."""
     global _SETUP
-    _SETUP = (ruleset, checks)
+    _SETUP = (ruleset, checks, waivers)
 
 
 def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[str], None] | None = None) -> Part:
     """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error."""
     assert _SETUP is not None, "setup() first"
-    ruleset, checks = _SETUP
+    ruleset, checks, waivers = _SETUP
     part = Part()
     documents = run(sources, ruleset, checks, progress)
+    stale = apply_waivers(documents, list(waivers))
+    part.waivers_used = {i for i, w in enumerate(waivers) if not any(w is s for s in stale)}
     for doc in documents:
         part.add(doc)
     if keep:
@@ -169,11 +175,11 @@ def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[
     return part
 
 
-def worker_setup(ruleset: RuleSet, checks: Sequence[Check]) -> None:
+def worker_setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver]) -> None:
     """A worker's initializer: Ctrl-C (sent to the whole process group) is this process's parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    setup(ruleset, checks)
+    setup(ruleset, checks, waivers)
 
 
 # --- the run: chunks in order, in this process or in workers, with a progress bar ---
@@ -191,6 +197,7 @@ def score_all(
     jobs: int = 0,
     keep: bool = False,
     progress: Progress = quiet,
+    waivers: Sequence[Waiver] = (),
 ) -> Part:
     """Every file, in chunks, merged in input order.
 
@@ -201,13 +208,13 @@ def score_all(
     """
     chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(jobs or cores(), len(chunks))
-    setup(ruleset, checks)
+    setup(ruleset, checks, waivers)
     parts: list[Part] = []
     if workers <= 1:
         with progress(len(sources)) as advance:
             parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
     else:
-        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks))
+        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks, waivers))
         try:
             # every chunk submitted (so the workers forked) before the progress bar starts its thread
             futures = [pool.submit(score_chunk, chunk, keep) for chunk in chunks]
@@ -227,6 +234,8 @@ def score_all(
         merged.findings += part.findings
         merged.errors += part.errors
         merged.documents += part.documents
+        merged.waived += part.waived
+        merged.waivers_used |= part.waivers_used
     mark_duplicates(merged.assessments)
     return merged
 
@@ -327,6 +336,7 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
             "recomputed": _grades((r["recomputed_grade"] for r in rows), order),
         },
         "duplicates": sum(r["duplicate_of"] is not None for r in rows),  # tables that repeat an earlier one
+        "waived": part.waived,  # findings accepted by a waiver: in no table and no count
         "grade_changes": sum(
             bool(r["stated_grade"] and r["recomputed_grade"] and r["stated_grade"] != r["recomputed_grade"])
             for r in rows

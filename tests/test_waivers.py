@@ -125,3 +125,16 @@ def test_jixiao_waive_writes_the_waiver_it_checked(tmp_path: Path) -> None:
     stale = invoke("waive", target, "--code", "L999", "--reason", "写错", "--who", "张审核")
     assert stale.exit_code == 2 and "豁免没有对应任何问题" in stale.stderr
     assert yaml.safe_load((folder / "waivers.yaml").read_text(encoding="utf-8")) == {"waivers": [L215]}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_applies_the_waivers_beside_its_inputs(tmp_path: Path, jobs: str) -> None:
+    stale = {**L215, "code": "L999", "indicator": None}
+    folder = folder_with(tmp_path, L215, stale)
+    out = tmp_path / "结果"
+    result = invoke("batch", folder, "-o", out, "--jobs", jobs)
+    findings = (out / "findings.csv").read_text(encoding="utf-8-sig")
+    assert ",L215," not in findings
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["waived"] == 1
+    lines = [line for line in result.stderr.splitlines() if "豁免" in line]
+    assert lines == [f"警告: 豁免 {XINZHOU.name} 1 L999：没有对应任何问题（已失效或写错）"]
