@@ -24,6 +24,7 @@ from cli.common import (
     run_files,
     write_output,
 )
+from cli.render.report import BUDGET_COLUMNS, INDICATOR_COLUMNS
 from cli.render.terminal import one_line
 from cli.render.words import INDICATOR_STATUS_LABEL
 from indicators.readers.problems import CATALOGUE as PROBLEMS
@@ -68,6 +69,11 @@ ORIGIN_LABEL = {
 }
 
 
+# the cells a check may mark, as the report's tables head them (indicator columns win for shared keys)
+FIELD_LABEL = {c.key: c.label for c in (*BUDGET_COLUMNS, *INDICATOR_COLUMNS)}
+STAKE_LABEL = {"points": "影响的分数（分）", "money": "涉及的金额（万元）"}
+
+
 def explain_code(code: str) -> str:
     if code.upper() == INTERNAL_ERROR:
         return f"{INTERNAL_ERROR} check_failed（错误）\n{INTERNAL_ERROR_TITLE}\n\n{INTERNAL_ERROR_DOC}\n"
@@ -80,7 +86,18 @@ def explain_code(code: str) -> str:
     if chk is None:
         fail(f"未知的检查代码：{code}（见 jixiao check --list）")
     assert chk is not None
-    return f"{chk.code} {chk.name}（{SEVERITY_LABEL[chk.severity]}）\n{chk.title}\n\n{chk.doc}\n"
+    lines = [
+        f"{chk.code} {chk.name}（{SEVERITY_LABEL[chk.severity]}）",
+        chk.title,
+        "",
+        f"范围：{'整份公开文件（自评表与决算表、叙述对照）' if chk.scope == 'document' else '一张自评表'}",
+        f"标出的单元格：{FIELD_LABEL.get(chk.field or '', '该行（指标名称）')}",
+        f"排序所据：{STAKE_LABEL.get(chk.stake or '', '级别与位置')}",
+        f"只运行此项：jixiao check FILE --select {chk.code}；接受某条：jixiao waive FILE --code {chk.code} …",
+        "",
+        "说明（开发者英文原文，含反例与正例）：",
+    ]
+    return "\n".join(lines) + f"\n{chk.doc}\n"
 
 
 def _substituted(r: IndicatorResult) -> str:

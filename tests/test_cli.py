@@ -857,3 +857,17 @@ def test_explain_speaks_chinese_and_keeps_its_lines() -> None:
     assert out.rstrip().endswith("公布得分：10　重算得分：1　状态：未达成")
     total = invoke(["explain", "samples/004_忻州_更新公务用车.yaml"]).stdout
     assert "（未达成，公布 10）" in total and "unmet" not in total and "met，" not in total
+
+
+def test_explain_code_speaks_chinese_first() -> None:
+    lines = invoke(["explain", "A107"]).stdout.splitlines()
+    assert lines[:7] == [
+        "A107 budget_lines_mismatch（错误）",
+        "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额",
+        "",
+        "范围：一张自评表",
+        "标出的单元格：全年预算数",
+        "排序所据：涉及的金额（万元）",
+        "只运行此项：jixiao check FILE --select A107；接受某条：jixiao waive FILE --code A107 …",
+    ]
+    assert "标出的单元格：该行（指标名称）" in invoke(["explain", "X302"]).stdout
