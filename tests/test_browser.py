@@ -129,3 +129,20 @@ def test_the_first_printed_page_holds_the_conclusion(browser, tmp_path: Path) ->
     assert "L201跟踪反馈机制健全：实际完成值≥10%未达到指标值≥100%，却得满分10" in first
     assert "特需业务经费：公布90优→重算100优" in first and "分值合计为90，应为100" in first
     assert "全年预算数200.701万元、执行数196.409万元，决算表为2336287.41元（233.6287万元" in first
+
+
+def test_nothing_is_wider_than_an_a4_page(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4 (190 mm between the margins: 718 CSS pixels), no table is clipped: long cells wrap."""
+    browser.set_window_size(718 + 16, 2000)  # the margins of the body
+    try:
+        browser.get(report.as_uri())
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        overflowing = browser.execute_script(
+            "return [...document.querySelectorAll('table')]"
+            ".filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+            ".map(t => t.dataset.table || t.className)"
+        )
+        assert overflowing == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.set_window_size(1280, 2000)

@@ -53,7 +53,7 @@ h1 { font-size: 20pt; margin: 0 0 6px; }
 h2 { font-size: 15pt; margin: 18px 0 8px; border-bottom: 2px solid #5b7fa6; padding-bottom: 3px; }
 h3 { font-size: 12pt; margin: 14px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; }
-th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 th { background: #eef2f7; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
