@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from tabulate import tabulate
 from wcwidth import wcswidth
 
+from cli.help_format import wrap_by_width
 from cli.render.report import build_report
 from cli.render.terminal import one_line
 from cli.render.words import STATUS_LABEL, check_title, counts_text, place_text
@@ -109,13 +110,7 @@ def fitted_lines(text: str, indent: str = "") -> list[str]:
     width = terminal_width()
     if not width or wcswidth(indent + text) <= width:
         return [indent + text]
-    lines, current = [], indent
-    for char in text:
-        if wcswidth(current + char) > width:
-            lines.append(current)
-            current = indent + "  "
-        current += char
-    return [*lines, current]
+    return wrap_by_width(text, width, indent)
 
 
 def _cells(rows: list[list[str]], fmt: str) -> list[list[str]]:
