@@ -214,7 +214,8 @@ def run_files(
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
     waivers = waivers_for(files, waivers_path)
     documents = run(sources, ruleset, checks)
-    report_stale(apply_waivers(documents, waivers))
+    used = apply_waivers(documents, waivers)
+    report_stale(w for i, w in enumerate(waivers) if i not in used)
     return documents
 
 

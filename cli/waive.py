@@ -71,7 +71,7 @@ def waive(
     except WaiverError as exc:
         fail(str(exc))
     documents = run_files((file,), get_ruleset(None), get_checks((), ()), target if target.exists() else None)
-    if apply_waivers(documents, [waiver]):
+    if not apply_waivers(documents, [waiver]):
         fail(f"豁免没有对应任何问题：{file} {table or ''} {waiver.code} {indicator or ''}".replace("  ", " ").strip())
     entries = [w.model_dump(mode="json", exclude_none=True) for w in [*earlier, waiver]]
     write_output(yaml.safe_dump({"waivers": entries}, allow_unicode=True, sort_keys=False), target, (file,))

@@ -166,8 +166,7 @@ def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[
     ruleset, checks, waivers = _SETUP
     part = Part()
     documents = run(sources, ruleset, checks, progress)
-    stale = apply_waivers(documents, list(waivers))
-    part.waivers_used = {i for i, w in enumerate(waivers) if not any(w is s for s in stale)}
+    part.waivers_used = apply_waivers(documents, waivers)
     for doc in documents:
         part.add(doc)
     if keep:

@@ -10,6 +10,7 @@ does not hide a later finding by accident nor linger unnoticed.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,12 @@ def matches(waiver: Waiver, doc: DocumentResult, finding: Finding) -> bool:
     return waiver.table is None or waiver.table in (number, name, str(number))
 
 
-def apply_waivers(documents: list[DocumentResult], waivers: list[Waiver]) -> list[Waiver]:
-    """Move each waived finding out of its document's lists into ``doc.waived``; the waivers that matched nothing."""
+def apply_waivers(documents: list[DocumentResult], waivers: Sequence[Waiver]) -> set[int]:
+    """Move each waived finding out of its document's lists into ``doc.waived``; the waivers used, by index.
+
+    A waiver no document used is stale: the caller says so once it has seen
+    every document (a batch applies them chunk by chunk).
+    """
     used: set[int] = set()
 
     def keep(doc: DocumentResult, findings: list[Finding]) -> list[Finding]:
@@ -103,7 +108,7 @@ def apply_waivers(documents: list[DocumentResult], waivers: list[Waiver]) -> lis
         for scored in doc.assessments:
             scored.findings = keep(doc, scored.findings)
         doc.findings = keep(doc, doc.findings)
-    return [w for i, w in enumerate(waivers) if i not in used]
+    return used
 
 
 def waivers_beside(inputs: list[str]) -> list[Path]:
