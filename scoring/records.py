@@ -29,8 +29,9 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     return {severity: counts[severity] for severity in SEVERITIES}
 
 
-def sides(f: Finding) -> tuple[tuple[str, Any], tuple[str, Any]]:
-    return ("expected", f.expected), ("stated", f.stated)
+def _as_text(figure: Any) -> str | None:
+    """A figure that is no number (a condition, a figure per 一级) as text; None for a number or nothing."""
+    return None if figure is None or isinstance(figure, Decimal) else figure_text(figure)
 
 
 def content_digest(assessment: Assessment) -> str:
@@ -60,7 +61,8 @@ def finding_record(document: str, f: Finding) -> dict[str, Any]:
         "indicator": f.indicator,
         "expected": f.expected,
         "stated": f.stated,
-        **{f"{side}_text": None if isinstance(v, Decimal) or v is None else figure_text(v) for side, v in sides(f)},
+        "expected_text": _as_text(f.expected),
+        "stated_text": _as_text(f.stated),
         "points": f.points,
         "money": f.money,
         "grade_change": f.grade_change,
