@@ -25,9 +25,8 @@ from cli_tools import LINE_START, WAIT, bounded, car_yaml, held_to_bounds
 from docx import Document
 from openpyxl import Workbook
 
-from indicators.limits import MAX_INPUT_BYTES, MAX_RULESET_BYTES, MAX_UNZIPPED_BYTES
+from indicators.limits import MAX_INPUT_BYTES, MAX_RULESET_BYTES, MAX_UNZIPPED_BYTES, MIB
 
-MIB = 1 << 20
 ENTITIES = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
 
 

@@ -18,7 +18,7 @@ import pytest
 from cli_tools import bounded
 from openpyxl import Workbook
 
-from indicators.readers import detect, read_source
+from indicators.readers import ReadResult, detect, read_source
 from indicators.readers.sources import xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,14 +74,16 @@ def test_a_zip_bomb_of_whitespace_is_refused(tmp_path: Path, monkeypatch: pytest
     assert "解压后" in result.errors[0].message
 
 
+def read_with_rows(path: Path, rows: bytes) -> ReadResult:
+    """The one-title workbook with ``rows`` (sheet XML) added before ``</sheetData>``, written to ``path`` and read."""
+    path.write_bytes(with_sheet_xml(small_workbook(), lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>")))
+    return read_source(str(path))
+
+
 def test_cells_past_the_sheet_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx, "MAX_SHEET_CELLS", 1_000)
     cells = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(2, 2_000))
-    path = tmp_path / "数字.xlsx"
-    path.write_bytes(
-        with_sheet_xml(small_workbook(), lambda xml: xml.replace(b"</sheetData>", cells + b"</sheetData>"))
-    )
-    result = read_source(str(path))
+    result = read_with_rows(tmp_path / "数字.xlsx", cells)
     assert [e.code for e in result.errors] == ["R021"]
     assert "列出 1,999 个单元格" in result.errors[0].message and "1,000 的上限" in result.errors[0].message
 
@@ -91,11 +93,7 @@ def test_formatted_blank_cells_are_not_counted(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(xlsx, "MAX_SHEET_CELLS", 1_000)
     monkeypatch.setattr(xlsx, "STRIP_BLANKS_ABOVE", 100)
     blanks = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (i, i, i) for i in range(2, 2_000))
-    path = tmp_path / "空格.xlsx"
-    path.write_bytes(
-        with_sheet_xml(small_workbook(), lambda xml: xml.replace(b"</sheetData>", blanks + b"</sheetData>"))
-    )
-    result = read_source(str(path))
+    result = read_with_rows(tmp_path / "空格.xlsx", blanks)
     assert "R021" not in [e.code for e in result.errors]
     assert [e.code for e in result.errors] == ["R003"]  # the title alone: no header, as without the blanks
 
