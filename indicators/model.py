@@ -48,6 +48,7 @@ Figure = Annotated[Decimal, AfterValidator(_plausible)]
 Nature = Literal[">=", "<=", "=", ">", "<", "qualitative"]
 Kind = Literal["project", "department"]
 MoneyUnit = Literal["元", "万元", "亿元"]
+Stage = Literal["draft", "assessment"]
 
 
 class Strict(BaseModel):
@@ -228,12 +229,39 @@ class Assessment(_Submitted):
         default=False,
         description="the copy ends inside the indicator block, with no 总分 row or footer: rows may be missing",
     )
+    stage: Stage | None = Field(
+        default=None,
+        description=(
+            "draft: a 绩效目标申报表 (targets set, nothing done yet): linted, not scored; assessment: a self-"
+            "assessment; unset: a table with targets and no actual, 得分 or 总分 anywhere is a draft"
+        ),
+    )
     source: SourceRef | None = None
 
     @property
     def scorable_indicators(self) -> list[Indicator]:
         """Indicator rows that are real indicators (headings left out)."""
         return [i for i in self.indicators if not i.is_heading]
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft indicator set: said so, or targets written and nothing yet done or scored."""
+        if self.stage is not None:
+            return self.stage == "draft"
+        rows = self.scorable_indicators
+        if not rows or self.form == "criteria" or self.stated is not None:
+            return False
+        has_target = any(_filled(i.target) or _filled(i.adjusted_target) for i in rows)
+        done = any(_filled(i.actual) or i.score is not None for i in rows)
+        budget = self.budget
+        executed = budget is not None and any(
+            line.executed is not None or line.score is not None for line in (budget, *budget.lines)
+        )
+        return has_target and not done and not executed
+
+
+def _filled(text: str | None) -> bool:
+    return bool((text or "").strip())
 
 
 class AssessmentFile(_Submitted):
