@@ -40,7 +40,7 @@ from scoring.checks.registry import (
     INTERNAL_ERROR_TITLE,
     is_code,
 )
-from scoring.engine import BASE_LABEL
+from scoring.engine import BASE_LABEL, DRAFT_REASON
 from scoring.pipeline import DocumentResult, internal_error
 from scoring.results import IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
@@ -52,6 +52,11 @@ NATURE_LABEL = {
     "<": "<（反向）",
     "=": "=",
     "qualitative": "定性",
+}
+STAGES_LABEL = {
+    ("assessment",): "绩效自评表（草案不运行此项：草案还没有实际完成值和得分）",
+    ("assessment", "draft"): "绩效自评表和绩效目标申报表（草案）",
+    ("draft",): "绩效目标申报表（草案）",
 }
 WEIGHT_ORIGIN_LABEL = {
     "stated": "表中公布",
@@ -91,6 +96,7 @@ def explain_code(code: str) -> str:
         chk.title,
         "",
         f"范围：{'整份公开文件（自评表与决算表、叙述对照）' if chk.scope == 'document' else '一张自评表'}",
+        f"适用：{STAGES_LABEL[chk.stages]}",
         f"标出的单元格：{FIELD_LABEL.get(chk.field or '', '该行（指标名称）')}",
         f"排序所据：{STAKE_LABEL.get(chk.stake or '', '级别与位置')}",
         f"只运行此项：jixiao check FILE --select {chk.code}；接受某条：jixiao waive FILE --code {chk.code} …",
@@ -149,6 +155,15 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
 
 def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
     lines = [f"{s.id} {s.assessment.name}（规则集 {ruleset.name}）"]
+    if s.is_draft:
+        lines.append(f"  {DRAFT_REASON}：各指标的方向、指标值和单位如下，审核结果见 jixiao check。")
+        for r in s.indicators:
+            weight = f"；分值 {num(r.weight)}" if r.weight is not None else ""
+            lines.append(
+                f"  - {r.indicator.name}：指标值 {r.target.text or '（无）'}；"
+                f"性质 {NATURE_LABEL.get(r.nature or '', '—')}{weight}"
+            )
+        return _lines(lines)
     if not s.is_scored:
         lines.append("  表中没有分值和得分：不计总分、不定等级，只判断各指标是否达成。")
         for r in s.indicators:

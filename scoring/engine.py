@@ -26,12 +26,13 @@ from scoring.rules import RuleSet
 FORMULA_KEYS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=": "equal"}
 HUNDRED = Decimal(100)
 CRITERIA_REASON = "评分表按评分标准打分，保留公布得分，不重算"
+DRAFT_REASON = "绩效目标申报表（草案）只审核指标设置，不计分"
 MERGED_REASON = "得分为二级指标合并单元格，按二级整体计分，无法逐项重算"
 FORMULA_FAILED_REASON = "规则集的计分公式对此行得不出 0 到分值之间的有限得分，未计分（C002）"
 UNSCORED_GROUP_REASON = "表格按二级指标整体计分，此二级指标没有得分，不分配分值"
 BASE_LABEL: dict[ExecutionBase, str] = {"full_year": "全年预算数", "initial": "年初预算数"}
 
-WeightSource = Literal["stated", "label", "ruleset", "criteria"]
+WeightSource = Literal["stated", "label", "ruleset", "criteria", "draft"]
 """Where a scored table's 分值 come from: its rows, its labels, the rule set, or a criteria sheet's rows."""
 
 
@@ -255,6 +256,8 @@ def assign_weights(results: Sequence[IndicatorResult], ruleset: RuleSet, assessm
     """
     if assessment.form == "criteria":
         return _criteria_weights(results, assessment)
+    if assessment.is_draft:
+        return _draft_weights(results)
     if any(r.indicator.weight is not None for r in results):
         for r in results:
             stated = r.indicator.weight
@@ -278,6 +281,15 @@ def assign_weights(results: Sequence[IndicatorResult], ruleset: RuleSet, assessm
     else:
         _split(scored_units, HUNDRED - ruleset.execution.weight, "inferred")
     return "ruleset"
+
+
+def _draft_weights(results: Sequence[IndicatorResult]) -> WeightSource:
+    """A draft's weights are the ones it writes, if any: nothing is inferred for a table no one scores yet."""
+    absent: WeightOrigin = "missing" if any(r.indicator.weight is not None for r in results) else "none"
+    for r in results:
+        stated = r.indicator.weight
+        r.weight, r.weight_origin = (stated, "stated") if stated is not None else (None, absent)
+    return "draft"
 
 
 def round_half_up(values: np.ndarray, precision: int) -> list[Decimal]:
@@ -412,9 +424,12 @@ def _execution_result(s: ScoredAssessment, ruleset: RuleSet) -> ExecutionResult:
     )
     if not execution_counts(s):
         result.status = "unscored"
-        result.reason = (
-            "表中没有得分，只计算执行率" if not s.is_scored else "评分表的预算执行情况未列分值和得分，不计入总分"
-        )
+        if s.is_draft:
+            result.reason = DRAFT_REASON
+        elif not s.is_scored:
+            result.reason = "表中没有得分，只计算执行率"
+        else:
+            result.reason = "评分表的预算执行情况未列分值和得分，不计入总分"
     elif rate is None:
         result.status = "unverifiable"
         result.reason = f"{BASE_LABEL[base or 'full_year']}或全年执行数为空，或预算数为零，无法计算执行率"
@@ -450,6 +465,9 @@ def _totals(s: ScoredAssessment, ruleset: RuleSet) -> None:
 
     A criteria sheet that prints no 分值 at all has no Σ分值 to rescale by.
     """
+    if s.is_draft:
+        s.weights_total = _draft_weights_total(s, ruleset)
+        return
     if not s.is_scored:
         return
     counted = s.execution if s.execution is not None and s.execution.status != "unscored" else None
@@ -472,7 +490,16 @@ def _totals(s: ScoredAssessment, ruleset: RuleSet) -> None:
     s.grade = ruleset.grade(s.total)
 
 
-_STATUS = {None: "unscored", "criteria": "scored_by_criteria"}
+def _draft_weights_total(s: ScoredAssessment, ruleset: RuleSet) -> Decimal | None:
+    """Σ分值 a draft writes: its indicators' and, only where its budget block prints one, the execution weight."""
+    weights = [r.weight for r in s.indicators if r.weight is not None]
+    budget = s.assessment.budget
+    if budget is not None and budget.weight is not None:
+        weights.append(budget.weight)
+    return quantize(sum(weights, Decimal(0)), ruleset.precision) if weights else None
+
+
+_STATUS = {None: "unscored", "criteria": "scored_by_criteria", "draft": "draft"}
 
 
 def score_assessments(
@@ -486,6 +513,8 @@ def score_assessments(
         results = [read_indicator(ind, i) for i, ind in enumerate(assessment.indicators) if not ind.is_heading]
         source = assign_weights(results, ruleset, assessment)
         for r in results:
+            if source == "draft":
+                continue  # nothing done yet, nothing to score
             if r.indicator.by_criteria and source is not None:  # a 资金管理情况 row in a rescored table
                 r.status, r.reason, r.score_kept = "unverifiable", CRITERIA_REASON, True
             stated = r.indicator.score

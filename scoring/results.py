@@ -25,7 +25,8 @@ split among the scoring units under it; inferred: the rule set's standard weight
 the same way; merged: a row that shares one 得分 cell with the row above, which carries
 the weight of both; missing: others print a 分值, this row none (counts 0); none: unscored.
 """
-AssessmentStatus = Literal["scored", "scored_by_criteria", "unscored"]
+AssessmentStatus = Literal["scored", "scored_by_criteria", "unscored", "draft"]
+"""draft: a 绩效目标申报表 (targets, nothing done yet): linted, not scored."""
 ExecutionBase = Literal["full_year", "initial"]
 
 
@@ -124,10 +125,17 @@ class ScoredAssessment:
     weights_inferred: bool = False
     findings: list[Finding] = field(default_factory=list)
 
+    previous: ScoredAssessment | None = None  # last year's self-assessment of the same project (--previous)
+
     @property
     def is_scored(self) -> bool:
         """There is a total: the table was rescored, or its criteria scores were added up."""
-        return self.status != "unscored"
+        return self.status in ("scored", "scored_by_criteria")
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft indicator set (绩效目标申报表): its targets are linted, nothing is scored."""
+        return self.status == "draft"
 
     @property
     def by_criteria(self) -> bool:
@@ -144,9 +152,7 @@ class ScoredAssessment:
         if a.stated is not None:
             return False
         return (
-            a.truncated
-            or any(row.kind == "cut" for row in a.other_rows)
-            or any(not block.closed for block in a.blocks)
+            a.truncated or any(row.kind == "cut" for row in a.other_rows) or any(not block.closed for block in a.blocks)
         )
 
     @property

@@ -488,9 +488,12 @@ class ConclusionLine:
     grade_change: bool
     top: tuple[FindingLine, ...]  # its most consequential errors (document X3xx tied to it included)
     money: Decimal | None  # the largest amount at stake among its findings, 万元
+    draft: bool = False  # a 绩效目标申报表: nothing scored, its top findings are its drafting problems
 
     @property
     def headline(self) -> str:
+        if self.draft:
+            return f"{self.number}. {self.name}：{STATUS_LABEL['draft']}"
         change = "（等级改变）" if self.grade_change else ""
         money = f"；涉及金额 {num(quantize(self.money, 2))}万元" if self.money else ""
         return f"{self.number}. {self.name}：公布 {self.stated} → 重算 {self.recomputed}{change}{money}"
@@ -505,7 +508,9 @@ def conclusion_lines(assessments: Sequence[AssessmentReport]) -> list[Conclusion
     """The report's first page: every table, grade changes first, then by its worst finding's stake."""
     lines = []
     for a in (a for a in assessments if a.repeats is None):  # a transcription says what its original says
-        errors = [x for x in a.findings if x.finding.severity == "error" and x.finding.code != RESTATES_THE_TOTAL]
+        draft = a.status == "draft"
+        worst = ("error", "warning") if draft else ("error",)
+        errors = [x for x in a.findings if x.finding.severity in worst and x.finding.code != RESTATES_THE_TOTAL]
         amounts = [x.finding.money for x in a.findings if x.finding.money]
         lines.append(
             ConclusionLine(
@@ -518,6 +523,7 @@ def conclusion_lines(assessments: Sequence[AssessmentReport]) -> list[Conclusion
                 grade_change=a.grade_changed,
                 top=tuple(errors[:CONCLUSION_FINDINGS]),
                 money=max(amounts) if amounts else None,
+                draft=draft,
             )
         )
     worst = {line.id: (line.top[0].finding.sort_key() if line.top else ()) for line in lines}

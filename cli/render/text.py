@@ -140,7 +140,8 @@ def _group_row(group: list[Finding], table_name: str, places: dict[int, str] | N
     rows = "、".join(
         places[g.source.row] if places and g.source.row in places else str(g.source.row) for g in group if g.source.row
     )
-    where = f"{f.source.file or ''} 第{rows}行".strip() if not places else f"{f.source.file or ''} {rows}".strip()
+    shown = f"第{rows}行" if rows and not places else rows  # rows without a number (a hand-made file) show none
+    where = f"{f.source.file or ''} {shown}".strip()
     names = "、".join(dict.fromkeys(g.indicator or "" for g in group))
     return [where, f.code, SEVERITY_LABEL[f.severity], table_name, names, f"{check_title(f.code)} ×{len(group)}"]
 

@@ -22,6 +22,7 @@ STATUS_LABEL = {
     "scored": "已评分",
     "scored_by_criteria": "按评分标准计分（不重算）",
     "unscored": "未评分（表中无分值/得分）",
+    "draft": "草案（绩效目标申报表），只审核不计分",
 }
 INDICATOR_STATUS_LABEL = {"met": "达成", "unmet": "未达成", "unverifiable": "无法重算", "no_target": "无指标值"}
 

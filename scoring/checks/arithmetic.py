@@ -12,7 +12,7 @@ from indicators import taxonomy
 from indicators.model import Block, BudgetLine, Indicator, OtherRow
 from indicators.values import num
 from indicators.vocabulary import normalise_grade
-from scoring.checks.registry import check, differs, finding
+from scoring.checks.registry import EVERY_STAGE, check, differs, finding
 from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
@@ -36,7 +36,7 @@ def _stated_item_sum(scored: ScoredAssessment) -> Decimal | None:
 
 
 def _stated_weights_total(scored: ScoredAssessment) -> Decimal | None:
-    if scored.weights_inferred or not scored.is_scored:
+    if scored.weights_inferred or not (scored.is_scored or scored.is_draft):
         return None
     return scored.weights_total
 
@@ -116,7 +116,7 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("A103", "weights_not_100", "error", "分值合计（含预算执行率）不等于 100")
+@check("A103", "weights_not_100", "error", "分值合计（含预算执行率）不等于 100", stages=EVERY_STAGE)
 def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The 分值 of all items, 预算执行率 included, must add up to 100.
 
@@ -373,7 +373,13 @@ def _block_label(block: Block) -> str:
     return " → ".join(block.path) if block.path else "指标"
 
 
-@check("A111", "block_weight_mismatch", "error", "标注分值的指标栏目（如“产出指标(50分)”）与其下各指标分值之和不符")
+@check(
+    "A111",
+    "block_weight_mismatch",
+    "error",
+    "标注分值的指标栏目（如“产出指标(50分)”）与其下各指标分值之和不符",
+    stages=EVERY_STAGE,
+)
 def block_weight_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A label that prints a weight must equal the Σ 分值 of the indicators under it.
 

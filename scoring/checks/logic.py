@@ -10,7 +10,7 @@ from indicators import taxonomy, units
 from indicators.units import in_money_unit
 from indicators.values import PLACEHOLDERS, ValueKind, normalise_text, num
 from indicators.vocabulary import YEAR
-from scoring.checks.registry import check, finding
+from scoring.checks.registry import EVERY_STAGE, check, finding
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
@@ -22,12 +22,12 @@ _ADJUSTED = re.compile(r"调整|调减|调增|追加|核减")
 _REASON_HEADER = re.compile(r"原因|理由|扣分说明|扣分依据|扣分情况")  # an extra column that explains a deduction
 
 
-def _squash(text: str | None) -> str:
+def squash(text: str | None) -> str:
     """A cell as compared: the parser's normalisation, without any whitespace."""
     return re.sub(r"\s+", "", normalise_text(text or ""))
 
 
-def _measured(scored: ScoredAssessment) -> list[IndicatorResult]:
+def measured(scored: ScoredAssessment) -> list[IndicatorResult]:
     """The rows judged on a target and an actual: none on a criteria sheet (评分表), nor in a criteria block.
 
     Rows judged by written criteria (a 评分表, or a 资金管理情况 block with no
@@ -54,7 +54,7 @@ def unmet_full_score(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
     Anti-pattern: 指标值 ≥100%, 实际完成值 ≥10%, 分值 10, 得分 10.
     Best practice: score the shortfall (mof-2020: 10 × 10 / 100 = 1).
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         stated = r.indicator.score
         weight = _published_weight(r)
         if r.status == "unmet" and stated is not None and weight is not None and stated >= weight:
@@ -71,8 +71,8 @@ def _copies_target(r: IndicatorResult) -> bool:
     """The actual repeats a quantitative target's text, operator included (指标值 ≥95%, 实际完成值 ≥95%)."""
     if r.target.kind is not ValueKind.QUANTITATIVE or r.target.op is None or r.nature == "qualitative":
         return False  # a bare figure reached exactly is not evidence of copying; its operator is
-    targets = {_squash(r.indicator.target), _squash(r.indicator.adjusted_target)} - {""}
-    return _squash(r.indicator.actual) in targets
+    targets = {squash(r.indicator.target), squash(r.indicator.adjusted_target)} - {""}
+    return squash(r.indicator.actual) in targets
 
 
 @check("L202", "actual_copies_target", "warning", "实际完成值照抄指标值", field="actual")
@@ -84,7 +84,7 @@ def actual_copies_target(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     what L203 says; one problem, one finding: L202 says both, L203 stays
     silent on the row.  Anti-pattern: 指标值 ≥95%, 实际完成值 ≥95%.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if _copies_target(r):
             bound = f"，且是条件而不是实际数值，按界值 {num(r.actual.number)} 计算" if r.actual.op else ""
             yield finding(
@@ -104,7 +104,7 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     target.  A copied target is L202's (it says this too).  Anti-pattern:
     实际完成值 ≥95%.  Best practice: 实际完成值 97.3%.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.actual.kind is ValueKind.QUANTITATIVE and r.actual.op and not _copies_target(r):
             yield finding(
                 scored,
@@ -114,20 +114,20 @@ def actual_is_bound(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
             )
 
 
-@check("L204", "missing_unit", "info", "定量指标没有计量单位", field="target")
+@check("L204", "missing_unit", "info", "定量指标没有计量单位", field="target", stages=EVERY_STAGE)
 def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative indicator names no unit, neither in 度量单位 nor in its values.
 
     Anti-pattern: 指标值 等于=7.  Best practice: 指标值 =7人.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
             continue
         if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.measure_unit)):
             yield finding(scored, f"指标值“{r.target.text}”没有计量单位", result=r)
 
 
-@check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）", field="weight")
+@check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）", field="weight", stages=EVERY_STAGE)
 def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An indicator prints no 分值.
 
@@ -148,24 +148,33 @@ def missing_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
         yield finding(scored, f"全表未填分值，{how}（每项 {shares} 分）", source=scored.assessment.source)
         return
+    message = "该指标没有分值（其他指标有）" if scored.is_draft else "该指标没有分值，按 0 分计入"
     for r in scored.indicators:
         if r.weight_origin == "missing":
-            yield finding(scored, "该指标没有分值，按 0 分计入", result=r, expected=None, stated=None)
+            yield finding(scored, message, result=r, expected=None, stated=None)
 
 
 _PLACEHOLDER_KINDS = {ValueKind.PLACEHOLDER, ValueKind.EMPTY}
 
 
-@check("L206", "placeholder_indicator", "warning", "占位指标（名称、指标值或完成值为“无”或空）却有分值", field="name")
+@check(
+    "L206",
+    "placeholder_indicator",
+    "warning",
+    "占位指标（名称、指标值或完成值为“无”或空）却有分值",
+    field="name",
+    stages=EVERY_STAGE,
+)
 def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The indicator's name, target or actual is 无 / — / empty, yet it carries 分值.
 
     Anti-pattern: 可持续影响指标 | 无 | 无 | 无 | 分值 20 | 得分 10.
     """
-    for r in _measured(scored):
-        name_placeholder = _squash(r.indicator.name) in PLACEHOLDERS | {""}
+    for r in measured(scored):
+        name_placeholder = squash(r.indicator.name) in PLACEHOLDERS | {""}
         counts = _published_weight(r) is not None or (r.indicator.score or 0) > 0
-        if counts and (name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or r.actual.kind in _PLACEHOLDER_KINDS):
+        actual_placeholder = not scored.is_draft and r.actual.kind in _PLACEHOLDER_KINDS  # a draft has no actual yet
+        if counts and (name_placeholder or r.target.kind in _PLACEHOLDER_KINDS or actual_placeholder):
             yield finding(
                 scored,
                 f"占位指标（名称“{r.indicator.name or ''}”，指标值“{r.target.text}”，"
@@ -175,7 +184,7 @@ def placeholder_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
             )
 
 
-@check("L207", "misplaced_level2", "warning", "二级指标放在了不属于它的一级指标下", field="level2")
+@check("L207", "misplaced_level2", "warning", "二级指标放在了不属于它的一级指标下", field="level2", stages=EVERY_STAGE)
 def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 二级 stands under a 一级 it does not belong to in any template.
 
@@ -199,7 +208,9 @@ def misplaced_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
         )
 
 
-@check("L208", "satisfaction_outside", "info", "满意度类三级指标没有放在满意度指标下", field="level1")
+@check(
+    "L208", "satisfaction_outside", "info", "满意度类三级指标没有放在满意度指标下", field="level1", stages=EVERY_STAGE
+)
 def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 三级 about 满意度 stands outside the 一级 满意度指标.
 
@@ -217,7 +228,7 @@ def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("L209", "level1_weights_off", "info", "一级指标分值与规则集的标准权重不同")
+@check("L209", "level1_weights_off", "info", "一级指标分值与规则集的标准权重不同", stages=EVERY_STAGE)
 def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The 分值 of each 一级 differ from the rule set's standard weights.
 
@@ -225,7 +236,7 @@ def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
     Only checked where the table prints its 分值 and uses the standard 一级,
     and not on a copy that ends before its 总分 row (rows may be missing).
     """
-    if scored.weights_inferred or scored.status != "scored" or scored.cut_short:
+    if scored.weights_inferred or scored.status not in ("scored", "draft") or scored.cut_short:
         return
     standard = {taxonomy.normalise(k): (k, v) for k, v in ruleset.weights.items()}
     sums: dict[str, Decimal] = {}
@@ -259,7 +270,7 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     ratio.  mof-2020: ratio 1.5, no deduction (财预〔2020〕10号 asks to reduce
     the score 按偏离度适度 only where the target was obviously low).
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.status != "met" or not r.target_value or not r.actual_value:
             continue
         if r.target_value <= 0 or r.actual_value <= 0:
@@ -277,7 +288,7 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
             )
 
 
-@check("L211", "direction_suspicious", "warning", "指标方向与指标含义相反", field="target")
+@check("L211", "direction_suspicious", "warning", "指标方向与指标含义相反", field="target", stages=EVERY_STAGE)
 def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The target's direction contradicts the indicator's sense.
 
@@ -285,7 +296,7 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     a cost should be capped (≤ <), not floored (≥ >); a rate of satisfaction
     or completion should be floored.  Anti-pattern: 进京非访量人次 >3人.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.nature not in {">=", ">", "<=", "<"}:
             continue
         unit = units.lookup(r.target.unit or r.indicator.measure_unit)
@@ -302,7 +313,7 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("L212", "year_mismatch", "warning", "目标或指标中的年份与评价年度不符（疑为沿用旧表）")
+@check("L212", "year_mismatch", "warning", "目标或指标中的年份与评价年度不符（疑为沿用旧表）", stages=EVERY_STAGE)
 def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The goals, targets or actuals name a year outside the rule set's window around the year.
 
@@ -315,7 +326,7 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
     texts: list[tuple[str, str | None, object]] = []
     if goals:
         texts += [("年度目标", goals.target, goals.source), ("实际完成情况", goals.actual, goals.source)]
-    for r in _measured(scored):
+    for r in measured(scored):
         for label, text in (("指标值", r.indicator.target), ("实际完成值", r.indicator.actual)):
             texts.append((f"“{r.indicator.name}”的{label}", text, r))
     for label, text, where in texts:
@@ -338,7 +349,7 @@ def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Itera
     mof-2020 (财预〔2020〕10号): 达成 80%–100%, 部分达成 60%–80%, 未达成 0–60%;
     the lower bound is inclusive.  A result with no label is not checked.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         weight, stated = _published_weight(r), r.indicator.score
         if r.status != "unverifiable" or r.actual.label is None or weight is None or stated is None:
             continue
@@ -372,7 +383,7 @@ def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
         if stated is None or weight is None or stated >= weight:
             continue
         reasons = [text for header, text in r.indicator.extra.items() if _REASON_HEADER.search(header)]
-        if _squash(r.indicator.note) in _NO_REASON and all(_squash(t) in _NO_REASON for t in reasons):
+        if squash(r.indicator.note) in _NO_REASON and all(squash(t) in _NO_REASON for t in reasons):
             yield finding(
                 scored,
                 f"得分 {num(stated)} 低于分值 {num(weight)}，偏差原因却为“{r.indicator.note or '空'}”",
@@ -382,7 +393,7 @@ def unexplained_deduction(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
             )
 
 
-def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
+def money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     """A total-money ceiling (≤/< in 元/万元, not a per-person standard) in the table's money unit."""
     if r.nature not in {"<=", "<"} or r.target.number is None:
         return None
@@ -396,7 +407,7 @@ def _money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     return units.convert(r.target.number, unit.name, scored.assessment.money_unit)
 
 
-def _money_tolerance(scored: ScoredAssessment, ruleset: RuleSet) -> Decimal:
+def money_tolerance(scored: ScoredAssessment, ruleset: RuleSet) -> Decimal:
     """The rule set's tolerance read in 万元, in the table's money unit: a cap 1.40元 over a budget is no finding.
 
     So the same table gives the same findings whether it states its money in 元 or in 万元.
@@ -413,9 +424,9 @@ def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
     budget = scored.assessment.budget
     if not budget or budget.executed is None:
         return
-    for r in _measured(scored):
-        cap = _money_cap(scored, r)
-        if cap is not None and cap + _money_tolerance(scored, ruleset) < budget.executed:
+    for r in measured(scored):
+        cap = money_cap(scored, r)
+        if cap is not None and cap + money_tolerance(scored, ruleset) < budget.executed:
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
@@ -426,7 +437,7 @@ def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
             )
 
 
-def _adjusted(scored: ScoredAssessment, r: IndicatorResult) -> bool:
+def budget_adjusted(scored: ScoredAssessment, r: IndicatorResult) -> bool:
     budget = scored.assessment.budget
     if budget is None:
         return False
@@ -449,9 +460,9 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
     budget = scored.assessment.budget
     if not budget or budget.full_year is None:
         return
-    for r in _measured(scored):
-        cap = _money_cap(scored, r)
-        if cap is not None and cap > budget.full_year + _money_tolerance(scored, ruleset) and _adjusted(scored, r):
+    for r in measured(scored):
+        cap = money_cap(scored, r)
+        if cap is not None and cap > budget.full_year + money_tolerance(scored, ruleset) and budget_adjusted(scored, r):
             unit = scored.assessment.money_unit
             yield finding(
                 scored,
@@ -462,7 +473,7 @@ def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
             )
 
 
-@check("L217", "empty_level2", "info", "二级指标下没有三级指标", field="level2")
+@check("L217", "empty_level2", "info", "二级指标下没有三级指标", field="level2", stages=EVERY_STAGE)
 def empty_level2(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 二级 row with no 三级 indicator under it (an unfilled template row)."""
     for indicator in scored.assessment.indicators:
@@ -482,7 +493,7 @@ def unit_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
     Within a family units convert (元/万元, 分钟/小时, %/‰); across families
     the indicator cannot be recomputed and its stated score is kept.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.unit_mismatch:
             yield finding(
                 scored,
@@ -499,7 +510,7 @@ def actual_not_numeric(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
 
     The indicator cannot be recomputed; its stated score is kept.
     """
-    for r in _measured(scored):
+    for r in measured(scored):
         if r.nature == "qualitative" or r.target.kind is not ValueKind.QUANTITATIVE:
             continue
         if r.actual.kind in {ValueKind.QUALITATIVE, ValueKind.DATE}:

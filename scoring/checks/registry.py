@@ -17,13 +17,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from indicators.disclosure import Disclosure
-from indicators.model import SourceRef
+from indicators.model import SourceRef, Stage
 from indicators.units import in_money_unit
 from indicators.vocabulary import Severity, reaches
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 from scoring.rules import RuleSet
 
 CheckFunction = Callable[[Any, RuleSet], Iterable[Finding]]
+EVERY_STAGE: tuple[Stage, ...] = ("assessment", "draft")
 Scope = Literal["assessment", "document"]
 Stake = Literal["points", "money"]
 
@@ -52,6 +53,7 @@ class Check:
     scope: Scope = "assessment"
     stake: Stake | None = None  # what its findings' two figures measure: points of the total, or money
     field: str | None = None  # the cell of a row its findings are about, unless a finding names another
+    stages: tuple[Stage, ...] = ("assessment",)  # self-assessments, drafts (绩效目标申报表), or both
 
     @property
     def doc(self) -> str:
@@ -76,6 +78,7 @@ def check(
     scope: Scope = "assessment",
     stake: Stake | None = None,
     field: str | None = None,
+    stages: tuple[Stage, ...] = ("assessment",),
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check under a code that must be new.
 
@@ -85,12 +88,14 @@ def check(
     that each finding states how much is at stake and lists rank by it.
     ``field``: the cell of its row a finding is about (``score``, ``actual``,
     ``full_year`` …), like a lint rule's anchor, so that layouts mark it.
+    ``stages``: what it runs on: self-assessments, drafts (a 绩效目标申报表,
+    with nothing done yet, so no check about actuals or scores), or both.
     """
 
     def register(func: CheckFunction) -> CheckFunction:
         if code in CHECKS:
             raise ValueError(f"check code {code} registered twice")
-        CHECKS[code] = Check(code, name, severity, title, func, scope, stake, field)
+        CHECKS[code] = Check(code, name, severity, title, func, scope, stake, field, stages)
         return func
 
     return register
@@ -230,8 +235,9 @@ def _run(
     scope: Scope, subject: Any, ruleset: RuleSet, checks: Sequence[Check], place: SourceRef, assessment: str | None
 ) -> list[Finding]:
     findings: list[Finding] = []
+    stage = "draft" if getattr(subject, "is_draft", False) else "assessment"
     for chk in checks:
-        if chk.scope != scope:
+        if chk.scope != scope or stage not in chk.stages:
             continue
         token = _RUNNING.set(chk.code)
         try:
@@ -297,7 +303,7 @@ def at_or_above(findings: Iterable[Finding], level: str) -> bool:
     return any(reaches(f.severity, level) for f in findings)
 
 
-_CODE = re.compile(r"^[ALXC]\d{3}$")
+_CODE = re.compile(r"^[ALXCD]\d{3}$")
 
 
 def is_code(text: str) -> bool:
