@@ -33,8 +33,9 @@ from indicators.readers.problems import INTERNAL_ERROR
 from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL, reaches
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
-from scoring.pipeline import DocumentResult, internal_error, run
-from scoring.results import Finding
+from scoring.engine import score_assessments
+from scoring.pipeline import DocumentResult, internal_error, read_safely, run
+from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 from scoring.waivers import Waiver, WaiverError, apply_waivers, load_waivers, waivers_beside
 
@@ -111,6 +112,20 @@ severity_option = click.option(
     help="只列出并计数该级别及以上的问题（error 错误、warning 警告、info 提示）；不改变 --fail-on。",
 )
 files_argument = click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+draft_option = click.option(
+    "--draft",
+    is_flag=True,
+    help="把每张表当作绩效目标申报表（草案）：不计分，只审核指标设置（D4xx 等）。"
+    "不给时，只有指标值、没有实际完成值和得分的表自动按草案审核。",
+)
+previous_option = click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="上年同一项目的绩效自评表：指标值低于上年实际完成值（D410）、沿用上年偏低的指标值（D411）。"
+    "按项目名称对应；文件中只有一张表时与每张表对照。",
+)
 
 
 def _use_ocr(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -139,6 +154,8 @@ def scoring_options(func: Callable[..., Any]) -> Callable[..., Any]:
             fail_on_option,
             severity_option,
             waivers_option,
+            draft_option,
+            previous_option,
             output_option,
             ocr_option,
         )
@@ -204,19 +221,41 @@ def met_a_bug(documents: Iterable[DocumentResult]) -> bool:
 
 
 def run_files(
-    files: tuple[str, ...], ruleset: RuleSet, checks: list[Check], waivers_path: Path | None = None
+    files: tuple[str, ...],
+    ruleset: RuleSet,
+    checks: list[Check],
+    waivers_path: Path | None = None,
+    *,
+    draft: bool = False,
+    previous_path: Path | None = None,
 ) -> list[DocumentResult]:
-    """Read, score and check FILES; the waivers named, or found beside them, take their findings out of the lists."""
+    """Read, score and check FILES; the waivers named, or found beside them, take their findings out of the lists.
+
+    ``draft``: every table is taken for a draft; ``previous_path``: last year's self-assessments to compare with.
+    """
     if not files:
         fail("请给出要读取的文件或目录（- 表示标准输入）")
     sources = list(expand_paths(files))
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
     waivers = waivers_for(files, waivers_path)
-    documents = run(sources, ruleset, checks)
+    previous = last_years(previous_path, ruleset) if previous_path else []
+    documents = run(sources, ruleset, checks, stage="draft" if draft else None, previous=previous)
     used = apply_waivers(documents, waivers)
     report_stale(w for i, w in enumerate(waivers) if i not in used)
     return documents
+
+
+def last_years(path: Path, ruleset: RuleSet) -> list[ScoredAssessment]:
+    """Last year's self-assessments (``--previous``), scored; a file that gives none stops the run (exit 2)."""
+    if not path.is_file():
+        fail(f"{path}: 上年自评表文件不存在（--previous）")
+    read = read_safely(str(path))
+    problems = [e for e in read.errors if e.severity == "error"]
+    if problems or not read.assessments:
+        fail(*(f"{e.source}: {e.message}" for e in problems), f"{path}: 没有读出上年的绩效自评表（--previous）")
+    ids = [f"{path}#{i}" for i in range(1, len(read.assessments) + 1)]
+    return score_assessments(read.assessments, ruleset, ids, [str(path)] * len(ids))
 
 
 def waivers_for(inputs: Sequence[str], waivers_path: Path | None) -> list[Waiver]:
@@ -293,6 +332,8 @@ def run_and_render(
     severity: str,
     waivers_path: Path | None,
     output: Path | None,
+    draft: bool = False,
+    previous_path: Path | None = None,
     announce: bool = False,
 ) -> NoReturn:
     """Read, score and check FILES, write them as JSON or as ``table`` renders them (text or bytes), and exit.
@@ -302,7 +343,9 @@ def run_and_render(
     ``announce``: say where a file was written (a report is a file one opens).
     """
     rules = get_ruleset(ruleset)
-    documents = run_files(files, rules, get_checks(select, ignore), waivers_path)
+    documents = run_files(
+        files, rules, get_checks(select, ignore), waivers_path, draft=draft, previous_path=previous_path
+    )
     render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
     if fmt != "json" and not any(doc.assessments or doc.findings for doc in documents):
         finish(documents, fail_on)  # nothing read: the errors alone, no empty table under them

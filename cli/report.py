@@ -8,12 +8,14 @@ from typing import NoReturn
 import click
 
 from cli.common import (
+    draft_option,
     fail,
     fail_on,
     files_argument,
     ignore_option,
     ocr_option,
     output_option,
+    previous_option,
     ruleset_option,
     run_and_render,
     select_option,
@@ -65,6 +67,8 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @fail_on(default="none", note="报告写成即以 0 结束，问题都在报告里。")
 @severity_option
 @waivers_option
+@draft_option
+@previous_option
 @output_option
 @ocr_option
 def report(
@@ -76,6 +80,8 @@ def report(
     fail_on: str,
     severity: str,
     waivers_path: Path | None,
+    draft: bool,
+    previous_path: Path | None,
     output: Path | None,
 ) -> NoReturn:
     """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
@@ -101,6 +107,8 @@ def report(
         fail_on=fail_on,
         severity=severity,
         waivers_path=waivers_path,
+        draft=draft,
+        previous_path=previous_path,
         output=output,
         announce=True,
     )

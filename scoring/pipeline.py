@@ -7,21 +7,25 @@ its own result and the others go on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from indicators.disclosure import Disclosure
-from indicators.model import Assessment
+from indicators.model import Assessment, Stage
 from indicators.readers import ReadError, ReadResult, read_source
 from indicators.readers.problems import INTERNAL, INTERNAL_ERROR
+from indicators.vocabulary import YEAR
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
+from scoring.rules import RuleSet, RuleSetError
 
 if TYPE_CHECKING:
     from scoring.waivers import Waived
-from scoring.rules import RuleSet, RuleSetError
+
+YEAR_WORDS = re.compile(rf"{YEAR}\s*年度?")  # 2026年度培训项目 is 2025年度培训项目 a year on
 
 
 @dataclass
@@ -47,15 +51,22 @@ def run(
     ruleset: RuleSet,
     checks: Sequence[Check],
     progress: Callable[[str], None] | None = None,
+    *,
+    stage: Stage | None = None,
+    previous: Sequence[ScoredAssessment] = (),
 ) -> list[DocumentResult]:
     """Read, score and check every source, each read once; a bug met in one source is that source's error.
+
+    ``stage`` overrides what each table is taken for (``--draft``);
+    ``previous`` is last year's self-assessments (``--previous``), each table
+    compared with the one of the same project.
 
     The sources are scored as one batch (vectorised); when that raises, each
     is scored alone, so that only the one that raises is lost.  A formula
     that breaks on one source's data (:class:`RuleSetError`) is also that
     source's error: the rule set's fault, not jixiao's, so not an internal one.
     """
-    return _scored(read_all(sources, read_safely, progress), ruleset, checks)
+    return _scored(read_all(sources, read_safely, progress), ruleset, checks, stage, previous)
 
 
 def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
@@ -71,12 +82,18 @@ def read_safely(source: str) -> ReadResult:
         return ReadResult(source, errors=[internal_error(source, "读取", exc)])
 
 
-def _scored(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
+def _scored(
+    reads: Sequence[ReadResult],
+    ruleset: RuleSet,
+    checks: Sequence[Check],
+    stage: Stage | None = None,
+    previous: Sequence[ScoredAssessment] = (),
+) -> list[DocumentResult]:
     try:
-        return score_reads(reads, ruleset, checks)
+        return score_reads(reads, ruleset, checks, stage, previous)
     except Exception as exc:
         if len(reads) > 1:
-            return [doc for read in reads for doc in _scored([read], ruleset, checks)]
+            return [doc for read in reads for doc in _scored([read], ruleset, checks, stage, previous)]
         (read,) = reads
         error = (
             ReadError(read.source, f"规则集错误：{exc}")
@@ -98,7 +115,13 @@ def read_all(
     return reads
 
 
-def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check]) -> list[DocumentResult]:
+def score_reads(
+    reads: Sequence[ReadResult],
+    ruleset: RuleSet,
+    checks: Sequence[Check],
+    stage: Stage | None = None,
+    previous: Sequence[ScoredAssessment] = (),
+) -> list[DocumentResult]:
     """Score the assessments of sources already read as one batch, then run the checks.
 
     Apart from :func:`run`, so that a caller can read each source itself (and
@@ -111,11 +134,13 @@ def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[
             source=read.source, errors=list(read.errors), disclosure=read.disclosure, places=read.places
         )
         documents.append(doc)
-        batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(read.assessments, start=1)]
+        assessments = [a if stage is None else a.model_copy(update={"stage": stage}) for a in read.assessments]
+        batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(assessments, start=1)]
     scored = score_assessments(
         [a for _, _, a in batch], ruleset, [aid for _, aid, _ in batch], [d.source for d, _, _ in batch]
     )
     for (doc, _, _), result in zip(batch, scored, strict=True):
+        result.previous = last_year(result, previous)
         result.findings = run_checks(result, ruleset, checks)
         doc.assessments.append(result)
     for doc in documents:
@@ -123,3 +148,16 @@ def score_reads(reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[
             context = DocumentContext(doc.source, doc.disclosure, doc.assessments)
             doc.findings = run_document_checks(context, ruleset, checks)
     return documents
+
+
+def last_year(scored: ScoredAssessment, previous: Sequence[ScoredAssessment]) -> ScoredAssessment | None:
+    """Last year's table of the same project: the one of the same name, or the only one given."""
+    key = _project_key(scored.assessment.name)
+    same = [p for p in previous if _project_key(p.assessment.name) == key]
+    if same:
+        return same[0]
+    return previous[0] if len(previous) == 1 else None
+
+
+def _project_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", re.sub(YEAR_WORDS, "", name))

@@ -6,7 +6,8 @@ would see in the table) and the findings *of that code* it must produce,
 each as ``{indicator, row}`` plus, where it matters, ``severity``,
 ``expected`` and ``stated`` (figures compared numerically) and ``field``
 (the cell of the row the finding marks: ``score``, ``initial`` …).  ``expect: []``
-is a table that passes.  A case the code gets wrong carries ``xfail: <why>``
+is a table that passes.  A case may add ``previous:``, last year's
+self-assessment of the project (``--previous``, for D410/D411).  A case the code gets wrong carries ``xfail: <why>``
 and runs as a strict xfail, so the suite stays green and the bug stays
 visible.
 
@@ -42,7 +43,7 @@ from scoring.rules import RuleSet, load_ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 FILE_KEYS = {"code", "cases"}
-CASE_KEYS = {"name", "assessment", "document", "expect", "xfail"}
+CASE_KEYS = {"name", "assessment", "previous", "document", "expect", "xfail"}
 EXPECT_KEYS = {"indicator", "row", "severity", "expected", "stated", "field"}
 FIGURE_KEYS = ("severity", "expected", "stated")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -145,7 +146,10 @@ def test_check_fixture(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     if "document" in case:
         findings = document_findings(case["document"], code, tmp_path)
     else:
-        findings = run_checks(score(case["assessment"]), ruleset(), [CHECKS[code]])
+        scored = score(case["assessment"])
+        if "previous" in case:  # last year's self-assessment of the project (--previous)
+            scored.previous = score(case["previous"])
+        findings = run_checks(scored, ruleset(), [CHECKS[code]])
     shown = describe(findings)
 
     assert all(f.code == code for f in findings), f"{case['name']}\n{shown}"
@@ -183,6 +187,8 @@ def test_every_fixture_file_is_well_formed() -> None:
             assert isinstance(case["name"], str) and case["name"].strip(), f"{where}: no name"
             if "assessment" in case:
                 Assessment.model_validate(case["assessment"])
+                if "previous" in case:
+                    Assessment.model_validate(case["previous"])
             else:
                 assert parse_published(case["document"].replace(" | ", "\t"), "case").assessments, where
             for entry in case["expect"] or []:
@@ -208,7 +214,7 @@ def test_every_check_has_failing_and_passing_cases(code: str) -> None:
 def test_every_check_is_documented(code: str) -> None:
     chk = CHECKS[code]
     assert chk.code == code
-    assert re.fullmatch(r"[ALX]\d{3}", code), code
+    assert re.fullmatch(r"[ALXD]\d{3}", code), code
     assert chk.name and re.fullmatch(r"[a-z0-9_]+", chk.name), chk.name
     assert chk.severity in {"error", "warning", "info"}
     assert chk.title.strip() and CJK.search(chk.title), f"{code}: no Chinese title"
