@@ -330,6 +330,7 @@ def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, An
         "assessments": len(rows),
         "scored": sum(r["status"] == "scored" for r in rows),
         "scored_by_criteria": sum(r["status"] == "scored_by_criteria" for r in rows),
+        "drafts": sum(r["status"] == "draft" for r in rows),  # 绩效目标申报表: linted, not scored
         "grades": {
             "stated": _grades((r["stated_grade"] for r in rows), order),
             "recomputed": _grades((r["recomputed_grade"] for r in rows), order),

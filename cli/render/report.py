@@ -338,6 +338,7 @@ class Summary:
     by_code: list[CodeCount]
     read_errors: list[ReadError]
     transcriptions: int = 0  # tables transcribed from a document read too: shown, not counted
+    drafts: int = 0  # 绩效目标申报表: linted, not scored
 
     @property
     def findings(self) -> int:
@@ -410,6 +411,7 @@ def cover_tables(summary: Summary, assessments: Sequence[AssessmentReport]) -> l
         ("documents-unread", "读取出错的文件", s.documents_unread),
         ("assessments", "自评表", s.assessments),
         ("scored", "已评分", s.scored),
+        *([("drafts", "绩效目标申报表（草案，只审核）", s.drafts)] if s.drafts else []),
         ("grade-changes", "等级改变", len(s.grade_changes)),
         *([("transcriptions", "转录（原件已读入，不重复计数）", s.transcriptions)] if s.transcriptions else []),
         *((severity, SEVERITY_LABEL[severity], s.by_severity[severity]) for severity in SEVERITIES),
@@ -749,7 +751,8 @@ def _summary(documents: list[DocumentResult], reports: list[DocumentReport]) -> 
         documents=len(documents),
         documents_unread=sum(1 for d in documents if any(e.severity == "error" for e in d.errors)),
         assessments=len(assessments),
-        scored=sum(1 for a in assessments if a.status != "unscored"),
+        scored=sum(1 for a in assessments if a.status in ("scored", "scored_by_criteria")),
+        drafts=sum(1 for a in assessments if a.status == "draft"),
         grades=grades,
         grade_changes=[a for a in assessments if a.grade_changed],
         by_severity=severity_counts(findings),
