@@ -302,7 +302,7 @@ class _Reader:
     header_unit: str | None
     result: ReadResult
     current: _Building | None = None
-    finished: list[tuple[tuple[object, ...], int, int]] = field(default_factory=list)  # key, first, last line
+    finished: dict[tuple[object, ...], tuple[int, int]] = field(default_factory=dict)  # key → first, last line
     tables: int = 0
     last_line: int = 0
 
@@ -416,17 +416,16 @@ class _Reader:
             return
         last = self.last_line
         key = tuple(sorted(current.key.items()))
-        for seen, first, end in self.finished:
-            if key and seen == key:
-                shown = "、".join(str(v) for _, v in key)
-                self.error(
-                    current.first_line,
-                    f"自评表“{shown}”已在第 {first}–{end} 行读过，第 {current.first_line} 行起又出现："
-                    "同一张表的行应相邻；这些行读作另一张表",
-                    code="R011",
-                )
-                break
-        self.finished.append((key, current.first_line, last))
+        if key and key in self.finished:  # a dict, not a scan: a province's file holds tens of thousands of tables
+            first, end = self.finished[key]
+            shown = "、".join(str(v) for _, v in key)
+            self.error(
+                current.first_line,
+                f"自评表“{shown}”已在第 {first}–{end} 行读过，第 {current.first_line} 行起又出现："
+                "同一张表的行应相邻；这些行读作另一张表",
+                code="R011",
+            )
+        self.finished.setdefault(key, (current.first_line, last))
         assessment = self._assessment(current)
         if assessment is not None:
             self.result.assessments.append(assessment)
