@@ -456,6 +456,7 @@ def test_yaml_is_the_same_draft_in_the_canonical_form(library_dir: Path, tmp_pat
     out = Path(args[-1])
     text = out.read_text(encoding="utf-8")
     assert yaml.safe_load(text)["stage"] == "draft"
+    assert "&id" not in text and "*id" not in text  # equal weights are written as figures, not YAML aliases
     loaded = parse_canonical(text, str(out))
     assert loaded.errors == []
     (read,) = loaded.assessments
