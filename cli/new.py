@@ -152,7 +152,8 @@ def new(
     write_output(data, output, _library_inputs(library_dir or LIBRARY_DIR))
     if draft.left_out:
         say(f"提示: 指标库中 {len(draft.left_out)} 条指标的一级、二级不在 {template} 模板中，未预填")
-    say(f"已写入 {output}（{len(draft.assessment.indicators)} 条预填指标）；填好后运行 jixiao check {output}")
+    if str(output) != "-":
+        say(f"已写入 {output}（{len(draft.assessment.indicators)} 条预填指标）；填好后运行 jixiao check {output}")
 
 
 def render(draft: Draft, fmt: str) -> str | bytes:

@@ -40,7 +40,7 @@ GUIDE_SHEET = "填表说明"
 OPTIONS_SHEET = "选项"
 OWN_ROWS = 5  # empty rows for the office's own indicators, inside the check's sum
 HEADERS = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", FIELD_OF_SOURCE)
-WIDTHS = {"A": 14, "B": 13, "C": 20, "D": 30, "E": 9, "F": 14, "G": 10, "H": 8, "I": 44}
+WIDTHS = {"A": 21, "B": 13, "C": 20, "D": 30, "E": 9, "F": 14, "G": 10, "H": 8, "I": 44}
 LAST_COLUMN = "I"
 WEIGHT_COLUMN = "H"
 NATURES = ("≥", "≤", "=", ">", "<", "定性")
