@@ -99,6 +99,7 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("batch",): ["batch", CAR, "-o", "{tmp}/batch"],  # writes its tables into a directory, not to stdout
     ("report",): ["report", CAR, "--fail-on", "none"],
     ("waive",): ["waive", CAR, "--code", "L201", "--reason", "试", "--who", "审", "--waivers", "{tmp}/waivers.yaml"],
+    ("new",): ["new", "--category", "培训", "--budget", "120", "-o", "{tmp}/申报.xlsx"],  # a workbook: to a file
 }
 
 

@@ -21,7 +21,7 @@ from indicators.readers.documents.narrative import read_claims
 from indicators.readers.sources.text import rows_of
 from indicators.readers.tables import budget_block
 from indicators.readers.tables.cells import clean, stated_money_unit
-from indicators.readers.tables.layout import TITLE, Grid, is_indicator_header, parse_table
+from indicators.readers.tables.layout import DRAFT_TITLE, TITLE, Grid, is_indicator_header, parse_table
 
 _NEXT_PART = re.compile(
     r"^(?:公开\s*\d+\s*表|第[一二三四五六七八九十]+部分|附件\s*\d*$|\S{2,30}(?:决算表|情况表|明细表)$)"
@@ -42,7 +42,7 @@ _FILE_NAME = re.compile(r"\.(?:xlsx?|et|docx?|wps|pdf|ofd)\)?$", re.IGNORECASE)
 
 
 def is_title(row: list[str]) -> bool:
-    """A title line: a short first cell naming a self-assessment table, nothing else on the line but its unit.
+    """A title line: a short first cell naming a self-assessment table (or a 绩效目标申报表), nothing else but its unit.
 
     A file name line (附件9:2018年度…自评表(…).xls) is not a title.
     """
@@ -50,7 +50,7 @@ def is_title(row: list[str]) -> bool:
     return (
         (len(texts) == 1 or (len(texts) == 2 and stated_money_unit(texts[1]) is not None))
         and len(texts[0]) <= MAX_TITLE
-        and bool(TITLE.search(texts[0]) or SELF_ASSESSMENT.search(texts[0]))
+        and bool(TITLE.search(texts[0]) or SELF_ASSESSMENT.search(texts[0]) or DRAFT_TITLE.search(texts[0]))
         and not texts[0].startswith(("（", "("))
         and not _FILE_NAME.search(texts[0])
         and not _SENTENCE.search(texts[0])

@@ -80,10 +80,21 @@ def header_columns(row: list[str]) -> dict[str, int]:
 MONEY_FIELDS = {"requested", "initial", "adjustment", "full_year", "executed", "balance"}
 
 
+# The label of a budget block that states its unit: 项目资金（万元）, 年度预算申请（万元）.
+_FUNDS_LABEL = re.compile(r"^\S{0,6}(?:资金|预算申请)[(（](?:亿元|万元|元)[)）]$")
+
+
 def is_header(row: list[str]) -> bool:
-    """Three budget words, two of them money columns (a scored 资金管理情况 | 情况说明 | 分值 | 得分 is not one)."""
+    """Three budget words, two of them money columns (a scored 资金管理情况 | 情况说明 | 分值 | 得分 is not one).
+
+    Or, in a 绩效目标申报表 (nothing spent yet), the block's label with its unit
+    and one money column: 项目资金（万元） | 年度预算数 | 分值.
+    """
     columns = header_columns(row)
-    return len(columns) >= 3 and len(MONEY_FIELDS & set(columns)) >= 2
+    money_columns = len(MONEY_FIELDS & set(columns))
+    if len(columns) >= 3 and money_columns >= 2:
+        return True
+    return money_columns >= 1 and any(_FUNDS_LABEL.match(squash(cell)) for cell in row)
 
 
 _PRINTED_WEIGHT = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分\s*[*×xX]\s*执行率")

@@ -272,6 +272,10 @@ def parse_canonical(text: str, file: str, *, is_json: bool = False) -> ReadResul
 class _CanonicalDumper(yaml.SafeDumper):
     """Writes Decimals as the numbers they are, with the decimals they were written with."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        """No anchors (&id001, *id001) for values met twice: a canonical file is read and edited by people."""
+        return True
+
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
     text = format(value, "f")

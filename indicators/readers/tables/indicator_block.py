@@ -45,6 +45,7 @@ HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("上年完成值", "extra"),
     ("上年实际", "extra"),
     ("设置依据", "extra"),
+    ("设定依据", "extra"),  # 指标值设定依据及来源, of a 绩效目标申报表
     ("赋分规则", "extra"),
     ("完成率", "extra"),
     ("市级评分", "extra"),

@@ -29,6 +29,8 @@ from indicators.readers.tables.indicator_block import (
 from indicators.vocabulary import GRADE_WORDS
 
 TITLE = re.compile(r"(部门整体(?:支出)?|项目支出?|项目)绩效自评表")
+# A table of targets set before the year (绩效目标申报表, 绩效目标表, 绩效目标批复表): a draft, nothing done yet.
+DRAFT_TITLE = re.compile(r"绩效目标(?:申报|批复)?表")
 DEFAULT_EXECUTION_WEIGHT = Decimal(10)  # what a budget row's 得分 is checked against while aligning, unless printed
 NO_DATA = re.compile(r"无数据|没有项目支出|不涉及")
 
@@ -185,8 +187,9 @@ def _read_goals(grid: Grid, index: int) -> Goals:
     inline = [t for t in texts if t not in label_like]
     if inline:  # 部门年度目标 | text … on one row
         return Goals(target=inline[0], actual=inline[1] if len(inline) > 1 else None, source=grid.ref(index))
-    if index + 1 < len(grid.rows):
-        values = [clean(c) for c in grid.rows[index + 1] if clean(c)]
+    below = grid.rows[index + 1] if index + 1 < len(grid.rows) else None
+    if below is not None and not is_indicator_header(below) and not budget_block.is_header(below):
+        values = [clean(c) for c in below if clean(c)]
         if values:
             return Goals(target=values[0], actual=values[1] if len(values) > 1 else None, source=grid.ref(index + 1))
     return Goals(source=grid.ref(index))
@@ -363,6 +366,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         blocks=reading.blocks,
         other_rows=reading.other_rows,
         truncated=truncated,
+        stage="draft" if DRAFT_TITLE.search(title) else None,
         source=SourceRef(file=grid.file, table=grid.table, row=grid.numbers[0]),
     )
     return assessment, state.errors
@@ -425,9 +429,12 @@ def _merge(into: BlockReading, reader: BlockReader | None) -> None:
         into.problems += reader.reading.problems
 
 
-# Rows that end the indicator block, by their first cell: the total, the analysis, notes. The
-# last ones only where they stand left of the level columns (a 三级 may be called 偏差率).
-END_OF_INDICATORS_AT_LEFT = ("偏差", "未完成原因", "原因分析", "改进措施", "结果应用", "填报说明", "注:", "注：")
+# Rows that end the indicator block, by their first cell: the total, the analysis, notes, a check of
+# the weights (分值合计, under a 申报表's indicators). The last ones only where they stand left of the
+# level columns (a 三级 may be called 偏差率).
+END_OF_INDICATORS_AT_LEFT = (
+    "偏差", "未完成原因", "原因分析", "改进措施", "结果应用", "填报说明", "注:", "注：", "分值合计",
+)  # fmt: skip
 
 
 def _ends_block(row: list[str], columns: Columns) -> bool:
