@@ -171,7 +171,7 @@ def undated_timeliness(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         if _level2_key(r) != "时效":
             continue
         text = r.indicator.effective_target or ""
-        unit = units.lookup(r.target.unit)
+        unit = units.lookup(r.target.unit or r.indicator.measure_unit)
         dated = r.target.kind is ValueKind.DATE or (unit is not None and unit.family in ("duration", "percent"))
         if dated or TIME_WORDS.search(text):
             continue

@@ -123,8 +123,14 @@ def missing_unit(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding
     for r in measured(scored):
         if r.target.kind is not ValueKind.QUANTITATIVE or r.nature == "qualitative":
             continue
-        if not (r.target.unit or r.actual.unit or units.lookup(r.indicator.measure_unit)):
+        if not (r.target.unit or r.actual.unit or _names_a_unit(r.indicator.measure_unit)):
             yield finding(scored, f"指标值“{r.target.text}”没有计量单位", result=r)
+
+
+def _names_a_unit(measure_unit: str | None) -> bool:
+    """The 度量单位 column names a unit, known to :mod:`indicators.units` or not (门, 学时, 元/人·天 are units too)."""
+    text = squash(measure_unit)
+    return bool(text) and text not in PLACEHOLDERS
 
 
 @check("L205", "missing_weight", "warning", "指标没有分值（分值被推定或按 0 计）", field="weight", stages=EVERY_STAGE)
