@@ -99,6 +99,9 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("batch",): ["batch", CAR, "-o", "{tmp}/batch"],  # writes its tables into a directory, not to stdout
     ("report",): ["report", CAR, "--fail-on", "none"],
     ("waive",): ["waive", CAR, "--code", "L201", "--reason", "试", "--who", "审", "--waivers", "{tmp}/waivers.yaml"],
+    ("library", "search"): ["library", "search", "培训"],
+    ("library", "categories"): ["library", "categories"],
+    ("library", "sources"): ["library", "sources"],
 }
 
 
