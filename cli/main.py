@@ -28,6 +28,7 @@ from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
 from cli.help_format import WideCharacterContext
 from cli.new import new
+from cli.library import library
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from cli.waive import waive
@@ -151,6 +152,7 @@ cli.add_command(batch)
 cli.add_command(report)
 cli.add_command(waive)
 cli.add_command(new)
+cli.add_command(library)
 
 
 def _wide_character_help(command: click.Command) -> None:

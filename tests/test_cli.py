@@ -100,6 +100,9 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("report",): ["report", CAR, "--fail-on", "none"],
     ("waive",): ["waive", CAR, "--code", "L201", "--reason", "试", "--who", "审", "--waivers", "{tmp}/waivers.yaml"],
     ("new",): ["new", "--category", "培训", "--budget", "120", "-o", "{tmp}/申报.xlsx"],  # a workbook: to a file
+    ("library", "search"): ["library", "search", "培训"],
+    ("library", "categories"): ["library", "categories"],
+    ("library", "sources"): ["library", "sources"],
 }
 
 
