@@ -27,8 +27,8 @@ from cli.convert import convert
 from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
 from cli.help_format import WideCharacterContext
-from cli.new import new
 from cli.library import library
+from cli.new import new
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
 from cli.waive import waive

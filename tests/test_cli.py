@@ -865,13 +865,15 @@ def test_explain_speaks_chinese_and_keeps_its_lines() -> None:
 
 def test_explain_code_speaks_chinese_first() -> None:
     lines = invoke(["explain", "A107"]).stdout.splitlines()
-    assert lines[:7] == [
+    assert lines[:8] == [
         "A107 budget_lines_mismatch（错误）",
         "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额",
         "",
         "范围：一张自评表",
+        "适用：绩效自评表（草案不运行此项：草案还没有实际完成值和得分）",
         "标出的单元格：全年预算数",
         "排序所据：涉及的金额（万元）",
         "只运行此项：jixiao check FILE --select A107；接受某条：jixiao waive FILE --code A107 …",
     ]
     assert "标出的单元格：该行（指标名称）" in invoke(["explain", "X302"]).stdout
+    assert "适用：绩效自评表和绩效目标申报表（草案）" in invoke(["explain", "D401"]).stdout
