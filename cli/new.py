@@ -10,7 +10,7 @@ import click
 
 from cli.common import fail, get_ruleset, ruleset_option, say, write_output
 from cli.render.draft_workbook import draft_workbook
-from indicators.draft import DRAFT_TEMPLATES, Draft, build_draft
+from indicators.draft import DRAFT_TEMPLATES, PREFILLED_PER_LEVEL2, Draft, build_draft
 from indicators.library import LIBRARY_DIR, Category, Library, category_names, load_library
 from indicators.model import Kind, within_bounds
 from indicators.readers.tables.canonical import to_yaml
@@ -150,6 +150,11 @@ def new(
     )
     data = render(draft, _format(fmt, output))
     write_output(data, output, _library_inputs(library_dir or LIBRARY_DIR))
+    if draft.more:
+        say(
+            f"提示: 每个二级指标预填 {PREFILLED_PER_LEVEL2} 条；指标库中本类别另有 {len(draft.more)} 条，"
+            f"可用 jixiao library search --category {draft.category.name} 查看"
+        )
     if draft.left_out:
         say(f"提示: 指标库中 {len(draft.left_out)} 条指标的一级、二级不在 {template} 模板中，未预填")
     if str(output) != "-":

@@ -42,6 +42,9 @@ FIELD_OF_SOURCE = "指标值设定依据及来源"  # the column (and Indicator.
 BUDGET_LINES = ("其中：财政拨款", "其他资金")
 
 
+PREFILLED_PER_LEVEL2 = 2  # rows pre-filled in one 二级; the rest of the category stays in the library
+
+
 def level_name(key: str) -> str:
     """The printed name of a normalised 一级/二级 key: 产出 → 产出指标."""
     return f"{key}指标"
@@ -71,6 +74,7 @@ class Draft:
     left_out: tuple[Entry, ...]  # suggested entries whose levels the template does not have
     level1_weights: dict[str, Decimal]  # printed 一级 name → its standard weight
     execution_weight: Decimal
+    more: tuple[Entry, ...] = ()  # entries past PREFILLED_PER_LEVEL2 in their 二级: in the library, not pre-filled
 
 
 def standard_weights(template: str, weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
@@ -115,19 +119,28 @@ def slot(entry: Entry, template: str) -> tuple[str, str] | None:
     return (parents[0], key2) if len(parents) == 1 else None
 
 
-def suggested(library: Library, category: Category, template: str) -> tuple[list[tuple[str, str, Entry]], list[Entry]]:
+def suggested(
+    library: Library, category: Category, template: str
+) -> tuple[list[tuple[str, str, Entry]], list[Entry], list[Entry]]:
     """The category's entries placed in the template, then the common ones for the 二级 they leave empty.
 
-    Gives the placed rows in template order (一级, 二级, then library order)
-    and the category's entries that fit nowhere.
+    Gives the placed rows in template order (一级, 二级, then library order),
+    the category's entries that fit nowhere, and those past
+    :data:`PREFILLED_PER_LEVEL2` in their 二级 (a draft of 30 rows is no
+    draft: the office picks from the library for more).
     """
     placed: list[tuple[str, str, Entry]] = []
     left_out: list[Entry] = []
+    more: list[Entry] = []
+    per_slot: dict[tuple[str, str], int] = {}
     for entry in library.suggest(category.id):
         where = slot(entry, template)
         if where is None:
             left_out.append(entry)
+        elif per_slot.get(where, 0) >= PREFILLED_PER_LEVEL2:
+            more.append(entry)
         else:
+            per_slot[where] = per_slot.get(where, 0) + 1
             placed.append((*where, entry))
     if category.id != COMMON_CATEGORY and category.kind == "project":
         taken = {(key1, key2) for key1, key2, _ in placed}
@@ -139,7 +152,7 @@ def suggested(library: Library, category: Category, template: str) -> tuple[list
                 names.add(_fold(entry.name))
     order = {(key1, key2): n for n, (key1, key2) in enumerate(_slots(template))}
     placed.sort(key=lambda row: order[(row[0], row[1])])  # stable: library order within a 二级
-    return placed, left_out
+    return placed, left_out, more
 
 
 def _slots(template: str) -> list[tuple[str, str]]:
@@ -209,7 +222,7 @@ def build_draft(
     if template not in DRAFT_TEMPLATES:
         raise ValueError(f"unknown template {template}: expected one of {', '.join(DRAFT_TEMPLATES)}")
     standard = standard_weights(template, weights or {})
-    placed, left_out = suggested(library, category, template)
+    placed, left_out, more = suggested(library, category, template)
     rows: list[tuple[str, str, Entry | None]] = []
     indicators: list[Indicator] = []
     for key1, children in TEMPLATES[template].items():
@@ -244,6 +257,7 @@ def build_draft(
         entries=entries,
         sources=tuple(library.sources[s] for s in cited),
         left_out=tuple(left_out),
+        more=tuple(more),
         level1_weights={level_name(key): weight for key, weight in standard.items()},
         execution_weight=execution_weight,
     )

@@ -475,3 +475,22 @@ def test_the_department_form_is_the_department_one(library_dir: Path, tmp_path: 
     rows = form_rows(make_draft(library_dir, category="部门整体"))
     assert [ws["A2"].value, ws["A3"].value] == ["部门名称", "主管部门"]
     assert ws[f"A{rows.budget_header}"].value == "年度预算申请（万元）"
+
+
+def test_a_draft_prefills_at_most_two_rows_a_level2_and_says_how_many_more(tmp_path: Path) -> None:
+    library_dir = write_library(tmp_path / "lib")
+    extra = "".join(
+        _entry(f"t{n}", "meeting-training", "产出指标", "数量指标", name, ">=", "期", "≥2期")
+        for n, name in ((8, "专题讲座期数"), (9, "现场教学期数"))
+    )
+    (library_dir / "entries" / "training.yaml").write_text(ENTRIES["training.yaml"] + extra, encoding="utf-8")
+    draft = make_draft(library_dir)
+    quantity = [i.name for i in draft.assessment.indicators if normalise(i.level2) == "数量"]
+    assert quantity == ["培训人次", "培训班期数"]  # library order, the first two
+    assert [e.name for e in draft.more] == ["专题讲座期数", "现场教学期数"]
+    result = CliRunner().invoke(
+        cli,
+        ["new", "--category", "培训", "--budget", "120", "--library", str(library_dir), "-o", str(tmp_path / "a.xlsx")],
+    )
+    assert result.exit_code == 0
+    assert "另有 2 条" in result.output
