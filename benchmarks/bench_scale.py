@@ -1,0 +1,116 @@
+"""How jixiao's cost grows with the input: one flat CSV of 10k, 100k (and 1M) indicator rows, side by side.
+
+    python benchmarks/bench_scale.py [--rows 10000,100000] [--million]
+
+For each size, in one run and on the same file:
+
+- ``pandas.read_csv``: the floor, reading the file and nothing else;
+- ``jixiao batch FILE -o DIR --jobs 1``: read, score, check and write every
+  output, as a user runs it (a new process; wall time and peak memory);
+- the engine's scoring alone (``score_assessments``) against the per-row
+  reference scorer of the tests (``tests/reference_scorer.py``) on the same
+  tables: what vectorising the formulas buys.
+
+The file is built from the seed samples (tables of 6–10 indicators, names
+numbered so that every table is its own).  Ratios are printed beside the
+times; ``--million`` adds the 1,000,000-row size, which takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from reference_scorer import reference_assessment  # noqa: E402
+
+from benchmarks.bench_batch import flat_csv  # noqa: E402
+from indicators.model import Assessment  # noqa: E402
+from indicators.readers import read_source  # noqa: E402
+from scoring import engine as engine_module  # noqa: E402
+from scoring.engine import score_assessments  # noqa: E402
+from scoring.rules import load_ruleset  # noqa: E402
+
+JIXIAO = Path(sys.executable).with_name("jixiao")
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+)
+
+
+def build(rows: int, path: Path) -> int:
+    """A flat CSV of at least ``rows`` indicator rows; the number of tables in it."""
+    seeds = [a for p in sorted((ROOT / "samples").glob("*.yaml")) for a in read_source(str(p)).assessments]
+    rng = random.Random(rows)
+    tables: list[Assessment] = []
+    count = 0
+    while count < rows:
+        base = rng.choice(seeds)
+        tables.append(base.model_copy(update={"name": f"{base.name}{len(tables)}"}))
+        count += len(base.indicators)
+    path.write_text(flat_csv(tables), encoding="utf-8")
+    return len(tables)
+
+
+def jixiao_batch(path: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of ``jixiao batch`` on the file, in a process of its own."""
+    command = [sys.executable, "-c", MEASURE, str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", "1"]
+    seconds, peak_kb, _ = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    return float(seconds), int(peak_kb) / 1024
+
+
+def timed(func) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def scoring_pair(path: Path) -> tuple[float, float]:
+    """The engine's scoring and the reference scorer's, on the tables read from the file."""
+    ruleset = load_ruleset()
+    tables = read_source(str(path)).assessments
+    ids = [f"t{i}" for i in range(len(tables))]
+    cold = engine_module._parse.cache_clear  # each starts with the texts unparsed: no path warms the other's cache
+    cold()
+    engine = timed(lambda: score_assessments(tables, ruleset, ids, ids))
+    cold()
+    reference = timed(lambda: [reference_assessment(a, ruleset) for a in tables])
+    return engine, reference
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="10000,100000", help="sizes, comma-separated")
+    parser.add_argument("--million", action="store_true", help="add 1,000,000 rows (minutes)")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.rows.split(",")] + ([1_000_000] if args.million else [])
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
+    header = "rows | tables | read_csv | batch | ×read_csv | peak MB | engine scoring | reference | ×faster"
+    print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in sizes:
+            path = Path(tmp) / f"{rows}.csv"
+            tables = build(rows, path)
+            read_csv = min(timed(lambda p=path: pd.read_csv(p)) for _ in range(3))
+            batch, peak = jixiao_batch(path, Path(tmp) / f"out-{rows}")
+            engine, reference = scoring_pair(path) if rows <= 100_000 else (float("nan"), float("nan"))
+            print(
+                f"{rows:,} | {tables:,} | {read_csv:.2f} s | {batch:.1f} s | {batch / read_csv:.0f}× | {peak:,.0f} | "
+                f"{engine:.2f} s | {reference:.2f} s | {reference / engine:.1f}×"
+            )
+
+
+if __name__ == "__main__":
+    main()
