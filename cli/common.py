@@ -34,7 +34,7 @@ from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL, reaches
 from scoring.checks import CHECKS, Check, at_or_above, selected_checks
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.engine import score_assessments
-from scoring.pipeline import DocumentResult, internal_error, read_safely, run
+from scoring.pipeline import DocumentResult, RunOptions, internal_error, read_safely, run
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet, RuleSetError, load_ruleset
 from scoring.waivers import Waiver, WaiverError, apply_waivers, load_waivers, waivers_beside
@@ -240,7 +240,7 @@ def run_files(
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
     waivers = waivers_for(files, waivers_path)
     previous = last_years(previous_path, ruleset) if previous_path else []
-    documents = run(sources, ruleset, checks, stage="draft" if draft else None, previous=previous)
+    documents = run(sources, ruleset, checks, options=RunOptions("draft" if draft else None, previous))
     used = apply_waivers(documents, waivers)
     report_stale(w for i, w in enumerate(waivers) if i not in used)
     return documents

@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 YEAR_WORDS = re.compile(rf"{YEAR}\s*年度?")  # 2026年度培训项目 is 2025年度培训项目 a year on
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How the tables of a run are taken: ``stage`` overrides what each is (``--draft``); ``previous`` is last
+    year's self-assessments (``--previous``), each table compared with the one of the same project."""
+
+    stage: Stage | None = None
+    previous: Sequence[ScoredAssessment] = ()
+
+
 @dataclass
 class DocumentResult:
     source: str
@@ -51,22 +60,16 @@ def run(
     ruleset: RuleSet,
     checks: Sequence[Check],
     progress: Callable[[str], None] | None = None,
-    *,
-    stage: Stage | None = None,
-    previous: Sequence[ScoredAssessment] = (),
+    options: RunOptions | None = None,
 ) -> list[DocumentResult]:
     """Read, score and check every source, each read once; a bug met in one source is that source's error.
-
-    ``stage`` overrides what each table is taken for (``--draft``);
-    ``previous`` is last year's self-assessments (``--previous``), each table
-    compared with the one of the same project.
 
     The sources are scored as one batch (vectorised); when that raises, each
     is scored alone, so that only the one that raises is lost.  A formula
     that breaks on one source's data (:class:`RuleSetError`) is also that
     source's error: the rule set's fault, not jixiao's, so not an internal one.
     """
-    return _scored(read_all(sources, read_safely, progress), ruleset, checks, stage, previous)
+    return _scored(read_all(sources, read_safely, progress), ruleset, checks, options or RunOptions())
 
 
 def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
@@ -83,17 +86,13 @@ def read_safely(source: str) -> ReadResult:
 
 
 def _scored(
-    reads: Sequence[ReadResult],
-    ruleset: RuleSet,
-    checks: Sequence[Check],
-    stage: Stage | None = None,
-    previous: Sequence[ScoredAssessment] = (),
+    reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check], options: RunOptions
 ) -> list[DocumentResult]:
     try:
-        return score_reads(reads, ruleset, checks, stage, previous)
+        return score_reads(reads, ruleset, checks, options)
     except Exception as exc:
         if len(reads) > 1:
-            return [doc for read in reads for doc in _scored([read], ruleset, checks, stage, previous)]
+            return [doc for read in reads for doc in _scored([read], ruleset, checks, options)]
         (read,) = reads
         error = (
             ReadError(read.source, f"规则集错误：{exc}")
@@ -116,11 +115,7 @@ def read_all(
 
 
 def score_reads(
-    reads: Sequence[ReadResult],
-    ruleset: RuleSet,
-    checks: Sequence[Check],
-    stage: Stage | None = None,
-    previous: Sequence[ScoredAssessment] = (),
+    reads: Sequence[ReadResult], ruleset: RuleSet, checks: Sequence[Check], options: RunOptions | None = None
 ) -> list[DocumentResult]:
     """Score the assessments of sources already read as one batch, then run the checks.
 
@@ -134,13 +129,14 @@ def score_reads(
             source=read.source, errors=list(read.errors), disclosure=read.disclosure, places=read.places
         )
         documents.append(doc)
+        stage = options.stage if options else None
         assessments = [a if stage is None else a.model_copy(update={"stage": stage}) for a in read.assessments]
         batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(assessments, start=1)]
     scored = score_assessments(
         [a for _, _, a in batch], ruleset, [aid for _, aid, _ in batch], [d.source for d, _, _ in batch]
     )
     for (doc, _, _), result in zip(batch, scored, strict=True):
-        result.previous = last_year(result, previous)
+        result.previous = last_year(result, options.previous) if options else None
         result.findings = run_checks(result, ruleset, checks)
         doc.assessments.append(result)
     for doc in documents:

@@ -22,7 +22,7 @@ from cli.main import cli
 from indicators.model import Assessment
 from scoring.checks import CHECKS, selected_checks
 from scoring.engine import score_assessments
-from scoring.pipeline import run
+from scoring.pipeline import RunOptions, run
 from scoring.rules import load_ruleset
 
 Draft = dict[str, Any]
@@ -68,7 +68,7 @@ def findings_of(data: Draft, tmp_path: Path, previous: Draft | None = None) -> l
     prior = []
     if previous is not None:
         prior = score_assessments([Assessment.model_validate(previous)], load_ruleset(), ["prev#1"], ["prev"])
-    (document,) = run([str(path)], load_ruleset(), selected_checks(), previous=prior)
+    (document,) = run([str(path)], load_ruleset(), selected_checks(), options=RunOptions(previous=prior))
     assert not [e for e in document.errors if e.severity == "error"], document.errors
     (scored,) = document.assessments
     assert scored.status == "draft" and scored.total is None and scored.grade is None
@@ -205,3 +205,29 @@ def test_previous_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["check", str(path), "--previous", str(tmp_path / "无.yaml")])
     assert result.exit_code == 2
     assert "上年自评表文件不存在" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# --- drafts written from the shipped library pass the lint clean ----------------------------------------------------
+
+KINDS = [
+    ("project", "培训"),
+    ("project", "信息化"),
+    ("project", "基建"),
+    ("project", "农业农村"),
+    ("project", "卫生健康"),
+]
+
+
+@pytest.mark.parametrize(("kind", "category"), [*KINDS, ("department", "部门整体")])
+def test_a_draft_from_the_library_passes_the_lint_clean(kind: str, category: str, tmp_path: Path) -> None:
+    workbook = tmp_path / f"{category}.xlsx"
+    made = _check(["new", "--kind", kind, "--category", category, "--budget", "100", "-o", str(workbook)])
+    assert made.exit_code == 0, made.output
+    checked = _check(["check", str(workbook), "--format", "json", "--fail-on", "info"])
+    [document] = json.loads(checked.output)["documents"]
+    [assessment] = document["assessments"]
+    assert assessment["recomputed"]["status"] == "draft"
+    assert assessment["recomputed"]["weights_total"] == 100
+    assert [(f["code"], f["message"]) for f in assessment["findings"]] == []
+    assert [e for e in document.get("errors", []) if e["severity"] != "info"] == []
+    assert checked.exit_code == 0

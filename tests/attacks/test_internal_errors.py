@@ -80,10 +80,10 @@ def test_a_scoring_bug_costs_its_file_only(files: list[Path], command: str, monk
     victim = files[0]
     real = scoring.pipeline.score_reads
 
-    def score_reads(reads, ruleset, checks, *rest):  # type: ignore[no-untyped-def]
+    def score_reads(reads, ruleset, checks, options=None):  # type: ignore[no-untyped-def]
         if any(r.source == str(victim) for r in reads):
             raise KeyError("planted")
-        return real(reads, ruleset, checks, *rest)
+        return real(reads, ruleset, checks, options)
 
     monkeypatch.setattr(scoring.pipeline, "score_reads", score_reads)
     assert_one_file_lost(invoke([*COMMANDS[command], *files]), victim, "评分、检查")
