@@ -16,7 +16,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from cli.common import (
 from indicators.readers import expand_paths
 from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, reaches
-from scoring.batch import OUTPUTS, render_outputs, score_all, summary
+from scoring.batch import CHUNK, OUTPUTS, cores, render_outputs, score_all, summary
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult
 
@@ -103,6 +103,25 @@ def render_reports(documents: list[DocumentResult], formats: Sequence[str], char
 
         rendered[REPORTS["xlsx"]] = render_xlsx(report)
     return rendered
+
+
+@contextmanager
+def dask_client(address: str | None, jobs: int, sources: list[str]) -> Iterator[Any]:
+    """``--dask``: a client of the cluster for the run (None without it); one line and exit 2 if it cannot serve."""
+    if address is None:
+        yield None
+        return
+    try:
+        from scoring.distributed import DaskError, connect  # here: dask is imported only for --dask
+    except ImportError as exc:
+        fail(f"--dask 需要 Dask：pip install 'jixiao[dask]'（{exc}）")
+    workers = max(1, min(jobs or cores(), -(-len(sources) // CHUNK)))  # --dask local: no more than the chunks
+    with ExitStack() as stack:
+        try:  # the workers must see the first input as the tasks will name it: relative paths stay relative
+            client = stack.enter_context(connect(address, workers, sources[0]))
+        except DaskError as exc:
+            fail(str(exc))
+        yield client
 
 
 # --- inputs ---
@@ -263,6 +282,13 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     help="同时读取、评分的进程数；0 为每个 CPU 核一个。输出与进程数无关。",
 )
 @click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS|local",
+    help="在 Dask 集群上读取、评分：调度器地址（如 tcp://调度机:8786），或 local（本机按 --jobs 起进程，用完关闭）。"
+    "输入须在各工作进程上以同一路径可读；输出与本机运行逐字节相同。",
+)
+@click.option(
     "--report",
     "reports",
     type=click.Choice(sorted(REPORTS)),
@@ -290,6 +316,7 @@ def batch(
     ignore: tuple[str, ...],
     fail_on: str,
     jobs: int,
+    dask_address: str | None,
     reports: tuple[str, ...],
     charts: bool,
     progress: bool | None,
@@ -306,6 +333,7 @@ def batch(
       jixiao batch 2023年自评表/ -o 2023结果/
       jixiao batch 上报/ 补报/ -o 结果/ --jobs 2 --fail-on error
       jixiao batch 上报/ -o 结果/ --report html --report xlsx
+      jixiao batch /共享/上报/ -o 结果/ --dask tcp://调度机:8786
     """
     rules = get_ruleset(ruleset)
     checks = get_checks(select, ignore)
@@ -316,10 +344,11 @@ def batch(
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
 
-    with staging(out) as stage:
+    with dask_client(dask_address, jobs, sources) as client, staging(out) as stage:
         waivers = waivers_for(inputs, waivers_path)
         bar = lambda n: progress_bar(n, progress)  # noqa: E731
-        part = score_all(sources, rules, checks, jobs, keep=bool(reports), progress=bar, waivers=waivers)
+        keep = bool(reports)
+        part = score_all(sources, rules, checks, jobs, keep=keep, progress=bar, waivers=waivers, client=client)
         totals = summary(part, rules, inputs)
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)

@@ -1,10 +1,11 @@
 """The batch engine: a whole year's submissions → rows of assessments, findings and read errors, and totals.
 
 Files are read, scored and checked in chunks of :data:`CHUNK` files, in this
-process or in worker processes.  Each chunk comes back as plain rows and
-the chunks are merged in input order, so the outputs are the same bytes
-whatever the number of workers.  A file whose reader (or scoring) raises is
-one located error, and the run goes on.
+process, in worker processes, or on a Dask cluster (:mod:`scoring.distributed`).
+Each chunk comes back as plain rows and the chunks are merged in input
+order, so the outputs are the same bytes whatever the number of workers or
+machines.  A file whose reader (or scoring) raises is one located error, and
+the run goes on.
 
 :func:`score_all` runs it; :func:`summary` counts; :func:`render_outputs`
 renders the tables (CSV, UTF-8 with a BOM so that Excel and WPS open Chinese
@@ -151,7 +152,8 @@ def file_state(doc: DocumentResult) -> str:
     return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
 
 
-_SETUP: tuple[RuleSet, Sequence[Check], Sequence[Waiver]] | None = None
+Settings = tuple[RuleSet, Sequence[Check], Sequence[Waiver]]  # what every chunk is scored with
+_SETUP: Settings | None = None
 
 
 def setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver] = ()) -> None:
@@ -160,10 +162,20 @@ def setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver] =
     _SETUP = (ruleset, checks, waivers)
 
 
-def score_chunk(sources: Sequence[str], keep: bool = False, progress: Callable[[str], None] | None = None) -> Part:
-    """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error."""
-    assert _SETUP is not None, "setup() first"
-    ruleset, checks, waivers = _SETUP
+def score_chunk(
+    sources: Sequence[str],
+    keep: bool = False,
+    progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
+) -> Part:
+    """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error.
+
+    ``settings``: the rule set, checks and waivers, when not those of :func:`setup` (a Dask task is given
+    them, as a worker's threads may serve several runs).
+    """
+    settings = settings or _SETUP
+    assert settings is not None, "setup() first"
+    ruleset, checks, waivers = settings
     part = Part()
     documents = run(sources, ruleset, checks, progress)
     part.waivers_used = apply_waivers(documents, waivers)
@@ -197,19 +209,26 @@ def score_all(
     keep: bool = False,
     progress: Progress = quiet,
     waivers: Sequence[Waiver] = (),
+    client: Any = None,
 ) -> Part:
     """Every file, in chunks, merged in input order.
 
     ``jobs``: worker processes (0: one per core; 1: this process only);
     ``keep``: with the scored documents, for a report; ``progress(total)``:
     a context manager giving a function told of every n files done, entered
-    once the workers have started (a progress bar's thread must not be forked).
+    once the workers have started (a progress bar's thread must not be forked);
+    ``client``: a ``dask.distributed.Client`` whose cluster scores the chunks
+    instead (``jobs`` is then the cluster's business).
     """
     chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(jobs or cores(), len(chunks))
     setup(ruleset, checks, waivers)
     parts: list[Part] = []
-    if workers <= 1:
+    if client is not None:
+        from scoring.distributed import score_on_cluster  # here: dask only for --dask
+
+        parts = score_on_cluster(client, chunks, keep, (ruleset, checks, waivers), progress)
+    elif workers <= 1:
         with progress(len(sources)) as advance:
             parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
     else:
@@ -226,6 +245,11 @@ def score_all(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
+    return merge(parts)
+
+
+def merge(parts: Iterable[Part]) -> Part:
+    """The chunks' parts as one, in the order given (the input order), duplicates marked."""
     merged = Part()
     for part in parts:
         merged.files += part.files
