@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import cast
 
 from indicators.disclosure import (
@@ -89,6 +90,9 @@ _STUB = re.compile(
 )
 _NO_PROJECT = re.compile(r"(?:没有|无|未发生|未安排|不涉及)项目支出(?!结转|结余|绩效)")
 _SENTENCES = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_SIDE_STUB = re.compile(r"^项目(?:\(.*\))?$")  # 项目, 项目(按功能分类): where a side of a two-sided table starts
 HEADER_ROWS = 8  # the 栏次 row is looked for among a table's first lines
 LOOK_BACK = 10  # lines searched above a 公开NN表 line for its title
 MAX_TITLE = 60
@@ -98,9 +102,13 @@ MAX_TITLE = 60
 # small readers of labels
 
 
+@lru_cache(maxsize=1 << 14)
 def label(text: str) -> str:
-    """A header word or row label as printed, without the spaces extraction put inside it."""
-    return re.sub(r"\s+", "", clean(text))
+    """A header word or row label as printed, without the spaces extraction put inside it.
+
+    Cached: every header word and row label of every 决算 table goes through here.
+    """
+    return _SPACES.sub("", clean(text))
 
 
 def is_stub(text: str) -> bool:
@@ -356,7 +364,7 @@ class _TableReader:
 
     @staticmethod
     def _continues_name(text: str) -> bool:
-        return len(text) <= 20 and not re.search(r"\d", text) and not is_stub(text) and not text.endswith("表")
+        return len(text) <= 20 and not _DIGIT.search(text) and not is_stub(text) and not text.endswith("表")
 
     # -- no-data statement
 
@@ -421,7 +429,8 @@ class _TableReader:
 
     def _code_blocks(self, i: int) -> list[int]:
         """Start cells of repeated 科目编码 | 科目名称 | 金额 blocks in a header row (公开06), if two or more."""
-        starts = [p for p, c in enumerate(self.cells(i)) if squash(c) in {"科目编码", "编码"}]
+        # 码 is in both words however they are spaced or normalised: most cells (figures) need no squash
+        starts = [p for p, c in enumerate(self.cells(i)) if "码" in c and squash(c) in {"科目编码", "编码"}]
         return starts if len(starts) >= 2 else []
 
     @staticmethod
@@ -481,7 +490,7 @@ class _TableReader:
     def _sides(self, header_cells: list[list[str]], lanci_at: int | None, body: list[int]) -> list[int]:
         """Where each side of a two-sided table (收入 | 支出) starts: its 项目 cell; [] for one table."""
         for cells in header_cells:
-            starts = [p for p, c in enumerate(cells) if re.match(r"^项目(?:\(.*\))?$", squash(c))]
+            starts = [p for p, c in enumerate(cells) if _SIDE_STUB.match(squash(c))]
             if len(starts) >= 2:
                 return starts
         if lanci_at is not None:
