@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import cast
 
 from indicators.disclosure import (
@@ -66,6 +67,7 @@ from indicators.disclosure import (
 from indicators.labels import is_total_word, outline_level
 from indicators.model import MoneyUnit, SourceRef, within_bounds
 from indicators.readers.base import ReadError
+from indicators.readers.documents.lines import Lines
 from indicators.readers.tables.cells import clean, figure, squash, stated_money_unit
 from indicators.readers.tables.layout import TITLE
 from indicators.units import MONEY_SCALE
@@ -88,6 +90,9 @@ _STUB = re.compile(
 )
 _NO_PROJECT = re.compile(r"(?:没有|无|未发生|未安排|不涉及)项目支出(?!结转|结余|绩效)")
 _SENTENCES = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_SIDE_STUB = re.compile(r"^项目(?:\(.*\))?$")  # 项目, 项目(按功能分类): where a side of a two-sided table starts
 HEADER_ROWS = 8  # the 栏次 row is looked for among a table's first lines
 LOOK_BACK = 10  # lines searched above a 公开NN表 line for its title
 MAX_TITLE = 60
@@ -97,9 +102,13 @@ MAX_TITLE = 60
 # small readers of labels
 
 
+@lru_cache(maxsize=1 << 14)
 def label(text: str) -> str:
-    """A header word or row label as printed, without the spaces extraction put inside it."""
-    return re.sub(r"\s+", "", clean(text))
+    """A header word or row label as printed, without the spaces extraction put inside it.
+
+    Cached: every header word and row label of every 决算 table goes through here.
+    """
+    return _SPACES.sub("", clean(text))
 
 
 def is_stub(text: str) -> bool:
@@ -146,12 +155,8 @@ def _integer(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _texts(row: list[str]) -> list[str]:
-    return [clean(c) for c in row if clean(c)]
-
-
-def _is_title_like(row: list[str]) -> bool:
-    texts = _texts(row)
+def _is_title_like(texts: list[str]) -> bool:
+    """Whether a row (its non-empty cleaned cells) could be a table's title: one short text, no sentence."""
     return (
         len(texts) == 1
         and len(texts[0]) <= MAX_TITLE
@@ -161,8 +166,8 @@ def _is_title_like(row: list[str]) -> bool:
     )
 
 
-def _number_of(row: list[str]) -> str | None:
-    texts = _texts(row)
+def _number_of(texts: list[str]) -> str | None:
+    """公开05 for a row (its non-empty cleaned cells) that is a 公开5表 line; None for any other row."""
     if len(texts) == 1:
         match = _NUMBER_LINE.match(squash(texts[0]))
         if match:
@@ -200,32 +205,38 @@ class _Block:
     body_end: int = 0  # the 注： line, or end
 
 
-def _block_start(rows: list[list[str]], i: int) -> tuple[int, str | None]:
+def _block_start(lines: Lines, i: int) -> tuple[int, str | None]:
     """The title line above a 公开NN表 line (over the name, unit and year lines between), or (i, None)."""
     for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):
-        texts = _texts(rows[j])
+        texts = lines.texts[j]
         if not texts:
             continue
         if all(_preamble_kind(t) for t in texts):
             continue
-        if _is_title_like(rows[j]):
+        if _is_title_like(texts):
             return j, texts[0]
         break
     return i, None
 
 
-def find_blocks(rows: list[list[str]], skip: list[tuple[int, int]]) -> list[_Block]:
-    """Every 决算 table of the document: its number, title and lines; self-assessment spans are not searched."""
+def find_blocks(rows: list[list[str]], skip: list[tuple[int, int]], lines: Lines | None = None) -> list[_Block]:
+    """Every 决算 table of the document: its number, title and lines; self-assessment spans are not searched.
+
+    ``lines`` is the document's rows cleaned once (:class:`Lines`), when the caller has them.
+    """
+    if lines is None:
+        lines = Lines.of(rows)
+    texts = lines.texts
 
     def skipped(i: int) -> bool:
         return any(a <= i < b for a, b in skip)
 
-    numbered = [(i, n) for i, row in enumerate(rows) if (n := _number_of(row))]
-    starts = {i: _block_start(rows, i) for i, _ in numbered}
+    numbered = [(i, n) for i, row in enumerate(texts) if (n := _number_of(row))]
+    starts = {i: _block_start(lines, i) for i, _ in numbered}
     boundaries = sorted(
         {start for start, _ in starts.values()}
         | {a for a, _ in skip}
-        | {i for i, row in enumerate(rows) if _texts(row) and _SECTION.match(_texts(row)[0])}
+        | {i for i, row in enumerate(texts) if row and _SECTION.match(row[0])}
         | {len(rows)}
     )
     blocks = []
@@ -236,7 +247,7 @@ def find_blocks(rows: list[list[str]], skip: list[tuple[int, int]]) -> list[_Blo
         end = next(b for b in boundaries if b > i)
         block = _Block(number=number, title=title, title_line=start, number_line=i, end=end)
         block.body_end = next(
-            (j for j in range(i + 1, end) if _texts(rows[j]) and _NOTE.match(_texts(rows[j])[0])), end
+            (j for j in range(i + 1, end) if texts[j] and _NOTE.match(texts[j][0])), end
         )
         blocks.append(block)
     return blocks
@@ -262,8 +273,9 @@ class _Read:
 
 
 class _TableReader:
-    def __init__(self, rows: list[list[str]], block: _Block, file: str) -> None:
-        self.all = rows
+    def __init__(self, lines: Lines, block: _Block, file: str) -> None:
+        self.all = lines.rows
+        self.lines = lines
         self.block = block
         self.file = file
         self.errors: list[ReadError] = []
@@ -282,7 +294,8 @@ class _TableReader:
         self.errors.append(ReadError(self.file, said, line=i + 1, severity=severity, code=code))
 
     def cells(self, i: int) -> list[str]:
-        return [clean(c) for c in self.all[i]]
+        """Row i's cells, cleaned (the document's, shared: not to be changed)."""
+        return self.lines.cells[i]
 
     def value(self, i: int, cells: list[str], p: int) -> tuple[Decimal | None, bool]:
         """The figure at cell p in 元, and whether the cell held text that is no figure."""
@@ -306,7 +319,7 @@ class _TableReader:
         i = b.title_line + 1
         pending_name: UnitName | None = None
         while i < b.body_end:
-            texts = _texts(self.all[i])
+            texts = self.lines.texts[i]
             if not texts:
                 i += 1
                 continue
@@ -344,14 +357,14 @@ class _TableReader:
 
     def _next_text(self, i: int) -> tuple[int, str] | None:
         for j in range(i + 1, min(i + 4, self.block.body_end)):
-            texts = _texts(self.all[j])
+            texts = self.lines.texts[j]
             if texts:
                 return (j, squash(texts[0])) if len(texts) == 1 else None
         return None
 
     @staticmethod
     def _continues_name(text: str) -> bool:
-        return len(text) <= 20 and not re.search(r"\d", text) and not is_stub(text) and not text.endswith("表")
+        return len(text) <= 20 and not _DIGIT.search(text) and not is_stub(text) and not text.endswith("表")
 
     # -- no-data statement
 
@@ -378,7 +391,7 @@ class _TableReader:
             source=SourceRef(file=self.file, row=b.title_line + 1),
         )
         read = _Read(table=table)
-        body = [i for i in range(first, b.body_end) if _texts(self.all[i])]
+        body = [i for i in range(first, b.body_end) if self.lines.texts[i]]
         if not body:
             if table.no_data is None:
                 self.error(b.number_line, "没有读到表头和数据行", code="R013")
@@ -416,7 +429,8 @@ class _TableReader:
 
     def _code_blocks(self, i: int) -> list[int]:
         """Start cells of repeated 科目编码 | 科目名称 | 金额 blocks in a header row (公开06), if two or more."""
-        starts = [p for p, c in enumerate(self.cells(i)) if squash(c) in {"科目编码", "编码"}]
+        # 码 is in both words however they are spaced or normalised: most cells (figures) need no squash
+        starts = [p for p, c in enumerate(self.cells(i)) if "码" in c and squash(c) in {"科目编码", "编码"}]
         return starts if len(starts) >= 2 else []
 
     @staticmethod
@@ -476,7 +490,7 @@ class _TableReader:
     def _sides(self, header_cells: list[list[str]], lanci_at: int | None, body: list[int]) -> list[int]:
         """Where each side of a two-sided table (收入 | 支出) starts: its 项目 cell; [] for one table."""
         for cells in header_cells:
-            starts = [p for p, c in enumerate(cells) if re.match(r"^项目(?:\(.*\))?$", squash(c))]
+            starts = [p for p, c in enumerate(cells) if _SIDE_STUB.match(squash(c))]
             if len(starts) >= 2:
                 return starts
         if lanci_at is not None:
@@ -816,27 +830,28 @@ def _three_public(read: _Read, file: str, put: Callable[[str, Located | None], N
 # statements and names anywhere in the document
 
 
-def no_project_statements(rows: list[list[str]], file: str) -> list[Statement]:
+def no_project_statements(rows: list[list[str]], file: str, lines: Lines | None = None) -> list[Statement]:
     """Every sentence of the document saying the unit had no 项目支出 (没有项目支出, 无项目支出 …)."""
     found = []
-    for i, row in enumerate(rows):
+    for i, row in enumerate(lines.cells if lines is not None else [[clean(c) for c in row] for row in rows]):
         for p, cell in enumerate(row):
-            for sentence in _SENTENCES.findall(clean(cell)):
+            if "项目支出" not in cell:  # every statement names it: most cells need not be cut into sentences
+                continue
+            for sentence in _SENTENCES.findall(cell):
                 if _NO_PROJECT.search(sentence):
                     found.append(Statement(text=sentence.strip(), source=SourceRef(file=file, row=i + 1, column=p + 1)))
     return found
 
 
-def _other_unit_names(rows: list[list[str]], file: str, skip: list[tuple[int, int]], taken: set[int]) -> list[UnitName]:
+def _other_unit_names(lines: Lines, file: str, skip: list[tuple[int, int]], taken: set[int]) -> list[UnitName]:
     """部门：… lines outside the 决算 tables and the self-assessments (the narrative's own heading)."""
     found = []
-    for i, row in enumerate(rows):
-        texts = _texts(row)
+    for i, texts in enumerate(lines.texts):
         if i in taken or len(texts) != 1 or any(a <= i < b for a, b in skip) or stated_money_unit(texts[0]):
             continue
         match = _UNIT_NAME.match(texts[0])
         if match and clean(match.group(1)) and not _SENTENCE_MARK.search(texts[0]):
-            column = next(p for p, c in enumerate(row) if clean(c)) + 1
+            column = next(p for p, c in enumerate(lines.cells[i]) if c) + 1
             found.append(UnitName(name=clean(match.group(1)), source=SourceRef(file=file, row=i + 1, column=column)))
     return found
 
@@ -846,14 +861,14 @@ def _other_unit_names(rows: list[list[str]], file: str, skip: list[tuple[int, in
 
 
 def read_tables(
-    rows: list[list[str]], file: str, skip: list[tuple[int, int]]
+    lines: Lines, file: str, skip: list[tuple[int, int]]
 ) -> tuple[list[_Read], list[UnitName], list[ReadError]]:
     """Every 决算 table read, with the unit names of their preambles and what could not be read."""
     reads: list[_Read] = []
     names: list[UnitName] = []
     errors: list[ReadError] = []
-    for block in find_blocks(rows, skip):
-        reader = _TableReader(rows, block, file)
+    for block in find_blocks(lines.rows, skip, lines):
+        reader = _TableReader(lines, block, file)
         try:
             read = reader.read()
         except Exception as exc:  # a reader bug must not lose the other tables; say where
@@ -873,18 +888,21 @@ def read_tables(
 
 
 def read_final_accounts(
-    rows: list[list[str]], file: str, skip: list[tuple[int, int]]
+    rows: list[list[str]], file: str, skip: list[tuple[int, int]], lines: Lines | None = None
 ) -> tuple[FinalAccounts, list[UnitName], list[Statement], list[ReadError]]:
     """The 决算 tables of a disclosure, every unit name line, every 'no project expenditure' sentence, and errors.
 
     ``rows`` is the whole document (``published.rows_of``), ``skip`` the
-    (start, stop) spans of its self-assessment tables (``published.table_spans``).
+    (start, stop) spans of its self-assessment tables (``published.table_spans``),
+    ``lines`` the rows cleaned once (:class:`Lines`), when the caller has them.
     """
     errors: list[ReadError] = []
     reads: list[_Read] = []
     names: list[UnitName] = []
     try:
-        reads, names, errors = read_tables(rows, file, skip)
+        if lines is None:
+            lines = Lines.of(rows)
+        reads, names, errors = read_tables(lines, file, skip)
     except Exception as exc:  # never raise on a document: say where it stopped
         errors.append(ReadError(file, f"决算表无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     figures: dict[str, Located] = {}
@@ -894,8 +912,8 @@ def read_final_accounts(
         errors.append(ReadError(file, f"决算表的合计数无法取得（内部错误，请报告）：{exc}", line=1, code="R005"))
     try:
         taken = {n.source.row - 1 for n in names if n.source.row}
-        names = sorted(names + _other_unit_names(rows, file, skip, taken), key=lambda n: n.source.row or 0)
-        statements = no_project_statements(rows, file)
+        names = sorted(names + _other_unit_names(lines, file, skip, taken), key=lambda n: n.source.row or 0)
+        statements = no_project_statements(rows, file, lines)
     except Exception as exc:
         errors.append(ReadError(file, f"单位名称或说明无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
         statements = []

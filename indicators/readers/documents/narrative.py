@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from indicators.disclosure import Claim, ClaimKind
 from indicators.model import SourceRef
+from indicators.readers.documents.lines import Lines
 from indicators.readers.tables.cells import clean
 from indicators.units import MONEY_SCALE
 
@@ -78,10 +79,14 @@ class RunningText:
 
 
 def _subject(text: RunningText, keyword_start: int) -> str:
-    """The name written before a summary's heading: back to the previous sentence end."""
-    boundary = max((m.end() for m in SUBJECT_START.finditer(text.text, 0, keyword_start)), default=0)
-    boundary = max(boundary, keyword_start - 30, text.line_start(keyword_start))
-    return text.text[boundary:keyword_start].strip()
+    """The name written before a summary's heading: back to the previous sentence end.
+
+    At most 30 characters back and never before its line: only a sentence end
+    after that is looked for (not every one from the start of the text).
+    """
+    earliest = max(0, keyword_start - 30, text.line_start(keyword_start))
+    boundary = max((m.end() for m in SUBJECT_START.finditer(text.text, earliest, keyword_start)), default=0)
+    return text.text[max(boundary, earliest) : keyword_start].strip()
 
 
 def _summaries(text: RunningText, file: str) -> Iterator[Claim]:
@@ -155,6 +160,8 @@ def _grade_counts(text: RunningText, file: str) -> Iterator[Claim]:
 def _table_scores(rows: list[list[str]], file: str, table: int, start: int, stop: int) -> Iterator[Claim]:
     for index in range(start, stop):
         for cell in rows[index]:
+            if "总得分" not in cell:  # what TABLE_SCORE starts with: most cells need no regex
+                continue
             for found in TABLE_SCORE.finditer(cell):
                 value = _number(found.group(1))
                 if value is not None:
@@ -168,11 +175,17 @@ def _table_scores(rows: list[list[str]], file: str, table: int, start: int, stop
                     )
 
 
-def read_claims(rows: list[list[str]], file: str, table_spans: list[tuple[int, int]]) -> list[Claim]:
-    """Every checkable claim of a disclosure: narrative summaries, percentages, grade counts, table texts."""
+def read_claims(
+    rows: list[list[str]], file: str, table_spans: list[tuple[int, int]], lines: Lines | None = None
+) -> list[Claim]:
+    """Every checkable claim of a disclosure: narrative summaries, percentages, grade counts, table texts.
+
+    ``lines`` is the document's rows cleaned once (:class:`Lines`), when the caller has them.
+    """
+    texts = lines.texts if lines is not None else [[clean(c) for c in row if clean(c)] for row in rows]
     inside = {i for start, stop in table_spans for i in range(start, stop)}
-    lines = [(i + 1, "\t".join(clean(c) for c in row if clean(c))) for i, row in enumerate(rows) if i not in inside]
-    text = RunningText([(number, line) for number, line in lines if line])
+    joined = [(i + 1, "\t".join(cells)) for i, cells in enumerate(texts) if i not in inside]
+    text = RunningText([(number, line) for number, line in joined if line])
     claims = [*_summaries(text, file), *_percents(text, file), *_grade_counts(text, file)]
     for table, (start, stop) in enumerate(table_spans, start=1):
         claims += _table_scores(rows, file, table, start, stop)

@@ -17,6 +17,7 @@ from indicators.disclosure import Disclosure
 from indicators.model import Assessment
 from indicators.readers.base import ReadError, ReadResult
 from indicators.readers.documents.final_accounts import read_final_accounts
+from indicators.readers.documents.lines import Lines
 from indicators.readers.documents.narrative import read_claims
 from indicators.readers.sources.text import rows_of
 from indicators.readers.tables import budget_block
@@ -46,7 +47,11 @@ def is_title(row: list[str]) -> bool:
 
     A file name line (附件9:2018年度…自评表(…).xls) is not a title.
     """
-    texts = [clean(c) for c in row if clean(c)]
+    return _names_a_table([clean(c) for c in row if clean(c)])
+
+
+def _names_a_table(texts: list[str]) -> bool:
+    """:func:`is_title`, given the row's non-empty cleaned cells."""
     return (
         (len(texts) == 1 or (len(texts) == 2 and stated_money_unit(texts[1]) is not None))
         and len(texts[0]) <= MAX_TITLE
@@ -57,8 +62,8 @@ def is_title(row: list[str]) -> bool:
     )
 
 
-def _ends_table(row: list[str]) -> bool:
-    texts = [clean(c) for c in row if clean(c)]
+def _ends_table(texts: list[str]) -> bool:
+    """Whether a row (its non-empty cleaned cells) starts another part: 公开NN表, a section heading, a table title."""
     if not texts:
         return False
     if _NEXT_PART.match(texts[0]):
@@ -79,12 +84,12 @@ class Span:
     titled: bool = True
 
 
-def table_spans(rows: list[list[str]]) -> list[tuple[int, int]]:
+def table_spans(rows: list[list[str]], lines: Lines | None = None) -> list[tuple[int, int]]:
     """(start, stop) row indexes of each self-assessment table (see :func:`find_tables`)."""
-    return [(span.start, span.stop) for span in find_tables(rows)]
+    return [(span.start, span.stop) for span in find_tables(rows, lines)]
 
 
-def find_tables(rows: list[list[str]]) -> list[Span]:
+def find_tables(rows: list[list[str]], lines: Lines | None = None) -> list[Span]:
     """Each self-assessment table in document order, found by its headers, titled or not.
 
     A title opens a table when something of a table follows before the next
@@ -94,46 +99,53 @@ def find_tables(rows: list[list[str]]) -> list[Span]:
     title ends a table only once its body has begun (in the 玉溪 layout the
     table's own 公开NN表 line follows its title), and a caption (项目支出绩效
     指标表) between the budget block and the indicator block does not end it.
+
+    ``lines`` is the document's rows cleaned once (:class:`Lines`), when the caller has them.
     """
+    if lines is None:
+        lines = Lines.of(rows)
     headers = [i for i, row in enumerate(rows) if is_header(row)]
-    titles = [i for i, row in enumerate(rows) if is_title(row)]
-    titles = [t for n, t in enumerate(titles) if n + 1 == len(titles) or _has_body(rows, headers, t, titles[n + 1])]
-    spans = [_span(rows, start, titles[n + 1] if n + 1 < len(titles) else len(rows)) for n, start in enumerate(titles)]
+    titles = [i for i, texts in enumerate(lines.texts) if _names_a_table(texts)]
+    titles = [t for n, t in enumerate(titles) if n + 1 == len(titles) or _has_body(lines, headers, t, titles[n + 1])]
+    spans = [
+        _span(lines, headers, start, titles[n + 1] if n + 1 < len(titles) else len(rows))
+        for n, start in enumerate(titles)
+    ]
     for header in headers:
         if any(span.start <= header < span.stop for span in spans):
             continue
         later = [s.start for s in spans if s.start > header]
-        spans.append(_span(rows, header, min(later, default=len(rows)), titled=False))
+        spans.append(_span(lines, headers, header, min(later, default=len(rows)), titled=False))
         spans.sort(key=lambda s: s.start)
     return spans
 
 
-def _has_body(rows: list[list[str]], headers: list[int], start: int, stop: int) -> bool:
+def _has_body(lines: Lines, headers: list[int], start: int, stop: int) -> bool:
     """Whether a title has a table under it before the next title: a header, or any row of several cells.
 
     A title followed only by lines of one cell (附件2, (2023年度)) before the
     next title is a running head or a page title, not a table.
     """
-    return any(start < h < stop for h in headers) or any(
-        sum(1 for c in rows[i] if clean(c)) >= 2 for i in range(start + 1, stop)
-    )
+    return any(start < h < stop for h in headers) or any(len(lines.texts[i]) >= 2 for i in range(start + 1, stop))
 
 
-def _span(rows: list[list[str]], start: int, stop: int, titled: bool = True) -> Span:
-    body = next((i for i in range(start + (1 if titled else 0), stop) if is_header(rows[i])), stop)
+def _span(lines: Lines, headers: list[int], start: int, stop: int, titled: bool = True) -> Span:
+    """The table from ``start`` (its title, or its first header): its body begins at its first header."""
+    body = next((h for h in headers if start + (1 if titled else 0) <= h < stop), stop)
     end = stop
     for i in range(body + 1, stop):
-        if _ends_table(rows[i]) and not _caption_inside(rows, start, i, stop):
+        if _ends_table(lines.texts[i]) and not _caption_inside(lines, start, i, stop):
             end = i
             break
     return Span(start, end, titled)
 
 
-def _caption_inside(rows: list[list[str]], start: int, at: int, stop: int) -> bool:
+def _caption_inside(lines: Lines, start: int, at: int, stop: int) -> bool:
     """A caption line followed by the indicator block of a table that has none yet."""
+    rows = lines.rows
     if any(is_indicator_header(rows[i]) for i in range(start, at)):
         return False
-    following = [i for i in range(at + 1, min(at + 4, stop)) if any(clean(c) for c in rows[i])]
+    following = [i for i in range(at + 1, min(at + 4, stop)) if lines.texts[i]]
     return bool(following) and is_indicator_header(rows[following[0]])
 
 
@@ -143,25 +155,29 @@ def is_header(row: list[str]) -> bool:
 
 
 def read_tables(
-    rows: list[list[str]], numbers: list[int], file: str, first_table: int = 1
+    rows: list[list[str]], numbers: list[int], file: str, first_table: int = 1, lines: Lines | None = None
 ) -> tuple[list[Assessment], list[ReadError], list[Span]]:
     """Every self-assessment table of a grid of cells (a text document, a sheet); one table's failure stops no other.
 
-    ``numbers`` gives each row's place in the source (its line, or its sheet row).
+    ``numbers`` gives each row's place in the source (its line, or its sheet row); ``lines``
+    the rows cleaned once (:class:`Lines`), when the caller has them.
     """
     assessments: list[Assessment] = []
     errors: list[ReadError] = []
-    spans = find_tables(rows)
+    if lines is None:
+        lines = Lines.of(rows)
+    spans = find_tables(rows, lines)
+    last_text = lines.last_text()
     for table, span in enumerate(spans, start=first_table):
-        kept = [i for i in range(span.start, span.stop) if any(clean(c) for c in rows[i])]
-        title = None if span.titled else _caption_above(rows, span.start)
+        kept = [i for i in range(span.start, span.stop) if lines.texts[i]]
+        title = None if span.titled else _caption_above(lines, span.start)
         grid = Grid(
             rows=[rows[i] for i in kept],
             numbers=[numbers[i] for i in kept],
             file=file,
             table=table,
             title=title,
-            ends_document=not any(clean(c) for row in rows[span.stop :] for c in row),
+            ends_document=last_text < span.stop,  # nothing but blank lines after the table
         )
         try:
             assessment, problems = parse_table(grid)
@@ -189,12 +205,14 @@ def parse_rows(rows: list[list[str]], file: str, places: dict[int, str] | None =
     document (第3页 表2 第12行), and every error is given its place.
     """
     result = ReadResult(source=file, places=dict(places or {}))
-    result.assessments, result.errors, spans = read_tables(rows, list(range(1, len(rows) + 1)), file)
+    lines = Lines.of(rows)  # every part below reads these: the cells are cleaned once
+    result.assessments, result.errors, spans = read_tables(rows, list(range(1, len(rows) + 1)), file, 1, lines)
     if not spans:
         # the whole document was searched: the error stands at its first line
         result.errors.append(ReadError(file, NO_TABLE, line=1, code="R002"))
     else:
-        result.disclosure = read_disclosure(rows, file, [(s.start, s.stop) for s in spans], result.errors)
+        spans_read = [(s.start, s.stop) for s in spans]
+        result.disclosure = read_disclosure(rows, file, spans_read, result.errors, lines)
     if result.places:
         result.errors = [located(e, result.places) for e in result.errors]
     return result
@@ -206,26 +224,28 @@ def located(error: ReadError, places: dict[int, str]) -> ReadError:
     return replace(error, at=at) if at else error
 
 
-def _caption_above(rows: list[list[str]], start: int) -> str:
+def _caption_above(lines: Lines, start: int) -> str:
     """The line right above an untitled table, when it is a short line of its own (a page heading); else ""."""
-    above = next((rows[i] for i in range(start - 1, max(start - 3, -1), -1) if any(clean(c) for c in rows[i])), None)
-    texts = [clean(c) for c in above or [] if clean(c)]
+    above = next((i for i in range(start - 1, max(start - 3, -1), -1) if lines.texts[i]), None)
+    texts = lines.texts[above] if above is not None else []
     return texts[0] if len(texts) == 1 and len(texts[0]) <= MAX_TITLE and not _SENTENCE.search(texts[0]) else ""
 
 
 def read_disclosure(
-    rows: list[list[str]], file: str, spans: list[tuple[int, int]], errors: list[ReadError]
+    rows: list[list[str]], file: str, spans: list[tuple[int, int]], errors: list[ReadError], lines: Lines | None = None
 ) -> Disclosure:
     """The document's other parts: its 决算 tables and the claims its narrative makes."""
     disclosure = Disclosure()
+    if lines is None:
+        lines = Lines.of(rows)
     try:
-        accounts, unit_names, statements, problems = read_final_accounts(rows, file, spans)
+        accounts, unit_names, statements, problems = read_final_accounts(rows, file, spans, lines)
         errors.extend(problems)
         disclosure = Disclosure(final_accounts=accounts, unit_names=unit_names, no_project_statements=statements)
     except Exception as exc:  # a reader bug must not lose the tables already read
         errors.append(ReadError(file, f"决算表无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     try:
-        disclosure.claims = read_claims(rows, file, spans)
+        disclosure.claims = read_claims(rows, file, spans, lines)
     except Exception as exc:
         errors.append(ReadError(file, f"叙述部分无法读取（内部错误，请报告）：{exc}", line=1, code="R005"))
     return disclosure

@@ -305,7 +305,10 @@ def read_row(
     for offset in (0, 1, -1):
         shifted = [(col + offset, value) for col, value in figures]
         for displacement, assigned in _assignments(shifted, fields, 0, 0, repeated):
-            total = displacement + 0.5 * abs(offset) + arithmetic_cost(assigned, weight)
+            placed = displacement + 0.5 * abs(offset)
+            if best is not None and placed >= best[0]:
+                continue  # its arithmetic cost, never below 0, cannot make it win: not worth computing
+            total = placed + arithmetic_cost(assigned, weight)
             if best is None or total < best[0]:
                 best = (total, displacement, assigned)
     if best is None:

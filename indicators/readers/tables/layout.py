@@ -64,13 +64,13 @@ class Grid:
 
 def _first(row: list[str], words: tuple[str, ...]) -> bool:
     texts = [squash(c) for c in row if clean(c)]
-    return bool(texts) and any(texts[0].startswith(w) for w in words)
+    return bool(texts) and texts[0].startswith(words)
 
 
 def _value_after(row: list[str], words: tuple[str, ...]) -> tuple[str | None, int]:
     """The first non-empty cell after a cell holding one of ``words``, and that label's column."""
     for col, cell in enumerate(row):
-        if any(squash(cell).startswith(w) for w in words):
+        if squash(cell).startswith(words):
             rest = [clean(c) for c in row[col + 1 :] if clean(c)]
             return (rest[0] if rest else None), col
     return None, -1
@@ -160,7 +160,7 @@ def _read_total(grid: Grid, index: int, columns: dict[str, int]) -> Stated:
 def _grade_row(row: list[str]) -> str | None:
     """A row under 总分 that states the grade: 评价结论 | 优秀, 自评等级 | 良."""
     texts = [clean(c) for c in row if clean(c)]
-    if not texts or not any(squash(texts[0]).startswith(label) for label in GRADE_LABELS):
+    if not texts or not squash(texts[0]).startswith(GRADE_LABELS):
         return None
     return next((g for t in texts if (g := _grade_of(t)) is not None), None)
 
