@@ -141,8 +141,9 @@ _PREFIXES: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "
 _DERIVED: dict[str, Unit] = {}
 
 
+@lru_cache(maxsize=8192)
 def lookup(text: str | None) -> Unit | None:
-    """Find the unit a 度量单位 text names; None when unknown or empty.
+    """Find the unit a 度量单位 text names; None when unknown or empty (cached: a batch names few units, often).
 
     The text is NFKC-normalised (％ → %, ㎡ → m2), stripped, case-folded and
     unwrapped from brackets.  A rate such as 次/年, 人次/年 or 万元/人 resolves to its
