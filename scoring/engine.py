@@ -493,10 +493,12 @@ def _totals(s: ScoredAssessment, ruleset: RuleSet) -> None:
 def _draft_weights_total(s: ScoredAssessment, ruleset: RuleSet) -> Decimal | None:
     """Σ分值 a draft writes: its indicators' and, only where its budget block prints one, the execution weight."""
     weights = [r.weight for r in s.indicators if r.weight is not None]
+    if not weights:
+        return None  # a draft without 分值 (many 申报表 have none): nothing to add up
     budget = s.assessment.budget
     if budget is not None and budget.weight is not None:
         weights.append(budget.weight)
-    return quantize(sum(weights, Decimal(0)), ruleset.precision) if weights else None
+    return quantize(sum(weights, Decimal(0)), ruleset.precision)
 
 
 _STATUS = {None: "unscored", "criteria": "scored_by_criteria", "draft": "draft"}
