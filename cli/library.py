@@ -18,7 +18,7 @@ import click
 import yaml
 
 from cli.common import fail, format_option, output_option, say, write_output
-from cli.render.text import _tabulate
+from cli.render.text import fitted_table
 from indicators.library import Entry, Library, load_library
 
 NATURE_LABEL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "qualitative": "定性"}
@@ -104,7 +104,7 @@ def library_categories(output: Path | None) -> None:
     rows = [
         [c.id, c.name, KIND_LABEL[c.kind], "、".join(c.aliases), str(counts[c.id])] for c in lib.categories.values()
     ]
-    write_output(_tabulate(rows, ["编号", "名称", "适用", "别名", "条数"], "table") + "\n", output)
+    write_output(fitted_table(rows, ["编号", "名称", "适用", "别名", "条数"], "table") + "\n", output)
 
 
 @library.command("sources")
@@ -123,7 +123,7 @@ def library_sources(output: Path | None) -> None:
         for s in lib.sources.values()
     ]
     headers = ["编号", "发布单位", "文号", "年度", "标题", "条数", "网址"]
-    write_output(_tabulate(rows, headers, "table") + "\n", output)
+    write_output(fitted_table(rows, headers, "table") + "\n", output)
 
 
 def _category_names(lib: Library, entry: Entry) -> str:
@@ -144,7 +144,7 @@ def _text(lib: Library, entries: list[Entry]) -> str:
         ]
         for e in entries
     ]
-    return _tabulate(rows, SEARCH_HEADERS, "table") + "\n"
+    return fitted_table(rows, SEARCH_HEADERS, "table") + "\n"
 
 
 def _record(lib: Library, entry: Entry) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def score_table(documents: list[DocumentResult], fmt: str) -> str:
                 ]
             )
     headers = ["自评表", "名称", "公布总分", "公布等级", "重算总分", "重算等级", "分值合计", "状态", "发现"]
-    return _tabulate(rows, headers, fmt) + "\n"
+    return fitted_table(rows, headers, fmt) + "\n"
 
 
 MIN_COLUMN = 4  # display columns a wrapped column keeps at the least (two Chinese characters)
@@ -80,7 +80,7 @@ def fitted_widths(rows: list[list[str]], headers: Sequence[str], width: int) -> 
     return [cap if w > cap else None for w in natural]
 
 
-def _tabulate(rows: list[list[str]], headers: Sequence[str], fmt: str) -> str:
+def fitted_table(rows: list[list[str]], headers: Sequence[str], fmt: str) -> str:
     """A terminal table fitted to the window (long cells wrapped, CJK counted double); Markdown as it is.
 
     tabulate pads and wraps by its own rules, so the table is laid out again
@@ -161,7 +161,7 @@ def findings_table(documents: list[DocumentResult], fmt: str) -> str:
     if not rows:
         return "没有发现问题。\n"
     summary = "，".join(f"{label} {total[label]} 条" for label in ("错误", "警告", "提示") if total[label])
-    table = _tabulate(rows, FINDING_HEADERS, fmt)
+    table = fitted_table(rows, FINDING_HEADERS, fmt)
     return f"{table}\n\n共 {total.total()} 条：{summary}\n"
 
 
@@ -189,7 +189,7 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
             parts.append(f"\n{heading}{SEVERITY_LABEL[severity]}（{len(these)} 条）\n")
             rows = _rows(these, names, doc.places)
             parts.append(
-                _tabulate(rows, FINDING_HEADERS, fmt)
+                fitted_table(rows, FINDING_HEADERS, fmt)
             )
             parts.append("\n")
         if not findings:
@@ -198,5 +198,5 @@ def audit_report(documents: list[DocumentResult], fmt: str) -> str:
     if report.waived:
         rows = [[cell.text for cell in row.cells] for row in report.waived.rows]
         parts.append(f"{heading}{report.waived.title}\n")
-        parts.append(_tabulate(rows, list(report.waived.headers), fmt) + "\n")
+        parts.append(fitted_table(rows, list(report.waived.headers), fmt) + "\n")
     return "".join(parts)
