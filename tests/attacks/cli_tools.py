@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -82,9 +83,19 @@ def stderr_lines(result: Result) -> list[str]:
 
 
 def process(args: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
-    """``jixiao ARGS`` as a process of its own (for signals), from this checkout."""
+    """``jixiao ARGS`` as a process of its own (for signals), from this checkout.
+
+    Ctrl-C as a terminal gives it: a suite run in the background (``make test &``) hands its children
+    SIGINT ignored, and a program started so rightly keeps ignoring it, so the child gets it back first.
+    """
     code = "from cli.entry import main; main()"  # what the installed `jixiao` runs
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)], cwd=ROOT, preexec_fn=_interruptible, **popen
+    )
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def debris(folder: Path) -> list[Path]:
