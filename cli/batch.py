@@ -28,6 +28,7 @@ from cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
     WRITE_CHUNK,
+    draft_option,
     fail,
     fail_on,
     get_checks,
@@ -35,7 +36,9 @@ from cli.common import (
     ignore_option,
     is_input,
     is_internal,
+    last_years,
     ocr_option,
+    previous_option,
     report_stale,
     ruleset_option,
     say,
@@ -49,7 +52,7 @@ from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, reaches
 from scoring.batch import CHUNK, OUTPUTS, cores, render_outputs, score_all, summary
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
-from scoring.pipeline import DocumentResult
+from scoring.pipeline import DocumentResult, RunOptions
 
 REPORTS = {"html": "report.html", "xlsx": "report.xlsx"}  # the review-meeting report, on request (--report)
 
@@ -307,6 +310,8 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     help="显示（或不显示）进度条；默认只在标准错误输出是终端时显示。",
 )
 @waivers_option
+@draft_option
+@previous_option
 @ocr_option
 def batch(
     inputs: tuple[str, ...],
@@ -321,6 +326,8 @@ def batch(
     charts: bool,
     progress: bool | None,
     waivers_path: Path | None,
+    draft: bool,
+    previous_path: Path | None,
 ) -> None:
     """批量重算：目录下全部可读文件（YAML、JSON、公开文本、Excel、CSV，含子目录）逐份读取、重算、检查，
     结果写成表格：每张自评表一行、每个问题一行、每个读取错误一行，另有汇总。
@@ -343,12 +350,16 @@ def batch(
     _refuse_foreign(out)
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
+    previous = last_years(previous_path, rules) if previous_path else []
+    options = RunOptions("draft" if draft else None, previous)
 
     with dask_client(dask_address, jobs, sources) as client, staging(out) as stage:
         waivers = waivers_for(inputs, waivers_path)
         bar = lambda n: progress_bar(n, progress)  # noqa: E731
         keep = bool(reports)
-        part = score_all(sources, rules, checks, jobs, keep=keep, progress=bar, waivers=waivers, client=client)
+        part = score_all(
+            sources, rules, checks, jobs, keep=keep, progress=bar, waivers=waivers, client=client, options=options
+        )
         totals = summary(part, rules, inputs)
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)

@@ -35,7 +35,7 @@ from indicators.readers.problems import INTERNAL_ERROR
 from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES, VERSION
 from scoring.checks import Check
-from scoring.pipeline import DocumentResult, run
+from scoring.pipeline import DocumentResult, RunOptions, run
 from scoring.records import assessment_record, content_digest, finding_record, severity_counts
 from scoring.rules import RuleSet
 from scoring.waivers import Waiver, apply_waivers
@@ -152,14 +152,16 @@ def file_state(doc: DocumentResult) -> str:
     return "partly" if any(e.severity == "warning" for e in doc.errors) else "read"
 
 
-Settings = tuple[RuleSet, Sequence[Check], Sequence[Waiver]]  # what every chunk is scored with
+Settings = tuple[RuleSet, Sequence[Check], Sequence[Waiver], RunOptions]  # what every chunk is scored with
 _SETUP: Settings | None = None
 
 
-def setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver] = ()) -> None:
-    """The rule set, checks and waivers every chunk uses (a worker's initializer)."""
+def setup(
+    ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver] = (), options: RunOptions | None = None
+) -> None:
+    """The rule set, checks, waivers and run options (``--draft``, ``--previous``) every chunk uses."""
     global _SETUP
-    _SETUP = (ruleset, checks, waivers)
+    _SETUP = (ruleset, checks, waivers, options or RunOptions())
 
 
 def score_chunk(
@@ -175,9 +177,9 @@ def score_chunk(
     """
     settings = settings or _SETUP
     assert settings is not None, "setup() first"
-    ruleset, checks, waivers = settings
+    ruleset, checks, waivers, options = settings
     part = Part()
-    documents = run(sources, ruleset, checks, progress)
+    documents = run(sources, ruleset, checks, progress, options)
     part.waivers_used = apply_waivers(documents, waivers)
     for doc in documents:
         part.add(doc)
@@ -186,11 +188,11 @@ def score_chunk(
     return part
 
 
-def worker_setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver]) -> None:
+def worker_setup(ruleset: RuleSet, checks: Sequence[Check], waivers: Sequence[Waiver], options: RunOptions) -> None:
     """A worker's initializer: Ctrl-C (sent to the whole process group) is this process's parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    setup(ruleset, checks, waivers)
+    setup(ruleset, checks, waivers, options)
 
 
 # --- the run: chunks in order, in this process or in workers, with a progress bar ---
@@ -210,6 +212,7 @@ def score_all(
     progress: Progress = quiet,
     waivers: Sequence[Waiver] = (),
     client: Any = None,
+    options: RunOptions | None = None,
 ) -> Part:
     """Every file, in chunks, merged in input order.
 
@@ -218,21 +221,22 @@ def score_all(
     a context manager giving a function told of every n files done, entered
     once the workers have started (a progress bar's thread must not be forked);
     ``client``: a ``dask.distributed.Client`` whose cluster scores the chunks
-    instead (``jobs`` is then the cluster's business).
+    instead (``jobs`` is then the cluster's business); ``options``: ``--draft`` and ``--previous``.
     """
+    options = options or RunOptions()
     chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(jobs or cores(), len(chunks))
-    setup(ruleset, checks, waivers)
+    setup(ruleset, checks, waivers, options)
     parts: list[Part] = []
     if client is not None:
         from scoring.distributed import score_on_cluster  # here: dask only for --dask
 
-        parts = score_on_cluster(client, chunks, keep, (ruleset, checks, waivers), progress)
+        parts = score_on_cluster(client, chunks, keep, (ruleset, checks, waivers, options), progress)
     elif workers <= 1:
         with progress(len(sources)) as advance:
             parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
     else:
-        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks, waivers))
+        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks, waivers, options))
         try:
             # every chunk submitted (so the workers forked) before the progress bar starts its thread
             futures = [pool.submit(score_chunk, chunk, keep) for chunk in chunks]

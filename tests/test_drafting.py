@@ -231,3 +231,20 @@ def test_a_draft_from_the_library_passes_the_lint_clean(kind: str, category: str
     assert [(f["code"], f["message"]) for f in assessment["findings"]] == []
     assert [e for e in document.get("errors", []) if e["severity"] != "info"] == []
     assert checked.exit_code == 0
+
+
+def test_batch_takes_draft_and_previous(tmp_path: Path) -> None:
+    """`jixiao batch --draft --previous`: the same options as check, through the batch engine's chunks."""
+    folder = tmp_path / "上报"
+    folder.mkdir()
+    data = draft()
+    data["indicators"][0]["actual"] = "510人次"  # by content no draft: --draft makes it one
+    (folder / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    last = tmp_path / "2026.yaml"
+    last.write_text(yaml.safe_dump(LAST_YEAR, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "结果"
+    result = _check(["batch", str(folder), "-o", str(out), "--jobs", "1", "--draft", "--previous", str(last)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["drafts"] == 1 and summary["scored"] == 0
+    assert summary["findings"]["by_code"] == {"D410": 1}  # 满意度 ≥90% after 95% last year
