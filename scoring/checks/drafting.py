@@ -21,7 +21,15 @@ from decimal import Decimal
 
 from indicators import taxonomy, units
 from indicators.values import ValueKind, num
-from scoring.checks.logic import budget_adjusted, measured, money_cap, money_tolerance, squash
+from scoring.checks.logic import (
+    budget_adjusted,
+    measured,
+    money_cap,
+    money_tolerance,
+    overshoot_ratio,
+    squash,
+    target_unit,
+)
 from scoring.checks.registry import EVERY_STAGE, check, finding
 from scoring.engine import HUNDRED
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
@@ -55,12 +63,15 @@ def _level2_key(r: IndicatorResult) -> str:
 
 def _percent(r: IndicatorResult) -> Decimal | None:
     """The target in percent, when it is a percentage."""
-    unit = r.target.unit or (
-        units.lookup(r.indicator.measure_unit).name if units.lookup(r.indicator.measure_unit) else None
-    )
-    if r.target.number is None or unit != "%":
+    unit = target_unit(r)
+    if r.target.number is None or unit is None or unit.name != "%":
         return None
     return r.target.number
+
+
+def _name_key(name: str | None) -> str:
+    """An indicator's name as compared: normalised, without spaces or punctuation (培训 人次。 is 培训人次)."""
+    return re.sub(r"[\W_]+", "", squash(name))
 
 
 def _template_requires_cost(scored: ScoredAssessment) -> bool:
@@ -171,7 +182,7 @@ def undated_timeliness(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         if _level2_key(r) != "时效":
             continue
         text = r.indicator.effective_target or ""
-        unit = units.lookup(r.target.unit or r.indicator.measure_unit)
+        unit = target_unit(r)
         dated = r.target.kind is ValueKind.DATE or (unit is not None and unit.family in ("duration", "percent"))
         if dated or TIME_WORDS.search(text):
             continue
@@ -231,7 +242,7 @@ def cost_without_amount(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
     for r in _targets(scored):
         if _level2_key(r) not in COST_PARTS:
             continue
-        unit = units.lookup(r.target.unit or r.indicator.measure_unit)
+        unit = target_unit(r)
         if r.target.number is not None and (unit is None or unit.family in ("money", "percent")):
             continue  # an amount or a rate; a figure without its unit is L204's
         text = (r.indicator.effective_target or "").strip()
@@ -309,7 +320,7 @@ def duplicate_indicator(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
     """
     first: dict[tuple[str, str], IndicatorResult] = {}
     for r in _targets(scored):
-        name = re.sub(r"[\W_]+", "", squash(r.indicator.name))
+        name = _name_key(r.indicator.name)
         if not name:
             continue
         key = (taxonomy.normalise(r.indicator.level1), name)
@@ -353,7 +364,7 @@ def _last_year(scored: ScoredAssessment) -> dict[str, IndicatorResult]:
         return {}
     rows: dict[str, IndicatorResult] = {}
     for r in measured(previous):
-        rows.setdefault(re.sub(r"[\W_]+", "", squash(r.indicator.name)), r)
+        rows.setdefault(_name_key(r.indicator.name), r)
     return rows
 
 
@@ -361,7 +372,7 @@ def _pairs(scored: ScoredAssessment) -> Iterator[tuple[IndicatorResult, Indicato
     """This year's quantitative targets beside last year's row of the same name, in one unit family."""
     last = _last_year(scored)
     for r in _targets(scored):
-        before = last.get(re.sub(r"[\W_]+", "", squash(r.indicator.name)))
+        before = last.get(_name_key(r.indicator.name))
         if before is None or r.target.number is None or r.nature not in (">=", ">", "<=", "<", "="):
             continue
         if units.same_family(r.target.unit, before.target.unit or before.actual.unit):
@@ -378,13 +389,9 @@ def _in_target_unit(number: Decimal, unit: str | None, target_unit: str | None) 
 
 def _overshoot_kept(r: IndicatorResult, before: IndicatorResult, ruleset: RuleSet) -> Decimal | None:
     """How far last year's actual beat the target this year repeats, when by the overshoot ratio or more."""
-    if squash(r.target.text) != squash(before.target.text) or before.status != "met":
+    if squash(r.target.text) != squash(before.target.text):
         return None
-    if not before.target_value or not before.actual_value or before.target_value < 0 or before.actual_value < 0:
-        return None
-    lower = before.nature in ("<=", "<")
-    ratio = before.target_value / before.actual_value if lower else before.actual_value / before.target_value
-    return ratio if ratio >= ruleset.overshoot_ratio else None
+    return overshoot_ratio(before, ruleset)  # what L210 said of last year's row
 
 
 @check(

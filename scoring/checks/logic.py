@@ -273,6 +273,21 @@ def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
         )
 
 
+def overshoot_ratio(r: IndicatorResult, ruleset: RuleSet) -> Decimal | None:
+    """How many times a met actual beats its target (target / actual for ≤ <), when by the overshoot ratio or more."""
+    if r.status != "met" or not r.target_value or not r.actual_value:
+        return None
+    if r.target_value <= 0 or r.actual_value <= 0:
+        return None
+    ratio = r.target_value / r.actual_value if r.nature in {"<=", "<"} else r.actual_value / r.target_value
+    return ratio if ratio >= ruleset.overshoot_ratio else None
+
+
+def target_unit(r: IndicatorResult) -> units.Unit | None:
+    """The unit the target is in: the one its text names, else the 度量单位 column's."""
+    return units.lookup(r.target.unit or r.indicator.measure_unit)
+
+
 @check("L210", "overshoot", "warning", "实际完成值远超指标值（指标值可能设置偏低）", field="actual")
 def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual beats the target by the rule set's ratio or more: the target was likely set too low.
@@ -282,13 +297,9 @@ def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     the score 按偏离度适度 only where the target was obviously low).
     """
     for r in measured(scored):
-        if r.status != "met" or not r.target_value or not r.actual_value:
-            continue
-        if r.target_value <= 0 or r.actual_value <= 0:
-            continue
-        reverse = r.nature in {"<=", "<"}
-        ratio = r.target_value / r.actual_value if reverse else r.actual_value / r.target_value
-        if ratio >= ruleset.overshoot_ratio:
+        ratio = overshoot_ratio(r, ruleset)
+        if ratio is not None:
+            reverse = r.nature in {"<=", "<"}
             yield finding(
                 scored,
                 f"实际完成值 {r.actual.text} 是指标值 {r.target.text} 的 {num(round(ratio, 2))} 倍"
@@ -310,7 +321,7 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
     for r in measured(scored):
         if r.nature not in {">=", ">", "<=", "<"}:
             continue
-        unit = units.lookup(r.target.unit or r.indicator.measure_unit)
+        unit = target_unit(r)
         sense = taxonomy.expected_direction(r.indicator.name, r.indicator.level2, unit.family if unit else None)
         wrong = (sense == "lower" and r.nature in {">=", ">"}) or (sense == "higher" and r.nature in {"<=", "<"})
         if wrong:
@@ -408,7 +419,7 @@ def money_cap(scored: ScoredAssessment, r: IndicatorResult) -> Decimal | None:
     """A total-money ceiling (≤/< in 元/万元, not a per-person standard) in the table's money unit."""
     if r.nature not in {"<=", "<"} or r.target.number is None:
         return None
-    unit = units.lookup(r.target.unit or r.indicator.measure_unit)
+    unit = target_unit(r)
     name = r.indicator.name or ""
     if unit is None or unit.family != "money" or _PER_UNIT.search(name):
         return None
