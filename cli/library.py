@@ -19,10 +19,10 @@ import yaml
 
 from cli.common import fail, format_option, output_option, say, write_output
 from cli.render.text import fitted_table
+from cli.render.words import KIND_LABEL
 from indicators.library import Entry, Library, load_library
+from indicators.vocabulary import NATURE_SYMBOL
 
-NATURE_LABEL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "qualitative": "定性"}
-KIND_LABEL = {"project": "项目支出", "department": "部门整体支出"}
 SEARCH_HEADERS = ["一级", "二级", "三级", "性质", "指标值示例", "单位", "类别", "来源"]
 CSV_FIELDS = [
     "id",
@@ -136,7 +136,7 @@ def _text(lib: Library, entries: list[Entry]) -> str:
             e.level1,
             e.level2,
             e.name,
-            NATURE_LABEL[e.nature],
+            NATURE_SYMBOL[e.nature],
             e.target,
             e.unit or "",
             _category_names(lib, e),

@@ -36,7 +36,6 @@ TEMPLATE_WEIGHTS: dict[str, dict[str, Decimal]] = {
     "T2020": {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)},
     "T2021": {"成本": Decimal(20), "产出": Decimal(40), "效益": Decimal(20), "满意度": Decimal(10)},
 }
-NATURE_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "qualitative": "定性"}
 PLACEHOLDER_NAME = "指标1："  # the official form's own text in an empty 三级 cell
 FIELD_OF_SOURCE = "指标值设定依据及来源"  # the column (and Indicator.extra key) citing where a target comes from
 BUDGET_LINES = ("其中：财政拨款", "其他资金")

@@ -48,6 +48,12 @@ def reaches(severity: str, level: str) -> bool:
     return level != "none" and SEVERITY_RANK[severity] >= SEVERITY_RANK[level]
 
 
+# --- 指标性质 ---
+
+NATURE_SYMBOL: dict[str, str] = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "qualitative": "定性"}
+"""How a 指标性质 is written in a table's cell (the model's ``>=`` is printed ≥)."""
+
+
 # --- years ---
 
 YEAR = r"(?:19|20)\d{2}"  # a budget year as printed: 2023 (in 2023年, 2023年度, （2023年度）)

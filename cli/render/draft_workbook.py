@@ -32,8 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cli.render.xlsx import BORDER, HEADER_FILL, fit_rows
-from indicators.draft import FIELD_OF_SOURCE, NATURE_SYMBOL, Draft, level1_names, level2_names
+from indicators.draft import FIELD_OF_SOURCE, Draft, level1_names, level2_names
 from indicators.model import Indicator
+from indicators.vocabulary import NATURE_SYMBOL
 
 FORM_SHEET = "绩效目标申报表"
 GUIDE_SHEET = "填表说明"

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from cli.render.json import number
 from cli.render.words import (
     INDICATOR_STATUS_LABEL,
+    KIND_LABEL,
     STATUS_LABEL,
     cell_text,
     check_title,
@@ -37,7 +38,6 @@ from scoring.engine import quantize
 from scoring.pipeline import DocumentResult
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
 
-KIND_LABEL = {"project": "项目支出", "department": "部门整体支出"}
 WHOLE_DOCUMENT = "（全文）"
 NO_LEVEL1 = "（未填一级指标）"
 EXECUTION_LABEL = "预算执行率"

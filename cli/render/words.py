@@ -18,6 +18,7 @@ from indicators.vocabulary import SEVERITIES, SEVERITY_LABEL
 from scoring.checks import CHECKS
 from scoring.checks.registry import INTERNAL_ERROR, INTERNAL_ERROR_TITLE
 
+KIND_LABEL = {"project": "项目支出", "department": "部门整体支出"}
 STATUS_LABEL = {
     "scored": "已评分",
     "scored_by_criteria": "按评分标准计分（不重算）",
