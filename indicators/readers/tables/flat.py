@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
@@ -255,19 +256,36 @@ def _nature(text: str) -> str:
     return nature
 
 
-def _value(column: Column, text: str) -> object:
+def _shaped(shape: Shape, text: str) -> object:
     """A non-empty cell read by its column's shape; _Bad when it cannot be."""
-    if column.shape == "figure":
+    if shape == "figure":
         return _figure(text)
-    if column.shape == "year":
+    if shape == "year":
         return _year(text)
-    if column.shape == "kind":
+    if shape == "kind":
         return _kind(text)
-    if column.shape == "money_unit":
+    if shape == "money_unit":
         return _money_unit(text)
-    if column.shape == "nature":
+    if shape == "nature":
         return _nature(text)
     return text
+
+
+@lru_cache(maxsize=1 << 17, typed=True)
+def _cell(shape: Shape, raw: object) -> tuple[str, object]:
+    """A raw cell's text and its reading by shape (a :class:`_Bad` when it cannot be read), computed once per value.
+
+    A province's export repeats the same cells on every row (年度, 类型, 金额单位,
+    一级/二级指标, ≥95%, 分值 10 …): reading each distinct cell once is most of
+    what reading a large file costs.  ``typed``: 1, 1.0 and True are three cells.
+    """
+    text = _text(raw)
+    if not text:
+        return text, None
+    try:
+        return text, _shaped(shape, text)
+    except _Bad as exc:
+        return text, exc.with_traceback(None)  # kept in the cache: without the frames it was raised in
 
 
 # --- rows → assessments ---
@@ -319,19 +337,18 @@ class _Reader:
     # one row
 
     def row(self, cells: Sequence[object], line: int) -> None:
-        texts = {name: _text(cells[col]) if col < len(cells) else "" for name, col in self.columns.items()}
+        width = len(cells)
+        read = {
+            name: _cell(BY_FIELD[name].shape, cells[col] if col < width else None) for name, col in self.columns.items()
+        }
+        texts = {name: text for name, (text, _) in read.items()}
         if not any(texts.values()):
             return
         values: dict[str, _Stated] = {}
-        for name, text in texts.items():
-            if not text:
-                continue
-            try:
-                value = _value(BY_FIELD[name], text)
-            except _Bad as exc:
-                self.error(line, f"{BY_FIELD[name].names[0]}：{exc}", name, code=exc.code)
-                continue
-            if value is not None:
+        for name, (text, value) in read.items():
+            if isinstance(value, _Bad):
+                self.error(line, f"{BY_FIELD[name].names[0]}：{value}", name, code=value.code)
+            elif value is not None:
                 values[name] = _Stated(value, text, line)
         self._place_in_assessment(values, line)
         assert self.current is not None
