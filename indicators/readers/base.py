@@ -39,6 +39,37 @@ class ReadError:
         }
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Part ``index`` of ``count`` of one large flat file, so that several workers can read it at once.
+
+    A piece owns the tables whose first row falls in its share of the rows
+    (an equal share each); every piece still follows every row's key cells,
+    so that all of them see the same table boundaries and numbers, and each
+    reports the problems of its own tables only.  What belongs to the file
+    as a whole is said where reading it whole says it: the header's problems
+    (and a file that cannot be read at all) by the first piece, what is known
+    only after the last row (cells beyond the header, no table at all) by the
+    last.  Read one after another, the pieces give the file's tables and
+    problems in the file's order.
+    """
+
+    index: int
+    count: int
+
+    def rows(self, total: int) -> range:
+        """The rows (by position among ``total``) where this piece's tables start."""
+        return range(self.index * total // self.count, (self.index + 1) * total // self.count)
+
+    @property
+    def first(self) -> bool:
+        return self.index == 0
+
+    @property
+    def last(self) -> bool:
+        return self.index == self.count - 1
+
+
 @dataclass
 class ReadResult:
     """Assessments read from one source, and what could not be read."""

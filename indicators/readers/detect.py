@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.limits import MAX_INPUT_BYTES
-from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.base import Piece, ReadError, ReadResult
 from indicators.readers.documents.published import is_title, parse_published, parse_rows
 from indicators.readers.documents.workbook import parse_template_workbook
 from indicators.readers.sources import office
@@ -163,13 +163,18 @@ def read_xlsx(path: str) -> ReadResult:
     return with_workbook(path, _by_content)
 
 
-def read_text(text: str, source: str, suffix: str = "") -> ReadResult:
+def read_text(text: str, source: str, suffix: str = "", piece: Piece | None = None) -> ReadResult:
     """Read text by its extension when known, else by its content.
 
     Content, in this order: JSON; canonical YAML (a top-level ``kind:`` or
     ``assessments:``); published disclosure text (a self-assessment table's
     title line); a flat export (a header row of known column names).
+    ``piece``: only that piece of a ``.csv`` file (any other file is read whole by its first piece).
     """
+    if piece is not None and suffix not in CSV_SUFFIXES:
+        return read_text(text, source, suffix) if piece.first else ReadResult(source)
+    if piece is not None:
+        return parse_csv(text, source, piece)
     if suffix == ".json" or (not suffix and _looks_like_json(text)):
         return parse_canonical(text, source, is_json=True)
     if suffix in CANONICAL_SUFFIXES or (not suffix and _CANONICAL_KEY.search(text)):
@@ -287,18 +292,35 @@ def _error(name: str, message: str, code: str = "R001") -> ReadResult:
     return ReadResult(name, errors=[ReadError(name, message, code=code)])
 
 
-def read_source(name: str) -> ReadResult:
-    """Read one file (or ``-`` for standard input, as bytes), by its content first, then by its name."""
+def read_source(name: str, piece: Piece | None = None) -> ReadResult:
+    """Read one file (or ``-`` for standard input, as bytes), by its content first, then by its name.
+
+    ``piece``: only that piece of a large flat ``.csv`` (:class:`~indicators.readers.base.Piece`); a file
+    that cannot be read is the first piece's to report.
+    """
     if name == "-":
-        try:
-            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if sys.stdin is not None else b""
-        except (OSError, ValueError, AttributeError) as exc:  # a closed or missing standard input
-            return _error("<stdin>", f"无法读取标准输入：{exc}")
-        if len(raw) > MAX_INPUT_BYTES:
-            return _error("<stdin>", _TOO_LARGE, "R020")
-        if raw.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or PDF_SIGNATURE in raw[:1024]:
-            return _read_via_file(raw, "<stdin>")
-        return read_bytes(raw, "<stdin>", "")
+        return _read_stdin() if piece is None or piece.first else ReadResult("<stdin>")
+    opened = _file_bytes(name)
+    if isinstance(opened, ReadResult):
+        return opened if piece is None or piece.first else ReadResult(name)
+    raw, suffix = opened
+    return read_bytes(raw, name, suffix, piece)
+
+
+def _read_stdin() -> ReadResult:
+    try:
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if sys.stdin is not None else b""
+    except (OSError, ValueError, AttributeError) as exc:  # a closed or missing standard input
+        return _error("<stdin>", f"无法读取标准输入：{exc}")
+    if len(raw) > MAX_INPUT_BYTES:
+        return _error("<stdin>", _TOO_LARGE, "R020")
+    if raw.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or PDF_SIGNATURE in raw[:1024]:
+        return _read_via_file(raw, "<stdin>")
+    return read_bytes(raw, "<stdin>", "")
+
+
+def _file_bytes(name: str) -> tuple[bytes, str] | ReadResult:
+    """A file's bytes and its (lower-case) extension; or why it cannot be read."""
     path = Path(name)
     if path.is_symlink() and not path.exists():
         return _error(name, "符号链接指向不存在的文件，或链接形成循环")
@@ -314,10 +336,9 @@ def read_source(name: str) -> ReadResult:
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
             return _error(name, _TOO_LARGE, "R020")
-        raw = path.read_bytes()
+        return path.read_bytes(), suffix
     except OSError as exc:
         return _error(name, f"无法读取文件：{exc.strerror}")
-    return read_bytes(raw, name, suffix)
 
 
 def _read_via_file(raw: bytes, name: str) -> ReadResult:
@@ -338,8 +359,18 @@ def _read_via_file(raw: bytes, name: str) -> ReadResult:
 _TOO_LARGE = f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此）"
 
 
-def read_bytes(raw: bytes, name: str, suffix: str) -> ReadResult:
-    """Read a file's bytes by their content (signatures, then text), its extension deciding only what content cannot."""
+def _binary(raw: bytes) -> bool:
+    """A PDF, ZIP (.xlsx, .docx) or OLE2 (.xls, .doc) file, whatever its name says."""
+    return raw.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or PDF_SIGNATURE in raw[:1024]
+
+
+def read_bytes(raw: bytes, name: str, suffix: str, piece: Piece | None = None) -> ReadResult:
+    """Read a file's bytes by their content (signatures, then text), its extension deciding only what content cannot.
+
+    ``piece``: only that piece of a flat ``.csv`` text; anything else is read whole by the first piece.
+    """
+    if piece is not None and (suffix not in CSV_SUFFIXES or _binary(raw)):
+        return read_bytes(raw, name, suffix) if piece.first else ReadResult(name)
     if PDF_SIGNATURE in raw[:1024]:
         return read_pdf(name)
     if raw.startswith(ZIP_SIGNATURE):
@@ -364,14 +395,16 @@ def read_bytes(raw: bytes, name: str, suffix: str) -> ReadResult:
     suffix = suffix if suffix in SUPPORTED_SUFFIXES else ""
     text = decode_text(raw)
     if text is not None:
-        return read_text(text, name, suffix)
+        return read_text(text, name, suffix, piece)
     lossy = decode_lossy(raw)
     if lossy is None:
         return _error(
             name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 PDF、Word 或 Excel 文件（二进制或编码不明）"
         )
     text, line = lossy
-    result = read_text(text, name, suffix)
+    result = read_text(text, name, suffix, piece)
+    if piece is not None and not piece.first:
+        return result
     message = f"有 {text.count(chr(0xFFFD))} 个字节无法按 UTF-8 或 GBK 解码，已替换为“\ufffd”，其余照常读取"
     result.errors.insert(0, ReadError(name, message, line=line, severity="warning", code="R116"))
     return result

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
-from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.base import Piece, ReadError, ReadResult
 from indicators.readers.sources.csv import csv_grid, csv_text
 from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
 from indicators.readers.tables.cells import clean, figure, money_unit, squash
@@ -271,14 +271,20 @@ def _shaped(shape: Shape, text: str) -> object:
     return text
 
 
-@lru_cache(maxsize=1 << 17, typed=True)
 def _cell(shape: Shape, raw: object) -> tuple[str, object]:
-    """A raw cell's text and its reading by shape (a :class:`_Bad` when it cannot be read), computed once per value.
+    """A raw cell's text and its reading by shape (a :class:`_Bad` when it cannot be read).
 
     A province's export repeats the same cells on every row (年度, 类型, 金额单位,
-    一级/二级指标, ≥95%, 分值 10 …): reading each distinct cell once is most of
-    what reading a large file costs.  ``typed``: 1, 1.0 and True are three cells.
+    一级/二级指标, ≥95%, 分值 10 …): reading each distinct text or number once is
+    most of what reading a large file costs.  Other cells (dates, Decimals, of
+    which a signalling NaN cannot even be hashed) are read each time.
     """
+    if type(raw) in (str, int, float):
+        return _cached_cell(shape, raw)
+    return _read_cell(shape, raw)
+
+
+def _read_cell(shape: Shape, raw: object) -> tuple[str, object]:
     text = _text(raw)
     if not text:
         return text, None
@@ -286,6 +292,9 @@ def _cell(shape: Shape, raw: object) -> tuple[str, object]:
         return text, _shaped(shape, text)
     except _Bad as exc:
         return text, exc.with_traceback(None)  # kept in the cache: without the frames it was raised in
+
+
+_cached_cell = lru_cache(maxsize=1 << 17, typed=True)(_read_cell)  # typed: 1, 1.0 and True are three cells
 
 
 # --- rows → assessments ---
@@ -309,6 +318,7 @@ class _Building:
     indicators: list[Indicator] = field(default_factory=list)
     level1: str | None = None
     level2: str | None = None
+    owned: bool = True  # read by this piece of the file (see Piece), else only followed by its key
 
 
 @dataclass
@@ -323,6 +333,9 @@ class _Reader:
     finished: dict[tuple[object, ...], tuple[int, int]] = field(default_factory=dict)  # key → first, last line
     tables: int = 0
     last_line: int = 0
+    piece: Piece | None = None
+    owned: range = range(0)  # the positions of the rows where this piece's tables start
+    position: int = 0  # of the row being read, among the rows under the header
 
     def where(self, name: str) -> str:
         column = f"列“{self.headers[name]}”"
@@ -337,38 +350,48 @@ class _Reader:
     # one row
 
     def row(self, cells: Sequence[object], line: int) -> None:
+        """Read one row (the ``position``-th): its key first, then, for a table this piece owns, the rest."""
         width = len(cells)
-        read = {
-            name: _cell(BY_FIELD[name].shape, cells[col] if col < width else None) for name, col in self.columns.items()
-        }
-        texts = {name: text for name, (text, _) in read.items()}
-        if not any(texts.values()):
-            return
+
+        def cell(name: str) -> tuple[str, object]:
+            col = self.columns[name]
+            return _cell(BY_FIELD[name].shape, cells[col] if col < width else None)
+
+        keys = {name: cell(name) for name in self.key_names}
+        if not any(text for text, _ in keys.values()) and not any(cell(name)[0] for name in self.columns):
+            return  # a blank row
+        key = {name: value for name, (_, value) in keys.items() if value is not None and not isinstance(value, _Bad)}
+        self._place_in_assessment(key, line)
+        current = self.current
+        assert current is not None
+        self.last_line = line
+        if not current.owned:
+            return  # another piece's table: its key is all this piece needs
+        read = {name: cell(name) for name in self.columns}
         values: dict[str, _Stated] = {}
         for name, (text, value) in read.items():
             if isinstance(value, _Bad):
                 self.error(line, f"{BY_FIELD[name].names[0]}：{value}", name, code=value.code)
             elif value is not None:
                 values[name] = _Stated(value, text, line)
-        self._place_in_assessment(values, line)
-        assert self.current is not None
         self._merge(values)
-        self._indicator(values, texts, line)
-        self.last_line = line
+        self._indicator(values, {name: text for name, (text, _) in read.items()}, line)
 
-    def _key(self, values: dict[str, _Stated]) -> dict[str, object]:
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        """The columns that tell one table from the next: 自评表编号 if any, else 项目名称 + 年度 + 实施单位."""
         names = ("table_id",) if "table_id" in self.columns else KEY_FIELDS
-        return {n: values[n].value for n in names if n in values}
+        return tuple(n for n in names if n in self.columns)
 
-    def _place_in_assessment(self, values: dict[str, _Stated], line: int) -> None:
-        key = self._key(values)
+    def _place_in_assessment(self, key: dict[str, object], line: int) -> None:
         current = self.current
         if current is not None and all(current.key.get(n, v) == v for n, v in key.items()):
             current.key.update(key)
             return
         self._finish()
         self.tables += 1
-        self.current = _Building(key=key, first_line=line, table=self.tables)
+        owned = self.piece is None or self.position in self.owned
+        self.current = _Building(key=key, first_line=line, table=self.tables, owned=owned)
 
     def _merge(self, values: dict[str, _Stated]) -> None:
         current = self.current
@@ -433,6 +456,9 @@ class _Reader:
             return
         last = self.last_line
         key = tuple(sorted(current.key.items()))
+        if not current.owned:
+            self.finished.setdefault(key, (current.first_line, last))
+            return
         if key and key in self.finished:  # a dict, not a scan: a province's file holds tens of thousands of tables
             first, end = self.finished[key]
             shown = "、".join(str(v) for _, v in key)
@@ -560,23 +586,29 @@ def parse_flat_rows(
     numbers: Sequence[int] | None = None,
     header_line: int | None = None,
     place: str | None = None,
+    piece: Piece | None = None,
 ) -> ReadResult:
     """Assessments from a header and its rows; ``first_row`` is the line (or sheet row) of ``rows[0]``.
 
     ``numbers`` gives each row's line when rows are not consecutive (a CSV
     record over several lines, blank sheet rows left out); ``place`` (a
-    sheet) goes into every error.
+    sheet) goes into every error; ``piece``: only that piece's tables and problems.
     """
     result = ReadResult(source=file)
     if header_line is None:
         header_line = first_row - 1 if first_row > 1 else None
     mapped = _map_header(header, file, header_line, place, result)
+    if piece is not None and not piece.first:
+        result.errors.clear()  # the header's problems are the first piece's to report
     if mapped is None:
         return result
     columns, headers, unit = mapped
-    reader = _Reader(file, columns, headers, place, unit, result)
+    reader = _Reader(file, columns, headers, place, unit, result, piece=piece)
+    if piece is not None:
+        reader.owned = piece.rows(len(rows))
     lines = list(numbers) if numbers is not None else [first_row + i for i in range(len(rows))]
-    for row, line in zip(rows, lines, strict=False):
+    for position, (row, line) in enumerate(zip(rows, lines, strict=False)):
+        reader.position = position
         try:
             reader.row(list(row) if not isinstance(row, list) else row, line)
         except Exception as exc:  # a reader bug must not lose the other rows; say where
@@ -586,6 +618,8 @@ def parse_flat_rows(
     except Exception as exc:
         message = f"最后一张自评表无法读取（内部错误，请报告）：{type(exc).__name__}"
         reader.error(reader.last_line or None, message, code="R005")
+    if piece is not None and not piece.last:
+        return result  # what is known after the last row is the last piece's to say
     widths = [len(r) for r in rows]
     if widths and max(widths) > len(header):
         extra = next(
@@ -603,7 +637,7 @@ def parse_flat_rows(
                     code="R112",
                 )
             )
-    if not result.assessments and not result.failed:
+    if reader.tables == 0 and not result.failed:
         # an empty sheet among others is a note; a submission with no table at all is an input error, as for .txt
         severity, code = ("info", "R004") if place else ("error", "R002")
         result.errors.append(ReadError(file, "没有数据行：表头下没有任何自评表", line=header_line, place=place,
@@ -629,11 +663,16 @@ def _no_header(file: str, line: int | None, place: str | None) -> ReadError:
 
 
 def _parse_grid(
-    rows: Sequence[Sequence[object]], numbers: Sequence[int], file: str, place: str | None = None
+    rows: Sequence[Sequence[object]],
+    numbers: Sequence[int],
+    file: str,
+    place: str | None = None,
+    piece: Piece | None = None,
 ) -> ReadResult:
     at = _find_header(rows)
     if at is None:
-        return ReadResult(file, errors=[_no_header(file, numbers[0] if numbers else None, place)])
+        errors = [_no_header(file, numbers[0] if numbers else None, place)] if piece is None or piece.first else []
+        return ReadResult(file, errors=errors)
     return parse_flat_rows(
         rows[at],
         rows[at + 1 :],
@@ -642,19 +681,23 @@ def _parse_grid(
         numbers=numbers[at + 1 :],
         header_line=numbers[at],
         place=place,
+        piece=piece,
     )
 
 
 # --- CSV ---
 
 
-def parse_csv(text: str, file: str) -> ReadResult:
-    """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed)."""
+def parse_csv(text: str, file: str, piece: Piece | None = None) -> ReadResult:
+    """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed).
+
+    ``piece``: only that piece of the file's tables (:class:`~indicators.readers.base.Piece`).
+    """
     grid = csv_grid(text, file)
     if isinstance(grid, ReadError):
-        return ReadResult(file, errors=[grid])
+        return ReadResult(file, errors=[grid] if piece is None or piece.first else [])
     rows, numbers = grid
-    return _parse_grid(rows, numbers, file)
+    return _parse_grid(rows, numbers, file, piece=piece)
 
 
 def read_csv_file(path: str) -> ReadResult:
