@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from indicators.disclosure import Disclosure
 from indicators.model import Assessment, Stage
 from indicators.readers import ReadError, ReadResult, read_source
+from indicators.readers.base import Piece
 from indicators.readers.problems import INTERNAL, INTERNAL_ERROR
 from indicators.vocabulary import YEAR
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
@@ -37,6 +38,21 @@ class RunOptions:
     previous: Sequence[ScoredAssessment] = ()
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A file to read whole, or one piece of a large flat file (read by one of several workers)."""
+
+    source: str
+    piece: Piece | None = None
+
+
+Source = str | Unit
+
+
+def unit_of(source: Source) -> Unit:
+    return source if isinstance(source, Unit) else Unit(source)
+
+
 @dataclass
 class DocumentResult:
     source: str
@@ -46,6 +62,7 @@ class DocumentResult:
     disclosure: Disclosure | None = None
     places: dict[int, str] = field(default_factory=dict)  # row → 第3页 表2 第12行, for a PDF or Word document
     waived: list[Waived] = field(default_factory=list)  # findings a reviewer accepted (scoring.waivers)
+    piece: Piece | None = None  # which piece of its file this is, when the file was read in pieces
 
     def all_findings(self) -> list[Finding]:
         return [f for a in self.assessments for f in a.findings] + self.findings
@@ -56,10 +73,10 @@ class DocumentResult:
 
 
 def run(
-    sources: Iterable[str],
+    sources: Iterable[Source],
     ruleset: RuleSet,
     checks: Sequence[Check],
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Unit], None] | None = None,
     options: RunOptions | None = None,
 ) -> list[DocumentResult]:
     """Read, score and check every source, each read once; a bug met in one source is that source's error.
@@ -69,7 +86,11 @@ def run(
     that breaks on one source's data (:class:`RuleSetError`) is also that
     source's error: the rule set's fault, not jixiao's, so not an internal one.
     """
-    return _scored(read_all(sources, read_safely, progress), ruleset, checks, options or RunOptions())
+    units = [unit_of(s) for s in sources]
+    documents = _scored(read_all(units, read_safely, progress), ruleset, checks, options or RunOptions())
+    for doc, unit in zip(documents, units, strict=True):
+        doc.piece = unit.piece
+    return documents
 
 
 def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
@@ -77,12 +98,15 @@ def internal_error(source: str, doing: str, exc: BaseException) -> ReadError:
     return ReadError(source, f"{doing}时{INTERNAL}（{type(exc).__name__}: {exc}）", code=INTERNAL_ERROR)
 
 
-def read_safely(source: str) -> ReadResult:
-    """Read one file; a reader's bug is an internal error of this file."""
+def read_safely(source: Source) -> ReadResult:
+    """Read one file (or one piece of it); a reader's bug is an internal error of this file."""
+    unit = unit_of(source)
     try:
-        return read_source(source)
+        return read_source(unit.source, unit.piece)
     except Exception as exc:
-        return ReadResult(source, errors=[internal_error(source, "读取", exc)])
+        if unit.piece is not None and not unit.piece.first:
+            return ReadResult(unit.source)  # the first piece meets the same bug and says so
+        return ReadResult(unit.source, errors=[internal_error(unit.source, "读取", exc)])
 
 
 def _scored(
@@ -103,7 +127,7 @@ def _scored(
 
 
 def read_all(
-    sources: Iterable[str], read: Callable[[str], ReadResult], progress: Callable[[str], None] | None = None
+    sources: Iterable[Unit], read: Callable[[Unit], ReadResult], progress: Callable[[Unit], None] | None = None
 ) -> list[ReadResult]:
     """Each source read once, in order, telling ``progress`` after each."""
     reads = []
