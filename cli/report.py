@@ -71,6 +71,21 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @previous_option
 @output_option
 @ocr_option
+@click.option(
+    "--summary",
+    "summary_store",
+    type=click.Path(path_type=Path),
+    help="不读文件，改为汇总结果库（jixiao batch --store 所写的 DuckDB 文件）：等级变化矩阵、总分变动分布、"
+    "单位与主管部门排名、问题代码、跨年度重复的问题；.html、.xlsx 或 .docx。",
+)
+@click.option("--year", type=int, help="与 --summary 同用：只汇总这一年度的自评表（跨年度部分看这一年及以前）。")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="与 --summary 同用：排名和清单列出的行数，汇总因此只有几页。",
+)
 def report(
     files: tuple[str, ...],
     fmt: str | None,
@@ -83,6 +98,9 @@ def report(
     draft: bool,
     previous_path: Path | None,
     output: Path | None,
+    summary_store: Path | None,
+    year: int | None,
+    top: int,
 ) -> NoReturn:
     """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
 
@@ -96,7 +114,17 @@ def report(
       jixiao report samples/ -o report.xlsx
       jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
       jixiao report samples/004_e8e37e86adf54229.txt -o 复核意见.docx
+      jixiao report --summary 结果库.duckdb --year 2023 -o 2023年复核汇总.html
     """
+    if summary_store is not None:
+        if files:
+            fail("--summary 汇总结果库，不再读文件：请去掉文件参数")
+        from cli.store import write_summary  # here: DuckDB only for --summary
+
+        write_summary(summary_store, output, fmt, year, top)
+        raise SystemExit(0)
+    if year is not None:
+        fail("--year 只与 --summary 同用")
     run_and_render(
         render_report,
         files=files,
