@@ -171,15 +171,17 @@ def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceS
             "with_errors",
         )
         counts: dict[str, float] = dict(zip(keys, row, strict=True))
-        year_filter = f"WHERE year = {int(year)}" if year is not None else ""
+        and_year = f"AND year = {int(year)}" if year is not None else ""
         counts["duplicates"] = con.execute(
-            f"SELECT count(*) FROM assessments WHERE duplicate_of IS NOT NULL {year_filter.replace('WHERE', 'AND')}"
+            f"SELECT count(*) FROM assessments WHERE duplicate_of IS NOT NULL {and_year}"
         ).fetchone()[0]
+        # an unreadable file has no table and so no year: counted with the runs that stored the year's tables
+        runs = f"AND run_id IN (SELECT run_id FROM assessments WHERE year = {int(year)})" if year is not None else ""
         counts["unreadable"] = con.execute(
-            f"SELECT count(DISTINCT path) FROM errors WHERE severity = 'error' {year_filter.replace('WHERE', 'AND')}"
+            f"SELECT count(DISTINCT path) FROM errors WHERE severity = 'error' {runs}"
         ).fetchone()[0]
-        for severity in SEVERITIES:
-            counts[severity] = con.execute(f"SELECT count(*) FROM {f} WHERE severity = ?", [severity]).fetchone()[0]
+        by_severity = dict(con.execute(f"SELECT severity, count(*) FROM {f} GROUP BY severity").fetchall())
+        counts |= {severity: by_severity.get(severity, 0) for severity in SEVERITIES}
         matrix = con.execute(
             f"""SELECT {_grade_sql("grade_stated")}, {_grade_sql("recomputed_grade")}, count(*), sum(budget_wan)
               FROM {t} GROUP BY ALL"""
