@@ -198,3 +198,39 @@ def write_summary(store: Path, output: Path | None, fmt: str | None, year: int |
     renderers = {"html": render_province_html, "xlsx": render_province_xlsx, "docx": render_province_docx}
     write_output(renderers[chosen](report), output, [str(store)])
     say(f"jixiao report：汇总了 {int(summary.counts['tables'])} 张自评表，写入 {output}")
+
+
+DETAIL_LIMIT = 200  # files re-read for one detail report: a reviewer's selection, not a province
+
+
+def stored_sources(store: Path, only: str, unit: str | None, code: str | None, year: int | None) -> tuple[str, ...]:
+    """``report --from-store``: the source files of the tables chosen, to be read again for their detail.
+
+    A file gone since it was stored is said and left out; one whose bytes
+    changed is read as it is now, with a warning line.
+    """
+    from scoring.province import chosen_sources
+    from scoring.store import sha256_of
+
+    try:
+        chosen, total = chosen_sources(store, only, unit, code, year, DETAIL_LIMIT)
+    except StoreError as exc:
+        fail(str(exc))
+    if not chosen:
+        fail(f"结果库 {store} 中没有符合条件的自评表")
+    if total > len(chosen):
+        say(
+            f"jixiao report：符合条件的文件有 {total} 个，只读取前 {len(chosen)} 个（按路径）；"
+            "请用 --unit、--code、--year 缩小范围"
+        )
+    present = []
+    for path, stored in chosen:
+        if not Path(path).is_file():
+            say(f"jixiao report：{path} 已不存在，略过")
+            continue
+        if stored is not None and sha256_of(Path(path)) != stored:
+            say(f"jixiao report：{path} 在存入结果库之后已改动，按现在的内容生成")
+        present.append(path)
+    if not present:
+        fail("选出的自评表的来源文件都已不存在")
+    return tuple(present)

@@ -289,3 +289,39 @@ def trends(store: Path, unit: str | None = None, authority: str | None = None, l
             params,
         ).fetchall()
     return Trends(years, repeated, uncertain, total)
+
+
+# --------------------------------------------------------------------------- tables chosen for their detail
+
+ONLY = ("grade-changed", "errors", "all")
+
+
+def chosen_sources(
+    store: Path,
+    only: str = "grade-changed",
+    unit: str | None = None,
+    code: str | None = None,
+    year: int | None = None,
+    limit: int = 200,
+) -> tuple[list[tuple[str, str | None]], int]:
+    """The files holding the tables asked for (grade changed, with errors, or all; of a unit, with a code, of a
+    year), as (path, sha256 when stored), at most ``limit`` of them; and how many files matched in all."""
+    where = ["duplicate_of IS NULL"]
+    params: list[Any] = []
+    if only == "grade-changed":
+        where.append("grade_changed")
+    elif only == "errors":
+        where.append("findings_error > 0")
+    if unit:
+        where.append("contains(coalesce(unit, ''), ?)")
+        params.append(unit)
+    if year is not None:
+        where.append(f"year = {int(year)}")
+    if code:
+        where.append("EXISTS (SELECT 1 FROM findings f WHERE f.path = a.path AND f.assessment = a.id AND f.code = ?)")
+        params.append(code)
+    matched = f"SELECT path, any_value(sha256) AS sha256 FROM assessments a WHERE {' AND '.join(where)} GROUP BY path"
+    with open_store(store) as con:
+        total = con.execute(f"SELECT count(*) FROM ({matched})", params).fetchone()[0]
+        rows = con.execute(f"SELECT * FROM ({matched}) ORDER BY path LIMIT {int(limit)}", params).fetchall()
+    return [(path, sha) for path, sha in rows], total

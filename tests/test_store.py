@@ -373,3 +373,28 @@ def test_an_unreadable_file_is_stored_as_its_error(tmp_path: Path) -> None:
     with_2022 = jixiao(tmp_path, "report", "--summary", "结果库.duckdb", "--year", "2022", "-o", "汇总.html")
     assert with_2022.exit_code == 0
     assert re.search(r'data-count="unreadable">0<', (tmp_path / "汇总.html").read_text(encoding="utf-8"))
+
+
+def test_the_detail_of_the_tables_chosen_is_the_per_table_report(province: Path, tmp_path: Path) -> None:
+    store = ("--from-store", "结果库.duckdb")
+    changed = jixiao(province, "report", *store, "--year", "2023", "-o", tmp_path / "详情.html")
+    assert changed.exit_code == 0, changed.output
+    page = (tmp_path / "详情.html").read_text(encoding="utf-8")
+    sections = sorted(set(re.findall(r'data-assessment="([^"]+)"', page)))
+    assert [Path(s).name for s in sections] == ["乙单位_rent.yaml#1", "甲单位_car.yaml#1"]  # 2023's grade changes
+    by_code = jixiao(province, "report", "--from-store", "结果库.duckdb", "--code", "L201", "-o", tmp_path / "L201.md")
+    assert by_code.exit_code == 0, by_code.output
+    text = (tmp_path / "L201.md").read_text(encoding="utf-8")
+    assert "2022年更新公务用车" in text and "2023年更新公务用车" in text and "房屋租赁费" not in text
+    nothing = jixiao(province, "report", "--from-store", "结果库.duckdb", "--unit", "丙单位", "-o", tmp_path / "x.html")
+    assert nothing.exit_code == 2 and "没有符合条件的自评表" in nothing.stderr  # 丙's grades never change
+
+
+def test_a_chosen_file_changed_since_it_was_stored_is_said(tmp_path: Path) -> None:
+    build_years(tmp_path)
+    batch(tmp_path, 2022)
+    car = tmp_path / "2022" / "甲单位_car.yaml"
+    car.write_text(car.read_text(encoding="utf-8") + "\n# 补正\n", encoding="utf-8")
+    result = jixiao(tmp_path, "report", "--from-store", "结果库.duckdb", "--unit", "甲单位", "-o", "详情.html")
+    assert result.exit_code == 0, result.output
+    assert f"{car} 在存入结果库之后已改动" in result.stderr

@@ -26,7 +26,10 @@ SECTIONS = {  # headings grouping the tables, printed before the first of them
     "codes": "三、发现的问题",
     "repeats": "四、跨年度",
 }
-DETAIL_HINT = "逐表详情按需生成：jixiao report 来源文件 -o 复核报告.html（每张表一节，问题逐格标出）。"
+DETAIL_HINT = (
+    "逐表详情按需生成：jixiao report --from-store 结果库 --only grade-changed -o 详情.html"
+    "（或 --unit、--code、--year 选出；每张表一节，问题逐格标出）。"
+)
 PAGE_CSS = """
 section.province h2 { break-after: avoid; page-break-after: avoid; }
 section.province h2.part { border-bottom: 3px double #5b7fa6; font-size: 16pt; margin-top: 24px; }
