@@ -112,8 +112,8 @@ def _ranking(group: str, tables: str, top: int) -> str:
       LIMIT {top}"""
 
 
-def _repeats(year: int | None, top: int, severities: tuple[str, ...]) -> tuple[str, str]:
-    """Findings of one code on one project in two years or more (up to ``year``, and in it): rows, and a count."""
+def _repeats(year: int | None, top: int, severities: tuple[str, ...]) -> str:
+    """Findings of one code on one project in two years or more (up to ``year``, and in it), the count of all last."""
     allowed = ", ".join(f"'{s}'" for s in severities)
     upto = f"AND f.year <= {int(year)}" if year is not None else ""
     seen_in = f"AND bool_or(f.year = {int(year)})" if year is not None else ""
@@ -123,12 +123,12 @@ def _repeats(year: int | None, top: int, severities: tuple[str, ...]) -> tuple[s
         WHERE f.severity IN ({allowed}) AND a.duplicate_of IS NULL AND f.year IS NOT NULL {upto}
         GROUP BY a.unit, a.authority, a.project_key, f.code
         HAVING count(DISTINCT f.year) >= 2 {seen_in}"""
-    rows = f"SELECT * FROM ({grouped}) ORDER BY len(years) DESC, findings DESC, unit, name, code LIMIT {top}"
-    return rows, f"SELECT count(*) FROM ({grouped})"
+    return f"""SELECT *, count(*) OVER () FROM ({grouped})
+      ORDER BY len(years) DESC, findings DESC, unit, name, code LIMIT {top}"""
 
 
-def _targets(year: int | None, top: int) -> tuple[str, str]:
-    """L210 on the same indicator of one project with the same target text in two years or more."""
+def _targets(year: int | None, top: int) -> str:
+    """L210 on the same indicator of one project with the same target text in two years or more, the count last."""
     upto = f"AND f.year <= {int(year)}" if year is not None else ""
     seen_in = f"AND bool_or(f.year = {int(year)})" if year is not None else ""
     grouped = f"""SELECT a.unit, max_by(a.name, a.year) AS name, f.indicator,
@@ -138,8 +138,7 @@ def _targets(year: int | None, top: int) -> tuple[str, str]:
         WHERE f.code = 'L210' AND a.duplicate_of IS NULL AND f.year IS NOT NULL {upto}
         GROUP BY a.unit, a.authority, a.project_key, f.indicator, target
         HAVING count(DISTINCT f.year) >= 2 {seen_in}"""
-    rows = f"SELECT * FROM ({grouped}) ORDER BY len(years) DESC, unit, name, indicator LIMIT {top}"
-    return rows, f"SELECT count(*) FROM ({grouped})"
+    return f"SELECT *, count(*) OVER () FROM ({grouped}) ORDER BY len(years) DESC, unit, name, indicator LIMIT {top}"
 
 
 def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceSummary:
@@ -210,8 +209,8 @@ def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceS
               FROM {t} WHERE grade_changed
               ORDER BY abs(points_moved) DESC NULLS LAST, budget_wan DESC NULLS LAST, year, unit, name LIMIT {top}"""
         ).fetchall()
-        repeats_sql, repeats_count = _repeats(year, top, ("error",))
-        targets_sql, targets_count = _targets(year, top)
+        repeats = con.execute(_repeats(year, top, ("error",))).fetchall()
+        targets = con.execute(_targets(year, top)).fetchall()
         return ProvinceSummary(
             year=year,
             years=years,
@@ -224,10 +223,10 @@ def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceS
             authorities=authorities,
             codes=codes,
             changed=changed,
-            repeats=con.execute(repeats_sql).fetchall(),
-            repeats_total=con.execute(repeats_count).fetchone()[0],
-            targets=con.execute(targets_sql).fetchall(),
-            targets_total=con.execute(targets_count).fetchone()[0],
+            repeats=[row[:-1] for row in repeats],
+            repeats_total=repeats[0][-1] if repeats else 0,
+            targets=[row[:-1] for row in targets],
+            targets_total=targets[0][-1] if targets else 0,
             top=top,
         )
 

@@ -398,3 +398,15 @@ def test_a_chosen_file_changed_since_it_was_stored_is_said(tmp_path: Path) -> No
     result = jixiao(tmp_path, "report", "--from-store", "结果库.duckdb", "--unit", "甲单位", "-o", "详情.html")
     assert result.exit_code == 0, result.output
     assert f"{car} 在存入结果库之后已改动" in result.stderr
+
+
+def test_top_bounds_every_list_and_says_how_many_there_are(province: Path, tmp_path: Path) -> None:
+    """甲单位 repeats the seed's four errors (A101 A103 A110 L201), 乙单位 the two planted (A101 A110)."""
+    result = jixiao(province, "report", "--summary", "结果库.duckdb", "--top", "1", "-o", tmp_path / "汇总.html")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "汇总.html").read_text(encoding="utf-8")
+    assert "多年重复出现的错误（同一项目、同一代码、两个年度以上）（列出前 1 项，共 6 项）" in page
+    assert "等级改变的自评表（列出前 1 项，共 4 项）" in page
+    for table in ("repeats", "grade-changes", "units", "authorities"):
+        body = re.search(rf'data-table="{table}">.*?<tbody>(.*?)</tbody>', page).group(1)  # type: ignore[union-attr]
+        assert body.count("<tr") == 1
