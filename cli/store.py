@@ -164,14 +164,12 @@ def severity_label(severity: str) -> str:
 
 
 def summary_format(fmt: str | None, output: Path | None) -> str:
-    """The summary's format: --format, else the suffix of -o (.html, .xlsx, .docx)."""
-    if fmt is not None and fmt != "md":
-        return fmt
+    """The summary's format: --format, else the suffix of -o (.html, .xlsx, .docx); always to a file."""
     if fmt == "md":
         fail("汇总报告可写成 .html、.xlsx 或 .docx，不提供 Markdown")
     if output is None or str(output) == "-":
         fail("汇总报告需要用 -o 指定输出文件，如 -o 2023年复核汇总.html")
-    found = SUMMARY_FORMATS.get(output.suffix.lower())
+    found = fmt or SUMMARY_FORMATS.get(output.suffix.lower())
     if found is None:
         fail(f"无法从文件名 {output} 判断汇总报告格式：请用 .html、.xlsx 或 .docx")
     return found

@@ -22,7 +22,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +147,11 @@ def open_store(path: Path, *, create: bool = False) -> Iterator[Any]:
         raise StoreError(f"结果库 {path} 是一个目录，应是 DuckDB 文件")
     if exists and not _looks_like_duckdb(path):
         raise StoreError(f"{path} 不是 DuckDB 文件，不能用作结果库")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"无法创建结果库 {path}：{exc.strerror or exc}") from None
     con = _connect(path, read_only=not create)
     try:
         version = _schema_version(con, path)
@@ -263,6 +268,13 @@ def _unquote_sql(column: str) -> str:
     return f"(CASE WHEN regexp_matches({column}, '^''[-=+@\\t\\r]') THEN substr({column}, 2) ELSE {column} END)"
 
 
+def _rollback(con: Any) -> None:
+    import duckdb
+
+    with suppress(duckdb.Error):  # no transaction left to roll back (it failed before it began, or is gone)
+        con.execute("ROLLBACK")
+
+
 def ingest(
     store: Path, folder: Path, sources: Sequence[str] | None = None, run_time: datetime | None = None
 ) -> Ingested:
@@ -359,11 +371,11 @@ def ingest(
             }
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             reason = str(exc).splitlines()[0]
             raise StoreError(f"无法写入结果库 {store}（结果库未改动）：{reason}") from None
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException:  # a signal, a bug: the transaction goes, the store stays as it was
+            _rollback(con)
             raise
     return Ingested(run_id, counts["files"], counts["assessments"], counts["findings"], counts["errors"], replaced)
 

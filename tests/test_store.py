@@ -410,3 +410,19 @@ def test_top_bounds_every_list_and_says_how_many_there_are(province: Path, tmp_p
     for table in ("repeats", "grade-changes", "units", "authorities"):
         body = re.search(rf'data-table="{table}">.*?<tbody>(.*?)</tbody>', page).group(1)  # type: ignore[union-attr]
         assert body.count("<tr") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "xlsx"], "需要用 -o 指定输出文件"),
+        (["-o", "汇总.md"], "无法从文件名 汇总.md 判断汇总报告格式"),
+        (["--format", "md", "-o", "汇总.md"], "不提供 Markdown"),
+        (["-o", "结果库.duckdb", "--format", "html"], "不会覆盖输入"),
+    ],
+)
+def test_a_summary_without_a_file_to_write_is_refused(province: Path, args: list[str], said: str) -> None:
+    before = (province / "结果库.duckdb").read_bytes()
+    result = jixiao(province, "report", "--summary", "结果库.duckdb", *args)
+    assert result.exit_code == 2 and said in result.stderr and "Traceback" not in result.output
+    assert (province / "结果库.duckdb").read_bytes() == before
