@@ -360,7 +360,7 @@ def batch(
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
     if store_path is not None:
-        from cli.store import refuse_store  # here: DuckDB only for --store
+        from cli.store import refuse_store  # the store's side of batch lives in cli/store.py
 
         refuse_store(store_path, out, sources)
     previous = last_years(previous_path, rules) if previous_path else []

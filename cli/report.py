@@ -139,14 +139,14 @@ def report(
     if summary_store is not None:
         if files:
             fail("--summary 汇总结果库，不再读文件：请去掉文件参数")
-        from cli.store import write_summary  # here: DuckDB only for --summary
+        from cli.store import write_summary  # the store's commands live in cli/store.py
 
         write_summary(summary_store, output, fmt, year, top)
         raise SystemExit(0)
     if detail_store is not None:
         if files:
             fail("--from-store 从结果库选出文件：请去掉文件参数")
-        from cli.store import stored_sources  # here: DuckDB only for --from-store
+        from cli.store import stored_sources
 
         files = stored_sources(detail_store, only, unit, code, year)
     elif year is not None or unit or code:
