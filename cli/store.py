@@ -115,29 +115,31 @@ def trends(store: Path, unit: str | None, authority: str | None, limit: int) -> 
         found = query(store, unit, authority, limit)
     except StoreError as exc:
         fail(str(exc))
-    if not found.years:
+    parts = []
+    if found.years:
+        rows = [
+            [
+                u or "—",
+                a or "—",
+                name,
+                str(year),
+                f"{num(st)} {sg or ''}".strip(),
+                f"{num(rt)} {rg or ''}".strip(),
+                codes or "",
+            ]
+            for u, a, name, year, st, sg, rt, rg, codes in found.years
+        ]
+        shown = len({(r[0], r[1], r[2]) for r in found.years})
+        parts += [
+            f"在两个年度以上出现的项目：{found.projects} 个"
+            + (f"，列出前 {shown} 个" if found.projects > shown else ""),
+            fitted_table(rows, ["实施单位", "主管部门", "项目", "年度", "公布", "重算", "错误代码"], "table"),
+        ]
+    else:
         say(
             "jixiao trends：没有在两个年度以上都出现的项目"
             + ("（按给出的单位或主管部门）" if unit or authority else "")
         )
-        return
-    rows = [
-        [
-            u or "—",
-            a or "—",
-            name,
-            str(year),
-            f"{num(st)} {sg or ''}".strip(),
-            f"{num(rt)} {rg or ''}".strip(),
-            codes or "",
-        ]
-        for u, a, name, year, st, sg, rt, rg, codes in found.years
-    ]
-    shown = len({(r[0], r[1], r[2]) for r in found.years})
-    parts = [
-        f"在两个年度以上出现的项目：{found.projects} 个" + (f"，列出前 {shown} 个" if found.projects > shown else ""),
-        fitted_table(rows, ["实施单位", "主管部门", "项目", "年度", "公布", "重算", "错误代码"], "table"),
-    ]
     if found.repeated:
         repeated = [
             [u or "—", n, code, severity_label(s), "、".join(map(str, ys))] for u, _, n, code, s, ys in found.repeated
@@ -150,11 +152,12 @@ def trends(store: Path, unit: str | None, authority: str | None, limit: int) -> 
     if found.uncertain:
         uncertain = [[u or "—", n, authorities] for u, n, authorities in found.uncertain]
         parts += [
-            "",
+            *([""] if parts else []),
             "待核实的匹配（单位与项目名称相同，主管部门不同，未合并）：",
             fitted_table(uncertain, ["实施单位", "项目", "主管部门（年度）"], "table"),
         ]
-    click.echo("\n".join(parts))
+    if parts:
+        click.echo("\n".join(parts))
 
 
 def severity_label(severity: str) -> str:

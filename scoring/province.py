@@ -282,7 +282,8 @@ def trends(store: Path, unit: str | None = None, authority: str | None = None, l
         ).fetchall()
         uncertain = con.execute(
             f"""SELECT unit, max_by(name, year),
-                string_agg(DISTINCT coalesce(authority, '—') || '（' || year || '）', '、')
+                string_agg(DISTINCT coalesce(authority, '—') || '（' || year || '）', '、'
+                  ORDER BY coalesce(authority, '—') || '（' || year || '）')
               FROM assessments WHERE {where} GROUP BY unit, project_key
               HAVING count(DISTINCT coalesce(authority, '')) >= 2 ORDER BY 1, 2 LIMIT {int(limit)}""",
             params,

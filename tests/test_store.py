@@ -426,3 +426,17 @@ def test_a_summary_without_a_file_to_write_is_refused(province: Path, args: list
     result = jixiao(province, "report", "--summary", "结果库.duckdb", *args)
     assert result.exit_code == 2 and said in result.stderr and "Traceback" not in result.output
     assert (province / "结果库.duckdb").read_bytes() == before
+
+
+def test_a_project_whose_authority_changed_is_an_uncertain_match_not_a_join(tmp_path: Path) -> None:
+    build_years(tmp_path)
+    office = tmp_path / "2023" / "丙单位_office.yaml"
+    office.write_text(office.read_text(encoding="utf-8").replace("authority: 甲局", "authority: 丙局"), "utf-8")
+    batch(tmp_path, 2022)
+    batch(tmp_path, 2023)
+    result = jixiao(tmp_path, "trends", "结果库.duckdb", "--unit", "丙单位")
+    assert result.exit_code == 0, result.output
+    assert "待核实的匹配" in result.stdout
+    lines = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()]
+    assert ["丙单位", "2023年驻京办业务经费", "丙局（2023）、甲局（2022）"] in lines
+    assert not any(line[:2] == ["丙单位", "甲局"] for line in lines)  # not joined into one project
