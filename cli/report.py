@@ -134,7 +134,7 @@ def report(
       jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
       jixiao report samples/004_e8e37e86adf54229.txt -o 复核意见.docx
       jixiao report --summary 结果库.duckdb --year 2023 -o 2023年复核汇总.html
-      jixiao report --from-store 结果库.duckdb --only grade-changed --year 2023 -o 等级改变的自评表.html
+      jixiao report --from-store 结果库.duckdb --only grade-changed -o 详情.html
     """
     if summary_store is not None:
         if files:
