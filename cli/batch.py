@@ -309,6 +309,13 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     default=None,
     help="显示（或不显示）进度条；默认只在标准错误输出是终端时显示。",
 )
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出目录写好后，把本次结果追加进 DuckDB 结果库（没有则创建）；同一文件再次运行时替换其旧记录。"
+    "见 jixiao store info、jixiao report --summary、jixiao trends。",
+)
 @waivers_option
 @draft_option
 @previous_option
@@ -328,6 +335,7 @@ def batch(
     waivers_path: Path | None,
     draft: bool,
     previous_path: Path | None,
+    store_path: Path | None,
 ) -> None:
     """批量重算：目录下全部可读文件（YAML、JSON、公开文本、Excel、CSV，含子目录）逐份读取、重算、检查，
     结果写成表格：每张自评表一行、每个问题一行、每个读取错误一行，另有汇总。
@@ -341,6 +349,7 @@ def batch(
       jixiao batch 上报/ 补报/ -o 结果/ --jobs 2 --fail-on error
       jixiao batch 上报/ -o 结果/ --report html --report xlsx
       jixiao batch /共享/上报/ -o 结果/ --dask tcp://调度机:8786
+      jixiao batch 2023年上报/ -o 2023结果/ --store 结果库.duckdb
     """
     rules = get_ruleset(ruleset)
     checks = get_checks(select, ignore)
@@ -350,6 +359,10 @@ def batch(
     _refuse_foreign(out)
     if not sources:
         fail("给出的目录中没有可读取的文件（YAML、JSON、公开文本、Excel、CSV）")
+    if store_path is not None:
+        from cli.store import refuse_store  # the store's side of batch lives in cli/store.py
+
+        refuse_store(store_path, out, sources)
     previous = last_years(previous_path, rules) if previous_path else []
     options = RunOptions("draft" if draft else None, previous)
 
@@ -363,6 +376,10 @@ def batch(
         totals = summary(part, rules, inputs)
         rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
         write_outputs(rendered, stage, out)
+    if store_path is not None:
+        from cli.store import store_run
+
+        store_run(store_path, out, sources)
     report_stale(w for i, w in enumerate(waivers) if i not in part.waivers_used)
     for error in part.errors:
         if is_internal(error["code"]):  # a bug: on stderr too, one line each, as in every command

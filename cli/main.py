@@ -31,6 +31,7 @@ from cli.library import library
 from cli.new import new
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
+from cli.store import store, trends
 from cli.waive import waive
 from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
@@ -153,6 +154,8 @@ cli.add_command(report)
 cli.add_command(waive)
 cli.add_command(new)
 cli.add_command(library)
+cli.add_command(store)
+cli.add_command(trends)
 
 
 def _wide_character_help(command: click.Command) -> None:

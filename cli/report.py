@@ -71,6 +71,36 @@ def report_format(fmt: str | None, output: Path | None) -> str:
 @previous_option
 @output_option
 @ocr_option
+@click.option(
+    "--summary",
+    "summary_store",
+    type=click.Path(path_type=Path),
+    help="不读文件，改为汇总结果库（jixiao batch --store 所写的 DuckDB 文件）：等级变化矩阵、总分变动分布、"
+    "单位与主管部门排名、问题代码、跨年度重复的问题；.html、.xlsx 或 .docx。",
+)
+@click.option("--year", type=int, help="与 --summary 同用：只汇总这一年度的自评表（跨年度部分看这一年及以前）。")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="与 --summary 同用：排名和清单列出的行数，汇总因此只有几页。",
+)
+@click.option(
+    "--from-store",
+    "detail_store",
+    type=click.Path(path_type=Path),
+    help="逐表详情按需生成：从结果库选出自评表（--only、--unit、--code、--year），重新读取其来源文件，写成本报告。",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["grade-changed", "errors", "all"]),
+    default="grade-changed",
+    show_default=True,
+    help="与 --from-store 同用：等级改变的、有错误的，或全部自评表。",
+)
+@click.option("--unit", help="与 --from-store 同用：实施单位名称含有这些字的自评表。")
+@click.option("--code", help="与 --from-store 同用：有这一问题代码的自评表（如 L201）。")
 def report(
     files: tuple[str, ...],
     fmt: str | None,
@@ -83,6 +113,13 @@ def report(
     draft: bool,
     previous_path: Path | None,
     output: Path | None,
+    summary_store: Path | None,
+    year: int | None,
+    top: int,
+    detail_store: Path | None,
+    only: str,
+    unit: str | None,
+    code: str | None,
 ) -> NoReturn:
     """评审会报告：封面汇总，再逐张自评表列出公布与重算、一级指标得分图、预算、指标表和发现的问题。
 
@@ -96,7 +133,24 @@ def report(
       jixiao report samples/ -o report.xlsx
       jixiao report samples/004_e8e37e86adf54229.txt --format md -o minutes.md
       jixiao report samples/004_e8e37e86adf54229.txt -o 复核意见.docx
+      jixiao report --summary 结果库.duckdb --year 2023 -o 2023年复核汇总.html
+      jixiao report --from-store 结果库.duckdb --only grade-changed -o 详情.html
     """
+    if summary_store is not None:
+        if files:
+            fail("--summary 汇总结果库，不再读文件：请去掉文件参数")
+        from cli.store import write_summary  # the store's commands live in cli/store.py
+
+        write_summary(summary_store, output, fmt, year, top)
+        raise SystemExit(0)
+    if detail_store is not None:
+        if files:
+            fail("--from-store 从结果库选出文件：请去掉文件参数")
+        from cli.store import stored_sources
+
+        files = stored_sources(detail_store, only, unit, code, year)
+    elif year is not None or unit or code:
+        fail("--year 只与 --summary 或 --from-store 同用，--unit、--code 只与 --from-store 同用")
     run_and_render(
         render_report,
         files=files,

@@ -103,7 +103,11 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("library", "search"): ["library", "search", "培训"],
     ("library", "categories"): ["library", "categories"],
     ("library", "sources"): ["library", "sources"],
+    ("store", "info"): ["store", "info", "{tmp}/结果库.duckdb"],
+    ("trends",): ["trends", "{tmp}/结果库.duckdb"],
 }
+STORED = ["batch", CAR, "-o", "{tmp}/batch", "--store", "{tmp}/结果库.duckdb"]
+SETUP: dict[tuple[str, ...], list[str]] = {("store", "info"): STORED, ("trends",): STORED}  # run before the smoke run
 
 
 def test_the_walk_finds_the_documented_commands() -> None:
@@ -117,6 +121,8 @@ def test_every_command_has_a_smoke_run() -> None:
 
 @pytest.mark.parametrize("path", sorted(SMOKE), ids=" ".join)
 def test_every_command_runs(path: tuple[str, ...], tmp_path: Path) -> None:
+    if path in SETUP:
+        assert invoke([arg.replace("{tmp}", str(tmp_path)) for arg in SETUP[path]]).exit_code in (0, 1)
     result = invoke([arg.replace("{tmp}", str(tmp_path)) for arg in SMOKE[path]])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() or any(tmp_path.rglob("*.*"))

@@ -23,7 +23,7 @@ from indicators.values import figure_text, num
 MEMO_TITLE = "绩效自评复核意见"
 
 
-def _table(document: Document, table: CoverTable) -> None:  # type: ignore[valid-type]
+def cover_table(document: Document, table: CoverTable) -> None:  # type: ignore[valid-type]
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
@@ -79,7 +79,7 @@ def render_docx(report: Report) -> bytes:
             document.add_paragraph(text, style="List Number")
     if report.waived:
         document.add_heading("附录：已豁免的问题", level=1)
-        _table(document, report.waived)
+        cover_table(document, report.waived)
     document.core_properties.title = MEMO_TITLE
     buffer = io.BytesIO()
     document.save(buffer)

@@ -23,8 +23,10 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from html import escape
+from typing import Any
 
 from cli.render.report import (
     AssessmentReport,
@@ -123,16 +125,11 @@ def _f(value: object) -> float:
     return float(value) if value is not None else 0.0  # type: ignore[arg-type]
 
 
-def level1_chart(scores: list[Level1Score], salt: str) -> str:
-    """A bar chart of scores by 一级 (分值 behind, stated and recomputed in front) as inline SVG markup."""
+@contextmanager
+def chart_style(salt: str) -> Iterator[None]:
+    """matplotlib set for an inline chart: text kept as text in the page's fonts, ids stable (``salt``)."""
     import matplotlib  # here, not at the top: every jixiao command would pay for it otherwise
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
 
-    labels = [s.name for s in scores]
-    n = len(scores)
-    width, height = 6.6, 0.55 * n + 0.9
-    longest = max((len(label) for label in labels), default=4)
     rc = {
         "svg.fonttype": "none",
         "svg.hashsalt": salt,
@@ -144,43 +141,68 @@ def level1_chart(scores: list[Level1Score], salt: str) -> str:
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
         logging.getLogger("matplotlib.font_manager").disabled = True
         try:
-            fig = Figure(figsize=(width, height))
-            ax = fig.add_subplot()
-            positions = list(range(n))[::-1]
-            weights = [_f(s.weight) for s in scores]
-            ax.barh(positions, weights, height=0.86, color=COLORS["weight"], edgecolor="#8c8c8c", label="分值")
-            stated_bars = ax.barh(
-                [p + 0.17 for p in positions], [_f(s.stated) for s in scores], height=0.32,
-                color=COLORS["stated"], label="公布得分",
-            )  # fmt: skip
-            recomputed_bars = ax.barh(
-                [p - 0.17 for p in positions], [_f(s.recomputed) for s in scores], height=0.32,
-                color=COLORS["recomputed"], label="重算得分",
-            )  # fmt: skip
-            ax.bar_label(stated_bars, labels=[num(s.stated) for s in scores], padding=2, fontsize=7)
-            ax.bar_label(recomputed_bars, labels=[num(s.recomputed) for s in scores], padding=2, fontsize=7)
-            ax.set_yticks(positions, labels)
-            top = max([*weights, *(_f(s.stated) for s in scores), *(_f(s.recomputed) for s in scores), 1.0])
-            ax.set_xlim(0, top * 1.12)
-            ax.set_xlabel("分")
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-            ax.legend(loc="lower right", fontsize=7, frameon=False, ncols=3, bbox_to_anchor=(1, 1))
-            left = min(0.4, (longest * 9 * 1.1 + 14) / (width * 72))
-            fig.subplots_adjust(left=left, right=0.97, top=1 - 0.3 / height, bottom=0.45 / height + 0.05)
-            buffer = io.StringIO()
-            FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
+            yield
         finally:
             logging.getLogger("matplotlib.font_manager").disabled = False
-    svg = _XML_PROLOGUE.sub("", buffer.getvalue(), count=1)
+
+
+def svg_text(fig: Any) -> str:
+    """A figure as SVG, drawn inside :func:`chart_style`."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.StringIO()
+    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def inline_svg(svg: str, label: str) -> str:
+    """SVG markup for the page: no prologue, metadata, namespaces, ids or style of its own; ``label`` read aloud."""
+    svg = _XML_PROLOGUE.sub("", svg, count=1)
     svg = _METADATA.sub("", svg)
     svg = _NAMESPACES.sub("", svg)
     svg = _GROUP_IDS.sub("<g", svg)
     svg = _STYLE.sub("", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{e(label)}" ', 1).strip()
+
+
+def level1_chart(scores: list[Level1Score], salt: str) -> str:
+    """A bar chart of scores by 一级 (分值 behind, stated and recomputed in front) as inline SVG markup."""
+    from matplotlib.figure import Figure
+
+    labels = [s.name for s in scores]
+    n = len(scores)
+    width, height = 6.6, 0.55 * n + 0.9
+    longest = max((len(label) for label in labels), default=4)
+    with chart_style(salt):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+        positions = list(range(n))[::-1]
+        weights = [_f(s.weight) for s in scores]
+        ax.barh(positions, weights, height=0.86, color=COLORS["weight"], edgecolor="#8c8c8c", label="分值")
+        stated_bars = ax.barh(
+            [p + 0.17 for p in positions], [_f(s.stated) for s in scores], height=0.32,
+            color=COLORS["stated"], label="公布得分",
+        )  # fmt: skip
+        recomputed_bars = ax.barh(
+            [p - 0.17 for p in positions], [_f(s.recomputed) for s in scores], height=0.32,
+            color=COLORS["recomputed"], label="重算得分",
+        )  # fmt: skip
+        ax.bar_label(stated_bars, labels=[num(s.stated) for s in scores], padding=2, fontsize=7)
+        ax.bar_label(recomputed_bars, labels=[num(s.recomputed) for s in scores], padding=2, fontsize=7)
+        ax.set_yticks(positions, labels)
+        top = max([*weights, *(_f(s.stated) for s in scores), *(_f(s.recomputed) for s in scores), 1.0])
+        ax.set_xlim(0, top * 1.12)
+        ax.set_xlabel("分")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="lower right", fontsize=7, frameon=False, ncols=3, bbox_to_anchor=(1, 1))
+        left = min(0.4, (longest * 9 * 1.1 + 14) / (width * 72))
+        fig.subplots_adjust(left=left, right=0.97, top=1 - 0.3 / height, bottom=0.45 / height + 0.05)
+        svg = svg_text(fig)
     title = "各一级指标得分：" + "；".join(
         f"{s.name} 分值 {num(s.weight)}，公布 {num(s.stated)}，重算 {num(s.recomputed)}" for s in scores
     )
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{e(title)}" ', 1).strip()
+    return inline_svg(svg, title)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -351,7 +373,7 @@ def _cover_cell(cell: CoverCell, anchors: dict[str, str]) -> str:
     return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
 
 
-def _cover_table(table: CoverTable, anchors: dict[str, str]) -> str:
+def cover_table(table: CoverTable, anchors: dict[str, str]) -> str:
     """A cover table as a table, under its heading; the counts as tiles."""
     if table.key == "counts":
         tiles = "".join(
@@ -394,7 +416,7 @@ def _cover(report: Report) -> str:
         f"<h1>{e(report.title)}</h1>",
         f'<p class="meta">规则集：{e("、".join(report.rulesets) or "—")}；jixiao {e(report.version)}</p>',
         _conclusion(report, anchors),
-        *(_cover_table(table, anchors) for table in report.cover),
+        *(cover_table(table, anchors) for table in report.cover),
         "</header>",
     ]
     return "".join(parts)
@@ -408,7 +430,7 @@ def render_html(report: Report, *, charts: bool = True) -> str:
         body.append(_document(doc))
     if report.waived:
         anchors = {a.id: a.anchor for a in report.assessments}
-        body.append(f'<section class="appendix">{_cover_table(report.waived, anchors)}</section>')
+        body.append(f'<section class="appendix">{cover_table(report.waived, anchors)}</section>')
     body.append("</main>")
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -139,12 +139,12 @@ def _rows(ws: Worksheet, row: int, rows: Iterable[Sequence[Any]], start: int = 1
     return row
 
 
-def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
+def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
-def _print_setup(ws: Worksheet) -> None:
+def print_setup(ws: Worksheet) -> None:
     """A4 landscape, all columns on one page width."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -156,7 +156,7 @@ def _print_setup(ws: Worksheet) -> None:
 # --------------------------------------------------------------------------- sheets
 
 
-def _cover_table(ws: Worksheet, row: int, table: CoverTable, titles: dict[str, str]) -> int:
+def cover_table(ws: Worksheet, row: int, table: CoverTable, titles: dict[str, str]) -> int:
     """A cover table from ``row``, under its title; a row leading to an assessment gets a link to its sheet."""
     if table.title:
         put(ws, row, 1, table.title, font=BOLD)
@@ -194,10 +194,10 @@ def _summary_sheet(ws: Worksheet, report: Report, titles: dict[str, str]) -> Non
         row += 1
     row += 1
     for table in report.cover:
-        row = _cover_table(ws, row, table, titles)
-    _widths(ws, {1: 16, 2: 36, 3: 30, 4: 30, 5: 8, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 8, 12: 8, 13: 8, 14: 22})
+        row = cover_table(ws, row, table, titles)
+    set_widths(ws, {1: 16, 2: 36, 3: 30, 4: 30, 5: 8, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 8, 12: 8, 13: 8, 14: 22})
     fit_rows(ws)
-    _print_setup(ws)
+    print_setup(ws)
 
 
 def _table_block(ws: Worksheet, row: int, table: Table, extra: list[tuple[str, str]]) -> int:
@@ -288,13 +288,13 @@ def _assessment_sheet(ws: Worksheet, a: AssessmentReport) -> None:
     _findings_block(ws, row, "与公开文件其他部分的核对", a.document_findings)
     widths = {"level1": 12, "level2": 14, "name": 22, "target": 14, "adjusted_target": 14, "actual": 14, "note": 24}
     columns = [c.key for c in a.indicators.columns]
-    _widths(ws, {i: widths.get(key, 8) for i, key in enumerate(columns, start=1)})
+    set_widths(ws, {i: widths.get(key, 8) for i, key in enumerate(columns, start=1)})
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 14)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 14)
-    _widths(ws, {len(columns) + 1: 10, len(columns) + 2: 10, len(columns) + 3: 48})
+    set_widths(ws, {len(columns) + 1: 10, len(columns) + 2: 10, len(columns) + 3: 48})
     ws.sheet_view.zoomScale = 90
     fit_rows(ws)
-    _print_setup(ws)
+    print_setup(ws)
 
 
 def _findings_sheet(ws: Worksheet, lines: Sequence[FindingLine]) -> None:
@@ -306,12 +306,12 @@ def _findings_sheet(ws: Worksheet, lines: Sequence[FindingLine]) -> None:
     last = get_column_letter(len(FINDING_HEADERS))
     ws.auto_filter.ref = f"A1:{last}{max(len(lines) + 1, 2)}"
     ws.freeze_panes = "A2"
-    _widths(ws, {1: 8, 2: 6, 3: 60, 4: 32, 5: 20, 6: 20, 7: 18, 8: 16, 9: 16})
+    set_widths(ws, {1: 8, 2: 6, 3: 60, 4: 32, 5: 20, 6: 20, 7: 18, 8: 16, 9: 16})
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = WRAP
     fit_rows(ws)
-    _print_setup(ws)
+    print_setup(ws)
 
 
 def _errors_sheet(ws: Worksheet, errors: Sequence[ReadError]) -> None:
@@ -320,7 +320,7 @@ def _errors_sheet(ws: Worksheet, errors: Sequence[ReadError]) -> None:
     _rows(ws, 2, rows)
     ws.auto_filter.ref = f"A1:E{max(len(errors) + 1, 2)}"
     ws.freeze_panes = "A2"
-    _widths(ws, {1: 40, 2: 8, 3: 30, 4: 6, 5: 70})
+    set_widths(ws, {1: 40, 2: 8, 3: 30, 4: 6, 5: 70})
     fit_rows(ws)
 
 
@@ -340,7 +340,7 @@ def render_xlsx(report: Report) -> bytes:
     if report.summary.read_errors:
         _errors_sheet(book.create_sheet(ERRORS_SHEET), report.summary.read_errors)
     if report.waived:
-        _cover_table(book.create_sheet(WAIVED_SHEET), 1, report.waived, titles)
+        cover_table(book.create_sheet(WAIVED_SHEET), 1, report.waived, titles)
     book.properties.creator = AUTHOR
     book.properties.title = report.title
     buffer = io.BytesIO()
