@@ -14,7 +14,6 @@ from cli.common import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
     Terminated,
-    get_ruleset,
     one_line,
     output_option,
     run_and_render,
@@ -31,6 +30,7 @@ from cli.library import library
 from cli.new import new
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
+from cli.rules import rules
 from cli.waive import waive
 from indicators.model import Assessment
 from indicators.readers.problems import CATALOGUE as PROBLEMS
@@ -38,7 +38,6 @@ from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, VERSION
 from scoring.checks import CHECKS
 from scoring.checks.registry import FORMULA_FAILED, FORMULA_FAILED_TITLE, INTERNAL_ERROR, INTERNAL_ERROR_TITLE
-from scoring.rules import available, load_ruleset, ruleset_path
 
 
 class Jixiao(click.Group):
@@ -153,6 +152,7 @@ cli.add_command(report)
 cli.add_command(waive)
 cli.add_command(new)
 cli.add_command(library)
+cli.add_command(rules)
 
 
 def _wide_character_help(command: click.Command) -> None:
@@ -163,45 +163,6 @@ def _wide_character_help(command: click.Command) -> None:
 
 
 _wide_character_help(cli)
-
-
-@cli.group()
-def rules() -> None:
-    """规则集：列出、查看。
-
-    \b
-    Example:
-      jixiao rules list
-      jixiao rules show mof-2020
-    """
-
-
-@rules.command("list")
-def rules_list() -> None:
-    """列出随 jixiao 提供的规则集：名称、生效日期、标题。
-
-    \b
-    Example:
-      jixiao rules list
-    """
-    for name in available():
-        ruleset = load_ruleset(name)
-        click.echo(f"{ruleset.name}\t{ruleset.effective_from}\t{ruleset.title}")
-
-
-@rules.command("show")
-@click.argument("name")
-def rules_show(name: str) -> None:
-    """显示规则集文件全文（含出处与说明），并确认其公式可用。
-
-    \b
-    Example:
-      jixiao rules show mof-2020
-      jixiao rules show my-province.yaml
-    """
-    ruleset = get_ruleset(name)
-    click.echo(ruleset_path(name).read_text(encoding="utf-8"), nl=False)
-    say(f"# 已检查：{ruleset.name} 的全部公式可以计算。")
 
 
 @cli.command()
