@@ -44,7 +44,7 @@ from scoring.checks.registry import (
 from scoring.engine import BASE_LABEL, DRAFT_REASON
 from scoring.pipeline import DocumentResult, internal_error
 from scoring.results import IndicatorResult, ScoredAssessment
-from scoring.rules import RuleSet
+from scoring.rules import RuleSet, load_ruleset
 
 NATURE_LABEL = {
     ">=": "≥（正向）",
@@ -233,7 +233,7 @@ def explain(
         raise SystemExit(EXIT_CLEAN)
     rules = get_ruleset(ruleset)
     files = (target, *more_files)
-    documents = run_files(files, rules, get_checks((), ()))
+    documents = run_files(files, rules, get_checks((), ()), choose=ruleset is None)
     parts: list[str] = []
     for doc in documents:
         try:
@@ -253,8 +253,9 @@ def explain_document(doc: DocumentResult, rules: RuleSet, indicator_name: str | 
     """The working behind every total in one file, or behind every indicator whose name contains ``indicator_name``."""
     parts = []
     for s in doc.assessments:
+        used = rules if s.ruleset == rules.name else load_ruleset(s.ruleset)  # the rule set the layout chose
         if indicator_name is None:
-            parts.append(explain_total(s, rules))
+            parts.append(explain_total(s, used))
             continue
-        parts += [explain_indicator(s, r, rules) for r in s.indicators if indicator_name in (r.indicator.name or "")]
+        parts += [explain_indicator(s, r, used) for r in s.indicators if indicator_name in (r.indicator.name or "")]
     return parts

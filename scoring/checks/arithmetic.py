@@ -13,6 +13,7 @@ from indicators.model import Block, BudgetLine, Indicator, OtherRow
 from indicators.values import num
 from indicators.vocabulary import normalise_grade
 from scoring.checks.registry import EVERY_STAGE, check, differs, finding
+from scoring.choice import choose
 from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
@@ -513,3 +514,38 @@ def subtotal_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
                 )
         if row.source is not None and row.source.row is not None:
             previous = row.source.row
+
+
+@check(
+    "A113",
+    "layout_ruleset",
+    "info",
+    "表式对应另一个随附规则集（湖北 20/80 表、成本为一级的 2021 模板）",
+    stages=EVERY_STAGE,
+)
+def layout_ruleset(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The table's layout asks for a shipped rule set other than mof-2020: say which was used, and why.
+
+    Two layouts are read as unambiguous (scoring.choice): the 湖北 20/80 form
+    (the budget block prints 20分 and the indicators' printed 分值 add up to 80,
+    or print none) → hubei-20-80; a table with a 一级 named 成本指标 (财预〔2021〕
+    101号) → mof-2021.  When no ``--ruleset`` is named, such a table is scored
+    under the rule set its layout asks for, and this finding says so.  When a
+    rule set was named (or the table was scored under another one), it says
+    which the layout asks for, so that a 湖北 table rescored with 10/50/30/10
+    does not pass unnoticed.
+
+    Anti-pattern: 预算执行情况(20分) | … and 产出指标(40分), 效益指标(30分),
+    满意度指标(10分), rescored with ``--ruleset mof-2020``.
+    Pattern: the same table, with no ``--ruleset``: scored under hubei-20-80.
+    """
+    chosen = choose(scored.assessment)
+    if chosen is None:
+        return
+    if scored.ruleset_reason is not None and scored.ruleset == chosen.ruleset:
+        message = f"未指定规则集，按表式选用 {chosen.ruleset}：{chosen.reason}"
+    elif scored.ruleset != chosen.ruleset:
+        message = f"{chosen.reason}，宜按规则集 {chosen.ruleset} 计分；本次按 {scored.ruleset} 计分"
+    else:
+        return  # the rule set named is the one the layout asks for: nothing to say
+    yield finding(scored, message, expected=chosen.ruleset, stated=scored.ruleset)
