@@ -22,6 +22,7 @@ from cli.common import (
     signals_handled,
     write_output,
 )
+from cli.compare import compare_rulesets
 from cli.convert import convert
 from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
@@ -96,7 +97,14 @@ def cli() -> None:
 
 @cli.command()
 @scoring_options
-def score(**options: Any) -> None:
+@click.option(
+    "--compare-rulesets",
+    "compare",
+    default=None,
+    metavar="A,B",
+    help="按两个规则集分别评分，并列每张表的总分和等级（如 mof-2020,hubei-20-80）。",
+)
+def score(compare: str | None, **options: Any) -> None:
     """公布总分、等级与重算总分、等级并列。
 
     FILES 可以是文件、目录或 -（标准输入）。
@@ -105,7 +113,18 @@ def score(**options: Any) -> None:
     Example:
       jixiao score samples/004_忻州_更新公务用车.yaml
       jixiao score samples/ --format md -o scores.md
+      jixiao score samples/ --compare-rulesets mof-2020,platform-fasp
     """
+    if compare is not None:
+        compare_rulesets(
+            compare,
+            files=options["files"],
+            fmt=options["fmt"],
+            select=options["select"],
+            ignore=options["ignore"],
+            fail_on=options["fail_on"],
+            output=options["output"],
+        )
     run_and_render(score_table, **options)
 
 

@@ -504,3 +504,26 @@ def test_explain_names_the_source_of_each_rule() -> None:
     total = invoke(["explain", CAR, "--ruleset", "platform-fasp"]).stdout
     assert "    grades 出处：平台默认等级" in total
     assert "等级 优（优 ≥ 80" in total
+
+
+def test_compare_rulesets_shows_each_table_under_both() -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", "mof-2020,platform-fasp", "--fail-on", "none"])
+    assert result.exit_code == 0
+    header, _, row = result.stdout.splitlines()[:3]
+    heads = ["自评表", "名称", "mof-2020 总分", "mof-2020 等级", "platform-fasp 总分", "platform-fasp 等级", "总分差"]
+    assert header.split() == " ".join(heads).split()
+    assert row.split()[2:] == ["89.09", "良", "89.09", "优", "0"]
+
+
+def test_compare_rulesets_with_figures_that_differ() -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", "mof-2020,hubei-20-80", "--fail-on", "none"])
+    # hubei-20-80 gives 执行率 20 where the table prints no 分值 for it: 108 of 120 points, rescaled to 90
+    assert result.stdout.splitlines()[2].split()[2:] == ["89.09", "良", "90", "优", "+0.91"]
+
+
+@pytest.mark.parametrize("pair", ["mof-2020", "mof-2020,", "a,b,c"])
+def test_compare_rulesets_needs_two(pair: str) -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", pair])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
