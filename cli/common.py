@@ -61,7 +61,8 @@ ruleset_option = click.option(
     "--ruleset",
     default=None,
     metavar="NAME|PATH",
-    help="规则集名称（见 jixiao rules list）或规则集文件路径；默认 mof-2020。",
+    help="规则集名称（见 jixiao rules list）或规则集文件路径；默认 mof-2020，"
+    "湖北 20/80 表式按 hubei-20-80、成本为一级指标的表按 mof-2021（提示 A113）。",
 )
 output_option = click.option(
     "-o",
@@ -228,10 +229,12 @@ def run_files(
     *,
     draft: bool = False,
     previous_path: Path | None = None,
+    choose: bool = False,
 ) -> list[DocumentResult]:
     """Read, score and check FILES; the waivers named, or found beside them, take their findings out of the lists.
 
-    ``draft``: every table is taken for a draft; ``previous_path``: last year's self-assessments to compare with.
+    ``draft``: every table is taken for a draft; ``previous_path``: last year's self-assessments to compare with;
+    ``choose``: no rule set was named, so a table whose layout asks for a shipped one is scored by it (A113).
     """
     if not files:
         fail("请给出要读取的文件或目录（- 表示标准输入）")
@@ -240,7 +243,7 @@ def run_files(
         fail("给出的目录中没有可读取的文件（YAML、JSON）")
     waivers = waivers_for(files, waivers_path)
     previous = last_years(previous_path, ruleset) if previous_path else []
-    documents = run(sources, ruleset, checks, options=RunOptions("draft" if draft else None, previous))
+    documents = run(sources, ruleset, checks, options=RunOptions("draft" if draft else None, previous, choose))
     used = apply_waivers(documents, waivers)
     report_stale(w for i, w in enumerate(waivers) if i not in used)
     return documents
@@ -344,7 +347,13 @@ def run_and_render(
     """
     rules = get_ruleset(ruleset)
     documents = run_files(
-        files, rules, get_checks(select, ignore), waivers_path, draft=draft, previous_path=previous_path
+        files,
+        rules,
+        get_checks(select, ignore),
+        waivers_path,
+        draft=draft,
+        previous_path=previous_path,
+        choose=ruleset is None,
     )
     render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
     if fmt != "json" and not any(doc.assessments or doc.findings for doc in documents):

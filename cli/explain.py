@@ -27,6 +27,7 @@ from cli.common import (
 from cli.render.report import BUDGET_COLUMNS, INDICATOR_COLUMNS
 from cli.render.terminal import one_line
 from cli.render.words import INDICATOR_STATUS_LABEL
+from cli.rules import source_text
 from indicators.readers.problems import CATALOGUE as PROBLEMS
 from indicators.values import num
 from indicators.vocabulary import SEVERITY_LABEL
@@ -43,7 +44,7 @@ from scoring.checks.registry import (
 from scoring.engine import BASE_LABEL, DRAFT_REASON
 from scoring.pipeline import DocumentResult, internal_error
 from scoring.results import IndicatorResult, ScoredAssessment
-from scoring.rules import RuleSet
+from scoring.rules import RuleSet, load_ruleset
 
 NATURE_LABEL = {
     ">=": "≥（正向）",
@@ -137,18 +138,27 @@ def explain_indicator(s: ScoredAssessment, r: IndicatorResult, ruleset: RuleSet)
         + ("（写成了条件，按界值计）" if r.actual.op else ""),
         f"  分值：{num(r.weight)}（{WEIGHT_ORIGIN_LABEL[r.weight_origin]}）",
     ]
+    if r.weight_origin == "inferred":
+        lines.append(f"    一级指标标准分值 weights {source_text(ruleset, 'weights')}")
     if r.status in {"met", "unmet"}:
         lines += [
             f"  比较单位：{r.comparison_unit or '无'}；{num(r.actual_value)} 对 {num(r.target_value)}："
             f"{'达成' if r.met else '未达成'}",
             f"  计分规则 {r.rule}：{r.formula or ''}",
+            f"    {source_text(ruleset, r.rule or '')}",
             _substituted(r),
         ]
+        if r.nature == "=":
+            lines.append(f"  “=”何时算达成 equal_met = {ruleset.equal_met}：{source_text(ruleset, 'equal_met')}")
     elif r.score_kept:
         lines.append(f"  不重算：{r.reason}；保留公布得分")
     else:
         keep = ruleset.policies.unverifiable == "keep_stated"
         lines.append(f"  无法重算：{r.reason}；按规则集政策{'保留公布得分' if keep else '计 0 分'}")
+        lines.append(f"    policies.unverifiable {source_text(ruleset, 'policies.unverifiable')}")
+        if r.nature == "qualitative":
+            bands = "，".join(f"{k} {num(lo)}–{num(hi)}" for k, (lo, hi) in ruleset.qualitative_bands.items())
+            lines.append(f"  定性得分区间（分值的比例）：{bands}；{source_text(ruleset, 'qualitative_bands')}")
     lines.append(f"  公布得分：{num(r.indicator.score)}　重算得分：{num(r.score)}　状态：{_status(r)}")
     return _lines(lines)
 
@@ -185,6 +195,7 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
         lines += [
             f"  预算执行率：{rate}",
             f"  执行率得分：{e.formula}（weight={num(e.weight)}）= {num(e.score)}（公布 {num(budget.score)}）",
+            f"    execution.formula {source_text(ruleset, 'execution.formula')}",
         ]
     for r in s.indicators:
         name = r.indicator.name or r.indicator.level2
@@ -192,9 +203,11 @@ def explain_total(s: ScoredAssessment, ruleset: RuleSet) -> str:
     lines.append(f"  原始合计：{num(s.raw)}，分值合计：{num(s.weights_total)}")
     if s.total != s.raw:
         lines.append(f"  折算为百分制：{num(s.raw)} × 100 ÷ {num(s.weights_total)} = {num(s.total)}")
+        lines.append(f"    policies.weights_not_100 {source_text(ruleset, 'policies.weights_not_100')}")
     bands = "，".join(f"{g} ≥ {num(b)}" for b, g in ruleset.grades)
     stated = f"{num(s.stated_total)} {s.stated_grade or '—'}"
     lines.append(f"  重算总分 {num(s.total)}，等级 {s.grade}（{bands}）；公布 {stated}")
+    lines.append(f"    grades {source_text(ruleset, 'grades')}")
     return _lines(lines)
 
 
@@ -220,7 +233,7 @@ def explain(
         raise SystemExit(EXIT_CLEAN)
     rules = get_ruleset(ruleset)
     files = (target, *more_files)
-    documents = run_files(files, rules, get_checks((), ()))
+    documents = run_files(files, rules, get_checks((), ()), choose=ruleset is None)
     parts: list[str] = []
     for doc in documents:
         try:
@@ -240,8 +253,9 @@ def explain_document(doc: DocumentResult, rules: RuleSet, indicator_name: str | 
     """The working behind every total in one file, or behind every indicator whose name contains ``indicator_name``."""
     parts = []
     for s in doc.assessments:
+        used = rules if s.ruleset == rules.name else load_ruleset(s.ruleset)  # the rule set the layout chose
         if indicator_name is None:
-            parts.append(explain_total(s, rules))
+            parts.append(explain_total(s, used))
             continue
-        parts += [explain_indicator(s, r, rules) for r in s.indicators if indicator_name in (r.indicator.name or "")]
+        parts += [explain_indicator(s, r, used) for r in s.indicators if indicator_name in (r.indicator.name or "")]
     return parts

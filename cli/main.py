@@ -14,7 +14,6 @@ from cli.common import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
     Terminated,
-    get_ruleset,
     one_line,
     output_option,
     run_and_render,
@@ -23,6 +22,7 @@ from cli.common import (
     signals_handled,
     write_output,
 )
+from cli.compare import compare_rulesets
 from cli.convert import convert
 from cli.entry import EXIT_SIGINT, EXIT_SIGTERM, INTERRUPTED, TERMINATED
 from cli.explain import explain
@@ -31,6 +31,7 @@ from cli.library import library
 from cli.new import new
 from cli.render.text import audit_report, findings_table, score_table
 from cli.report import report
+from cli.rules import rules
 from cli.store import store, trends
 from cli.waive import waive
 from indicators.model import Assessment
@@ -39,7 +40,6 @@ from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, VERSION
 from scoring.checks import CHECKS
 from scoring.checks.registry import FORMULA_FAILED, FORMULA_FAILED_TITLE, INTERNAL_ERROR, INTERNAL_ERROR_TITLE
-from scoring.rules import available, load_ruleset, ruleset_path
 
 
 class Jixiao(click.Group):
@@ -98,7 +98,14 @@ def cli() -> None:
 
 @cli.command()
 @scoring_options
-def score(**options: Any) -> None:
+@click.option(
+    "--compare-rulesets",
+    "compare",
+    default=None,
+    metavar="A,B",
+    help="按两个规则集分别评分，并列每张表的总分和等级（如 mof-2020,hubei-20-80）。",
+)
+def score(compare: str | None, **options: Any) -> None:
     """公布总分、等级与重算总分、等级并列。
 
     FILES 可以是文件、目录或 -（标准输入）。
@@ -107,7 +114,18 @@ def score(**options: Any) -> None:
     Example:
       jixiao score samples/004_忻州_更新公务用车.yaml
       jixiao score samples/ --format md -o scores.md
+      jixiao score samples/ --compare-rulesets mof-2020,platform-fasp
     """
+    if compare is not None:
+        compare_rulesets(
+            compare,
+            files=options["files"],
+            fmt=options["fmt"],
+            select=options["select"],
+            ignore=options["ignore"],
+            fail_on=options["fail_on"],
+            output=options["output"],
+        )
     run_and_render(score_table, **options)
 
 
@@ -156,6 +174,7 @@ cli.add_command(new)
 cli.add_command(library)
 cli.add_command(store)
 cli.add_command(trends)
+cli.add_command(rules)
 
 
 def _wide_character_help(command: click.Command) -> None:
@@ -166,45 +185,6 @@ def _wide_character_help(command: click.Command) -> None:
 
 
 _wide_character_help(cli)
-
-
-@cli.group()
-def rules() -> None:
-    """规则集：列出、查看。
-
-    \b
-    Example:
-      jixiao rules list
-      jixiao rules show mof-2020
-    """
-
-
-@rules.command("list")
-def rules_list() -> None:
-    """列出随 jixiao 提供的规则集：名称、生效日期、标题。
-
-    \b
-    Example:
-      jixiao rules list
-    """
-    for name in available():
-        ruleset = load_ruleset(name)
-        click.echo(f"{ruleset.name}\t{ruleset.effective_from}\t{ruleset.title}")
-
-
-@rules.command("show")
-@click.argument("name")
-def rules_show(name: str) -> None:
-    """显示规则集文件全文（含出处与说明），并确认其公式可用。
-
-    \b
-    Example:
-      jixiao rules show mof-2020
-      jixiao rules show my-province.yaml
-    """
-    ruleset = get_ruleset(name)
-    click.echo(ruleset_path(name).read_text(encoding="utf-8"), nl=False)
-    say(f"# 已检查：{ruleset.name} 的全部公式可以计算。")
 
 
 @cli.command()

@@ -70,7 +70,9 @@ def waive(
         fail(f"豁免无效：{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
     except WaiverError as exc:
         fail(str(exc))
-    documents = run_files((file,), get_ruleset(None), get_checks((), ()), target if target.exists() else None)
+    waivers = target if target.exists() else None
+    # as check does with no --ruleset: a table is checked under the rule set its layout asks for
+    documents = run_files((file,), get_ruleset(None), get_checks((), ()), waivers, choose=True)
     if not apply_waivers(documents, [waiver]):
         fail(f"豁免没有对应任何问题：{file} {table or ''} {waiver.code} {indicator or ''}".replace("  ", " ").strip())
     entries = [w.model_dump(mode="json", exclude_none=True) for w in [*earlier, waiver]]

@@ -19,9 +19,10 @@ from indicators.readers.base import Piece
 from indicators.readers.problems import INTERNAL, INTERNAL_ERROR
 from indicators.vocabulary import YEAR
 from scoring.checks import Check, DocumentContext, run_checks, run_document_checks
+from scoring.choice import choose as choice_of
 from scoring.engine import score_assessments
 from scoring.results import Finding, ScoredAssessment
-from scoring.rules import RuleSet, RuleSetError
+from scoring.rules import RuleSet, RuleSetError, load_ruleset
 
 if TYPE_CHECKING:
     from scoring.waivers import Waived
@@ -36,6 +37,7 @@ class RunOptions:
 
     stage: Stage | None = None
     previous: Sequence[ScoredAssessment] = ()
+    choose: bool = False  # no rule set was named: a table whose layout asks for a shipped one is scored by it
 
 
 @dataclass(frozen=True)
@@ -156,18 +158,37 @@ def score_reads(
         stage = options.stage if options else None
         assessments = [a if stage is None else a.model_copy(update={"stage": stage}) for a in read.assessments]
         batch += [(doc, f"{read.source}#{i}", a) for i, a in enumerate(assessments, start=1)]
-    scored = score_assessments(
-        [a for _, _, a in batch], ruleset, [aid for _, aid, _ in batch], [d.source for d, _, _ in batch]
-    )
-    for (doc, _, _), result in zip(batch, scored, strict=True):
+    choose = options is not None and options.choose
+    for (doc, _, _), (result, used) in zip(batch, _score_by_ruleset(batch, ruleset, choose), strict=True):
         result.previous = last_year(result, options.previous) if options else None
-        result.findings = run_checks(result, ruleset, checks)
+        result.findings = run_checks(result, used, checks)
         doc.assessments.append(result)
     for doc in documents:
         if doc.disclosure is not None:
             context = DocumentContext(doc.source, doc.disclosure, doc.assessments)
             doc.findings = run_document_checks(context, ruleset, checks)
     return documents
+
+
+def _score_by_ruleset(
+    batch: Sequence[tuple[DocumentResult, str, Assessment]], ruleset: RuleSet, choose: bool
+) -> list[tuple[ScoredAssessment, RuleSet]]:
+    """Score the batch, each table under the rule set its layout asks for when ``choose`` (one batch per rule set)."""
+    choices = [choice_of(a) if choose else None for _, _, a in batch]
+    groups: dict[str | None, list[int]] = {}
+    for i, chosen in enumerate(choices):
+        groups.setdefault(chosen.ruleset if chosen else None, []).append(i)
+    out: list[tuple[ScoredAssessment, RuleSet] | None] = [None] * len(batch)
+    for name, members in groups.items():
+        rules = ruleset if name is None else load_ruleset(name)
+        scored = score_assessments(
+            [batch[i][2] for i in members], rules, [batch[i][1] for i in members], [batch[i][0].source for i in members]
+        )
+        for i, result in zip(members, scored, strict=True):
+            chosen = choices[i]
+            result.ruleset_reason = chosen.reason if chosen else None
+            out[i] = (result, rules)
+    return [pair for pair in out if pair is not None]
 
 
 def last_year(scored: ScoredAssessment, previous: Sequence[ScoredAssessment]) -> ScoredAssessment | None:

@@ -124,6 +124,7 @@ class ScoredAssessment:
     grade: str | None = None
     weights_inferred: bool = False
     findings: list[Finding] = field(default_factory=list)
+    ruleset_reason: str | None = None  # why the layout chose ``ruleset`` (scoring.choice), when no rule set was named
 
     previous: ScoredAssessment | None = None  # last year's self-assessment of the same project (--previous)
 

@@ -27,6 +27,7 @@ from indicators.limits import MAX_EXPANDED_NODES, MAX_FORMULA_LENGTH, MAX_RULESE
 from indicators.model import Strict
 from indicators.readers.sources.text import decode_text
 from indicators.yaml12 import expanded_size, yaml12
+from scoring.ruledata import MAX_EXTENDS_DEPTH, PARAMETERS, Citation, RuleData, RuleDataError, merge, parent_path, parse
 
 RULESET_DIR = Path(__file__).parent / "rulesets"
 DEFAULT_RULESET = "mof-2020"
@@ -223,6 +224,11 @@ class RuleSet(Strict):
         ge=0, le=100, description="X304: rounding allowed in a 决算 table's own unit"
     )
     policies: Policies = Field(default_factory=Policies)
+    extends: str | None = Field(default=None, description="the parent rule set, as the file names it")
+    note: str = Field(default="", description="what the sources leave open, in the users' words")
+    citations: dict[str, Citation] = Field(default_factory=dict, description="parameter path → its source and dates")
+    lineage: list[str] = Field(default_factory=list, description="the parents' names, nearest first")
+    defined_in: dict[str, str] = Field(default_factory=dict, description="parameter → the rule set that sets it")
     origin: str = Field(default="", exclude=True)
     _execution: Formula = PrivateAttr()
     _quantitative: dict[str, Formula] = PrivateAttr()
@@ -249,6 +255,18 @@ class RuleSet(Strict):
 
     def quantitative_formula(self, key: str) -> Formula:
         return self._quantitative[key]
+
+    def citation(self, path: str) -> Citation | None:
+        return self.citations.get(path)
+
+    def parameter(self, path: str) -> Any:
+        """A parameter's value by its path (``execution.weight``, ``grades`` …)."""
+        if path not in PARAMETERS:
+            raise KeyError(path)
+        value: Any = self
+        for part in path.split("."):
+            value = getattr(value, part)
+        return value
 
     def grade(self, total: Decimal | None) -> str | None:
         if total is None:
@@ -324,11 +342,56 @@ def _problem(error: Any) -> str:
 
 
 def load_ruleset(name_or_path: str | None = None) -> RuleSet:
-    """Load a shipped rule set by name, or a rule-set file by path; refuse a bad one."""
+    """Load a shipped rule set by name, or a rule-set file by path, with its parents; refuse a bad one."""
     path = ruleset_path(name_or_path or DEFAULT_RULESET)
     origin = str(path) if name_or_path and Path(name_or_path).exists() else path.name
     if not path.exists():
         raise RuleSetError(f"找不到规则集 {name_or_path!r}；可用：{', '.join(available())}，或给出文件路径")
+    try:
+        data = _load_data(path, origin, ())
+    except RuleDataError as exc:
+        raise RuleSetError(str(exc)) from None
+    try:
+        return RuleSet.model_validate(
+            {
+                **data.nested(),
+                "origin": origin,
+                "citations": data.citations,
+                "lineage": data.lineage,
+                "defined_in": data.defined_in,
+            }
+        )
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"]) or "(顶层)"
+            problems.append(f"{origin}: {key}: {_problem(error)}")
+        raise RuleSetError("\n".join(problems)) from None
+
+
+def _load_data(path: Path, origin: str, children: tuple[Path, ...]) -> RuleData:
+    """One file's parameters over its parents' (``extends:``); a cycle or an unknown parent is refused."""
+    data = parse(_read_mapping(path, origin), origin)
+    parent = data.meta.get("extends")
+    if parent is None:
+        return data
+    chain = (*children, path.resolve())
+    target = parent_path(parent, path, RULESET_DIR, origin)
+    if target.resolve() in chain:
+        names = " → ".join(p.name for p in (*chain, target))
+        raise RuleDataError([f"{origin}: extends: 规则集循环继承（{names}）"])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise RuleDataError([f"{origin}: extends: 继承层数超过 {MAX_EXTENDS_DEPTH}"])
+    if not target.is_file():
+        raise RuleDataError(
+            [f"{origin}: extends: 找不到上级规则集 {parent!r}；可用：{', '.join(available())}，或给出相对本文件的路径"]
+        )
+    parent_origin = target.name if target.parent == RULESET_DIR else str(target)
+    return merge(_load_data(target, parent_origin, chain), data)
+
+
+def _read_mapping(path: Path, origin: str) -> dict[str, Any]:
+    """A rule-set file's YAML mapping; an unreadable, oversized or malformed file is refused with its place."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_RULESET_BYTES + 1)  # never more: a 2 GB "rule set" is refused unread
@@ -351,11 +414,4 @@ def load_ruleset(name_or_path: str | None = None) -> RuleSet:
         raise RuleSetError(f"{origin}: 无法读取规则集：{exc.strerror}") from None
     if not isinstance(data, dict):
         raise RuleSetError(f"{origin}: 规则集应为键值映射")
-    try:
-        return RuleSet.model_validate({**data, "origin": origin})
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            key = ".".join(str(p) for p in error["loc"]) or "(顶层)"
-            problems.append(f"{origin}: {key}: {_problem(error)}")
-        raise RuleSetError("\n".join(problems)) from None
+    return data

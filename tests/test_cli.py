@@ -93,6 +93,8 @@ SMOKE: dict[tuple[str, ...], list[str]] = {
     ("explain",): ["explain", CAR],
     ("rules", "list"): ["rules", "list"],
     ("rules", "show"): ["rules", "show", "mof-2020"],
+    ("rules", "diff"): ["rules", "diff", "mof-2020", "platform-fasp"],
+    ("rules", "check"): ["rules", "check", "scoring/rulesets/mof-2020.yaml"],
     ("schema",): ["schema"],
     ("convert",): ["convert", CAR],
     ("audit",): ["audit", CAR, "--fail-on", "none"],
@@ -814,11 +816,15 @@ def test_rules_list_names_the_shipped_rule_set() -> None:
     assert "2020-02-25" in result.stdout
 
 
-def test_rules_show_prints_the_file() -> None:
+def test_rules_show_prints_each_parameter_with_its_source_and_readers() -> None:
     result = invoke(["rules", "show", "mof-2020"])
     assert result.exit_code == 0
-    shipped = (ROOT / "scoring" / "rulesets" / "mof-2020.yaml").read_text(encoding="utf-8")
-    assert result.stdout == shipped
+    lines = result.stdout.splitlines()
+    at = lines.index("grades = 优 ≥ 90，良 ≥ 80，中 ≥ 60，差 ≥ 0")
+    assert lines[at + 2].startswith("  出处：财预〔2020〕10号")
+    assert lines[at + 3] == "  读取此项的检查：A108、A110"
+    execution = lines.index("execution.weight = 10")
+    assert lines[execution + 2].endswith("（自 2020-02-25）")
     assert "mof-2020" in result.stderr
 
 
@@ -827,7 +833,7 @@ def test_rules_show_a_path(tmp_path: Path) -> None:
     shutil.copy(ROOT / "scoring" / "rulesets" / "mof-2020.yaml", copy)
     result = invoke(["rules", "show", str(copy)])
     assert result.exit_code == 0
-    assert result.stdout == copy.read_text(encoding="utf-8")
+    assert result.stdout == invoke(["rules", "show", "mof-2020"]).stdout
 
 
 def test_version() -> None:

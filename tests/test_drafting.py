@@ -103,6 +103,7 @@ PLANTED: dict[str, tuple[Callable[[Draft], None], int]] = {
     "L212": (lambda data: data["goals"].update(target="2022年全年培训干部500人次。"), 8),
     "A103": (lambda data: data["budget"].update(weight=15), 1),
     "L209": (lambda data: (row(data, "培训人次").update(weight=15), row(data, "结业考核通过率").update(weight=20)), 1),
+    "A113": (_set("人均培训成本", level1="成本指标", level2="经济成本指标"), 1),  # the 2021 template's 一级
 }
 
 

@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scoring" / "rulesets" / "mof-2020.yaml"
 BASE = SHIPPED.read_text(encoding="utf-8")
 CAR = "samples/004_忻州_更新公务用车.yaml"
-HIGHER = '"where(met, weight, weight * clip(ratio(actual, target), 0, 1))"   # ≥ and >'
+HIGHER = (
+    "  higher:               # ≥ and >\n"
+    '    value: "where(met, weight, weight * clip(ratio(actual, target), 0, 1))"'
+)
 
 
 def variant(tmp_path: Path, old: str, new: str, name: str = "variant.yaml") -> Path:
@@ -42,7 +45,11 @@ def data_variant(tmp_path: Path, changes: dict[str, Any], filename: str = "custo
 
 
 def higher(tmp_path: Path, formula: str) -> Path:
-    return variant(tmp_path, HIGHER, json.dumps(formula))
+    return variant(tmp_path, HIGHER, higher_text(formula))
+
+
+def higher_text(formula: str) -> str:
+    return f"  higher:\n    value: {json.dumps(formula)}"
 
 
 def refused(path: Path) -> str:
@@ -206,30 +213,38 @@ def test_keyword_arguments(tmp_path: Path) -> None:
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
-    path = variant(tmp_path, "year_window: 1 ", "year_window: 1\nyear_windw: 2 ")
+    path = variant(tmp_path, "year_window:\n", "year_windw: 2\nyear_window:\n")
     message = refused(path)
     assert "year_windw" in message
     assert "未知" in message
 
 
 def test_unknown_nested_key(tmp_path: Path) -> None:
-    message = refused(variant(tmp_path, "  unverifiable: keep_stated", "  unverifiable: keep_stated\n  typo: 1"))
+    message = refused(variant(tmp_path, "  unverifiable:\n", "  typo: 1\n  unverifiable:\n"))
     assert "policies.typo" in message
 
 
 def test_missing_key(tmp_path: Path) -> None:
-    message = refused(variant(tmp_path, "year_window: 1 ", "# year_window removed "))
+    data = yaml.safe_load(BASE)
+    del data["year_window"]
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    message = refused(path)
     assert "year_window" in message
     assert "缺少" in message
 
 
 def test_missing_formula(tmp_path: Path) -> None:
-    message = refused(variant(tmp_path, "  equal: ", "  # equal: "))
+    data = yaml.safe_load(BASE)
+    del data["quantitative"]["equal"]
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    message = refused(path)
     assert "quantitative.equal" in message
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    path = variant(tmp_path, "year_window: 1 ", "year_window: 1\nprecision: 3\nyear_window: 2 ")
+    path = variant(tmp_path, "year_window:\n", "precision: 3\nyear_window:\n")
     message = refused(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert f"{path}:{lines.index('precision: 3') + 1}:" in message
@@ -238,7 +253,7 @@ def test_duplicate_key(tmp_path: Path) -> None:
 
 
 def test_duplicate_nested_key(tmp_path: Path) -> None:
-    message = refused(variant(tmp_path, "  weight: 10\n", "  weight: 10\n  weight: 5\n"))
+    message = refused(variant(tmp_path, "execution:\n", "execution:\n  weight: 5\n"))
     assert "'weight'" in message
     assert "重复" in message
 
@@ -297,10 +312,10 @@ def test_missing_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        (HIGHER, json.dumps("where(met, weight, weight * clip(ratio(actul, target), 0, 1))"), "quantitative.higher"),
-        (HIGHER, json.dumps("__import__('os')"), "quantitative.higher"),
-        (HIGHER, json.dumps("where(met,"), "quantitative.higher"),
-        ("year_window: 1 ", "year_window: 1\nyear_windw: 1 ", "year_windw"),
+        (HIGHER, higher_text("where(met, weight, weight * clip(ratio(actul, target), 0, 1))"), "quantitative.higher"),
+        (HIGHER, higher_text("__import__('os')"), "quantitative.higher"),
+        (HIGHER, higher_text("where(met,"), "quantitative.higher"),
+        ("year_window:\n", "year_windw: 1\nyear_window:\n", "year_windw"),
     ],
     ids=["unknown-name", "import", "syntax", "unknown-key"],
 )
@@ -359,3 +374,156 @@ def test_explain_uses_the_custom_bands(tmp_path: Path) -> None:
     result = invoke(["explain", CAR, "--ruleset", str(path)])
     assert result.exit_code == 0
     assert "等级 优（优 ≥ 80，良 ≥ 70，中 ≥ 60，差 ≥ 0）" in result.stdout
+
+
+# --------------------------------------------------------------------------- citations, extends, variants
+
+
+def child(tmp_path: Path, text: str, filename: str = "child.yaml") -> Path:
+    path = tmp_path / filename
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_each_parameter_carries_its_source_and_dates() -> None:
+    rules = load_ruleset()
+    weight = rules.citation("execution.weight")
+    assert weight is not None and weight.source is not None
+    assert "财预〔2020〕10号" in weight.source
+    assert str(weight.since) == "2020-02-25"
+    assert "jixiao 的选择" in (rules.citation("overshoot_ratio").source or "")  # type: ignore[union-attr]
+
+
+def test_a_child_overrides_only_what_differs(tmp_path: Path) -> None:
+    path = child(
+        tmp_path,
+        "name: my-province\nextends: mof-2020\ntitle: 某省\n"
+        "execution:\n  weight: {value: 20, source: 某省通知第三条, since: 2023-01-01}\n"
+        "grades: [[80, 优], [70, 良], [60, 中], [0, 差]]\n",
+    )
+    rules = load_ruleset(str(path))
+    default = load_ruleset()
+    assert rules.execution.weight == 20
+    assert rules.execution.formula == default.execution.formula  # the group is merged, not replaced
+    assert rules.citation("execution.formula") == default.citation("execution.formula")
+    assert rules.citation("execution.weight").source == "某省通知第三条"  # type: ignore[union-attr]
+    assert rules.citation("grades") is None  # a plain value overrides the parent's citation too
+    assert [int(b) for b, _ in rules.grades] == [80, 70, 60, 0]  # a list is replaced whole
+    assert rules.weights == default.weights
+    assert rules.reference == default.reference and rules.lineage == ["mof-2020"]
+    assert rules.defined_in["execution.weight"] == "my-province"
+    assert rules.defined_in["execution.formula"] == "mof-2020"
+
+
+def test_a_parent_by_relative_path(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    child(tmp_path / "base", "name: base\nextends: hubei-20-80\nprecision: 3\n", "base.yaml")
+    path = child(tmp_path, "name: leaf\nextends: base/base.yaml\nyear_window: 2\n")
+    rules = load_ruleset(str(path))
+    assert (rules.precision, rules.year_window, rules.execution.weight) == (3, 2, 20)
+    assert rules.lineage == ["base", "hubei-20-80", "mof-2020"]
+
+
+def test_a_cycle_is_refused(tmp_path: Path) -> None:
+    child(tmp_path, "name: a\nextends: b.yaml\n", "a.yaml")
+    path = child(tmp_path, "name: b\nextends: a.yaml\n", "b.yaml")
+    with pytest.raises(RuleSetError) as info:
+        load_ruleset(str(path))
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'a.yaml'}: extends: 规则集循环继承（b.yaml → a.yaml → b.yaml）")
+    assert "\n" not in message
+
+
+def test_an_unknown_parent_is_refused(tmp_path: Path) -> None:
+    message = refused(child(tmp_path, "name: a\nextends: mof-1999\n"))
+    assert "extends" in message
+    assert "mof-1999" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("execution:\n  weigth: 20\n", "execution.weigth"),
+        ("weights: {value: {产出指标: 60}, sourse: 某省}\n", "weights.sourse"),
+        ("grades: {value: [[0, 差]], since: 昨天}\n", "grades.since"),
+        ("year_window: {value: 1, since: 2024-01-01, until: 2023-01-01}\n", "year_window"),
+    ],
+    ids=["unknown-parameter", "unknown-citation-key", "bad-date", "until-before-since"],
+)
+def test_a_bad_child_key_is_refused(text: str, key: str, tmp_path: Path) -> None:
+    message = refused(child(tmp_path, f"name: a\nextends: mof-2020\n{text}"))
+    assert f": {key}" in message
+
+
+def test_formula_safety_holds_for_an_inherited_rule_set(tmp_path: Path) -> None:
+    path = child(tmp_path, "name: a\nextends: mof-2020\nquantitative:\n  lower: {value: \"open(weight)\", source: x}\n")
+    message = refused(path)
+    assert "quantitative.lower" in message
+    assert "open" in message
+
+
+def test_a_bad_parent_is_refused_with_its_own_file(tmp_path: Path) -> None:
+    child(tmp_path, "name: base\nextends: mof-2020\nyear_windw: 2\n", "base.yaml")
+    with pytest.raises(RuleSetError) as info:
+        load_ruleset(str(child(tmp_path, "name: a\nextends: base.yaml\n")))
+    assert "base.yaml: year_windw" in str(info.value)
+
+
+def test_rules_diff_lists_what_differs_with_both_sources() -> None:
+    result = invoke(["rules", "diff", "mof-2020", "platform-fasp"])
+    assert result.exit_code == 0
+    heads = [line.split("（")[0] for line in result.stdout.splitlines() if line and not line.startswith(" ")]
+    # "=" is not among them: the platform scores it like ≥, as mof-2020 does (platform-fasp's note, RULES.md §1.3)
+    assert heads == ["grades", "quantitative.lower"]
+    assert "  platform-fasp：优 ≥ 80，良 ≥ 70，中 ≥ 60，差 ≥ 0" in result.stdout
+    assert "R2" in result.stdout and "C1" in result.stdout and "S11" in result.stdout
+
+
+def test_rules_diff_of_the_same_rule_set() -> None:
+    result = invoke(["rules", "diff", "mof-2020", "scoring/rulesets/mof-2020.yaml"])
+    assert result.stdout.strip() == "mof-2020 与 mof-2020 的参数相同。"
+
+
+def test_rules_check_a_valid_and_a_bad_rule_set(tmp_path: Path) -> None:
+    good = invoke(["rules", "check", str(child(tmp_path, "name: a\nextends: platform-fasp\nyear_window: 2\n"))])
+    assert good.exit_code == 0
+    assert good.stdout.startswith("规则集有效：a，继承 platform-fasp → mof-2020；16 个参数中 15 个注明出处")
+    bad = invoke(["rules", "check", str(child(tmp_path, "name: b\nextends: b.yaml\n", "b.yaml"))])
+    assert bad.exit_code == 2
+    assert bad.stdout == ""
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert "b.yaml: extends" in bad.stderr
+
+
+def test_explain_names_the_source_of_each_rule() -> None:
+    result = invoke(["explain", CAR, "--indicator", "跟踪反馈"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    rule = next(i for i, line in enumerate(lines) if "计分规则 quantitative.higher" in line)
+    assert lines[rule + 1].startswith("    出处：财预〔2020〕10号")
+    total = invoke(["explain", CAR, "--ruleset", "platform-fasp"]).stdout
+    assert "    grades 出处：平台默认等级" in total
+    assert "等级 优（优 ≥ 80" in total
+
+
+def test_compare_rulesets_shows_each_table_under_both() -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", "mof-2020,platform-fasp", "--fail-on", "none"])
+    assert result.exit_code == 0
+    header, _, row = result.stdout.splitlines()[:3]
+    heads = ["自评表", "名称", "mof-2020 总分", "mof-2020 等级", "platform-fasp 总分", "platform-fasp 等级", "总分差"]
+    assert header.split() == " ".join(heads).split()
+    assert row.split()[2:] == ["89.09", "良", "89.09", "优", "0"]
+
+
+def test_compare_rulesets_with_figures_that_differ() -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", "mof-2020,hubei-20-80", "--fail-on", "none"])
+    # hubei-20-80 gives 执行率 20 where the table prints no 分值 for it: 108 of 120 points, rescaled to 90
+    assert result.stdout.splitlines()[2].split()[2:] == ["89.09", "良", "90", "优", "+0.91"]
+
+
+@pytest.mark.parametrize("pair", ["mof-2020", "mof-2020,", "a,b,c"])
+def test_compare_rulesets_needs_two(pair: str) -> None:
+    result = invoke(["score", CAR, "--compare-rulesets", pair])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -127,6 +127,7 @@ def assessment_dict(s: ScoredAssessment) -> dict[str, Any]:
         **{k: record[k] for k in ("id", "kind", "name", "unit", "year")},
         "title": a.title,
         "form": a.form,
+        "ruleset": s.ruleset,
         "source": source_dict(a.source),
         "stated": number({"total": record["stated_total"], "grade": record["stated_grade"]}),
         "recomputed": number(

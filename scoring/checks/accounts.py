@@ -36,7 +36,14 @@ def _summary(acc: Accounts, o: Outcome) -> str:
     return f"{acc.place(o.relation.total)} {money(o.stated)}元 ≠ {o.relation.what} {money(o.expected)}元"
 
 
-@check("X304", "final_accounts_sum", "error", "决算表各行、各栏不能相加，或各表之间同一合计不一致", scope="document")
+@check(
+    "X304",
+    "final_accounts_sum",
+    "error",
+    "决算表各行、各栏不能相加，或各表之间同一合计不一致",
+    scope="document",
+    parameters=("accounts_tolerance",),
+)
 def final_accounts_sum(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The 决算 tables (公开01–公开12) add up, row by row, column by column and between tables.
 

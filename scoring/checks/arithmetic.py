@@ -13,6 +13,7 @@ from indicators.model import Block, BudgetLine, Indicator, OtherRow
 from indicators.values import num
 from indicators.vocabulary import normalise_grade
 from scoring.checks.registry import EVERY_STAGE, check, differs, finding
+from scoring.choice import choose
 from scoring.engine import BASE_LABEL, HUNDRED, execution_rate, quantize
 from scoring.results import Finding, ScoredAssessment
 from scoring.rules import RuleSet
@@ -48,7 +49,13 @@ def prints_bonus(indicator: Indicator) -> bool:
 
 
 @check(
-    "A101", "total_mismatch", "error", "公布的总分不等于各项得分之和（含预算执行率得分）", stake="points", field="score"
+    "A101",
+    "total_mismatch",
+    "error",
+    "公布的总分不等于各项得分之和（含预算执行率得分）",
+    stake="points",
+    field="score",
+    parameters=("precision", "tolerance"),
 )
 def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 总分 must be the sum of the stated item scores, 预算执行率 included.
@@ -77,7 +84,15 @@ def total_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A102", "score_exceeds_weight", "error", "得分高于分值或为负数", stake="points", field="score")
+@check(
+    "A102",
+    "score_exceeds_weight",
+    "error",
+    "得分高于分值或为负数",
+    stake="points",
+    field="score",
+    parameters=("execution.weight", "tolerance"),
+)
 def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """An item's 得分 can be neither above its 分值 nor below zero.
 
@@ -116,7 +131,14 @@ def score_exceeds_weight(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("A103", "weights_not_100", "error", "分值合计（含预算执行率）不等于 100", stages=EVERY_STAGE)
+@check(
+    "A103",
+    "weights_not_100",
+    "error",
+    "分值合计（含预算执行率）不等于 100",
+    stages=EVERY_STAGE,
+    parameters=("policies.weights_not_100",),
+)
 def weights_not_100(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The 分值 of all items, 预算执行率 included, must add up to 100.
 
@@ -148,6 +170,7 @@ def _recomputed_rate(line: BudgetLine) -> Decimal | None:
     "error",
     "公布的执行率不等于全年执行数 ÷ 全年预算数（未列全年预算数时为年初预算数）",
     field="rate",
+    parameters=("tolerance",),
 )
 def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """执行率 = 全年执行数 / 全年预算数 × 100, compared at the precision it was published with.
@@ -172,7 +195,15 @@ def rate_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             )
 
 
-@check("A105", "balance_mismatch", "error", "公布的结余不等于全年预算数 − 全年执行数", stake="money", field="balance")
+@check(
+    "A105",
+    "balance_mismatch",
+    "error",
+    "公布的结余不等于全年预算数 − 全年执行数",
+    stake="money",
+    field="balance",
+    parameters=("tolerance",),
+)
 def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """资金结(转)余 = 全年预算数 − 全年执行数, on every budget row that prints all three."""
     for line in _budget_rows(scored):
@@ -190,7 +221,15 @@ def balance_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fin
             )
 
 
-@check("A106", "exec_score_mismatch", "error", "预算执行率得分与规则集的计分公式不符", stake="points", field="score")
+@check(
+    "A106",
+    "exec_score_mismatch",
+    "error",
+    "预算执行率得分与规则集的计分公式不符",
+    stake="points",
+    field="score",
+    parameters=("execution.weight", "execution.formula", "precision", "tolerance"),
+)
 def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated 预算执行率 得分 must be the rule set's execution formula on the recomputed rate.
 
@@ -247,6 +286,7 @@ def _sum_check(scored: ScoredAssessment, ruleset: RuleSet, group: str, label: st
     "预算各行不能相加：年初 + 调整 ≠ 全年，或分项之和 ≠ 总额",
     stake="money",
     field="full_year",
+    parameters=("tolerance",),
 )
 def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """Budget rows must add up.
@@ -274,7 +314,9 @@ def budget_lines_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterato
     yield from _sum_check(scored, ruleset, "source", "年度资金总额（按资金来源）")
 
 
-@check("A108", "grade_mismatch", "error", "公布的等级与公布总分所在的等级区间不符", field="note")
+@check(
+    "A108", "grade_mismatch", "error", "公布的等级与公布总分所在的等级区间不符", field="note", parameters=("grades",)
+)
 def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The stated grade must be the rule set's band for the stated total.
 
@@ -296,7 +338,15 @@ def grade_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findi
         )
 
 
-@check("A109", "indicator_rescored", "warning", "指标重算得分与公布得分不同", stake="points", field="score")
+@check(
+    "A109",
+    "indicator_rescored",
+    "warning",
+    "指标重算得分与公布得分不同",
+    stake="points",
+    field="score",
+    parameters=("tolerance",),
+)
 def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A quantitative indicator recomputed under the rule set scores differently than stated.
 
@@ -325,6 +375,7 @@ def indicator_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[F
     "重算总分与公布总分不同（等级改变为错误，否则为警告）",
     stake="points",
     field="score",
+    parameters=("grades", "tolerance"),
 )
 def total_rescored(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The total recomputed under the rule set differs from the stated 总分.
@@ -379,6 +430,7 @@ def _block_label(block: Block) -> str:
     "error",
     "标注分值的指标栏目（如“产出指标(50分)”）与其下各指标分值之和不符",
     stages=EVERY_STAGE,
+    parameters=("tolerance",),
 )
 def block_weight_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A label that prints a weight must equal the Σ 分值 of the indicators under it.
@@ -426,7 +478,7 @@ def _sections(indicators: Sequence[Indicator], row: OtherRow, previous: int | No
     return sections
 
 
-@check("A112", "subtotal_mismatch", "error", "小计（合计）行的分值或得分不等于各指标之和")
+@check("A112", "subtotal_mismatch", "error", "小计（合计）行的分值或得分不等于各指标之和", parameters=("tolerance",))
 def subtotal_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A subtotal row (figures only: Σ分值 | Σ得分) must add up the indicators' stated figures.
 
@@ -462,3 +514,38 @@ def subtotal_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Fi
                 )
         if row.source is not None and row.source.row is not None:
             previous = row.source.row
+
+
+@check(
+    "A113",
+    "layout_ruleset",
+    "info",
+    "表式对应另一个随附规则集（湖北 20/80 表、成本为一级的 2021 模板）",
+    stages=EVERY_STAGE,
+)
+def layout_ruleset(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
+    """The table's layout asks for a shipped rule set other than mof-2020: say which was used, and why.
+
+    Two layouts are read as unambiguous (scoring.choice): the 湖北 20/80 form
+    (the budget block prints 20分 and the indicators' printed 分值 add up to 80,
+    or print none) → hubei-20-80; a table with a 一级 named 成本指标 (财预〔2021〕
+    101号) → mof-2021.  When no ``--ruleset`` is named, such a table is scored
+    under the rule set its layout asks for, and this finding says so.  When a
+    rule set was named (or the table was scored under another one), it says
+    which the layout asks for, so that a 湖北 table rescored with 10/50/30/10
+    does not pass unnoticed.
+
+    Anti-pattern: 预算执行情况(20分) | … and 产出指标(40分), 效益指标(30分),
+    满意度指标(10分), rescored with ``--ruleset mof-2020``.
+    Pattern: the same table, with no ``--ruleset``: scored under hubei-20-80.
+    """
+    chosen = choose(scored.assessment)
+    if chosen is None:
+        return
+    if scored.ruleset_reason is not None and scored.ruleset == chosen.ruleset:
+        message = f"未指定规则集，按表式选用 {chosen.ruleset}：{chosen.reason}"
+    elif scored.ruleset != chosen.ruleset:
+        message = f"{chosen.reason}，宜按规则集 {chosen.ruleset} 计分；本次按 {scored.ruleset} 计分"
+    else:
+        return  # the rule set named is the one the layout asks for: nothing to say
+    yield finding(scored, message, expected=chosen.ruleset, stated=scored.ruleset)

@@ -61,6 +61,7 @@ def table_of(context: DocumentContext, claim: Claim) -> ScoredAssessment | None:
     "叙述（或表内分析）所说的得分与自评表总分不符",
     scope="document",
     stake="points",
+    parameters=("tolerance",),
 )
 def narrative_score_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The narrative, or the table's own analysis text, states a score other than the table's 总分.
@@ -105,7 +106,14 @@ _LABEL = {"budget": "全年预算数", "executed": "执行数", "rate": "执行�
 _FIELD = {"budget": "full_year", "executed": "executed", "rate": "rate"}
 
 
-@check("X303", "narrative_rate_mismatch", "error", "叙述所说的预算数、执行数或执行率与自评表不符", scope="document")
+@check(
+    "X303",
+    "narrative_rate_mismatch",
+    "error",
+    "叙述所说的预算数、执行数或执行率与自评表不符",
+    scope="document",
+    parameters=("tolerance",),
+)
 def narrative_rate_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The narrative states a budget, execution or execution rate other than the table's.
 
@@ -142,7 +150,14 @@ def narrative_rate_mismatch(context: DocumentContext, ruleset: RuleSet) -> Itera
         )
 
 
-@check("X305", "narrative_percent_mismatch", "warning", "叙述中的百分比不是其所说两个数字之比", scope="document")
+@check(
+    "X305",
+    "narrative_percent_mismatch",
+    "warning",
+    "叙述中的百分比不是其所说两个数字之比",
+    scope="document",
+    parameters=("tolerance",),
+)
 def narrative_percent_mismatch(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """A percentage in the narrative is not the ratio of the figures it is about.
 
@@ -186,6 +201,7 @@ def _no_project_expenditure(context: DocumentContext) -> bool:
     scope="document",
     stake="money",
     field="executed",
+    parameters=("tolerance",),
 )
 def budget_vs_final_accounts(context: DocumentContext, ruleset: RuleSet) -> Iterator[Finding]:
     """The department self-assessment's execution figures disagree with the 决算 tables of the same document.

@@ -202,7 +202,16 @@ def _budget_amount(scored: ScoredAssessment) -> Decimal | None:
     return budget.full_year if budget.full_year is not None else budget.initial
 
 
-@check("D404", "cost_over_budget", "warning", "成本上限高于项目预算", stake="money", field="target", stages=EVERY_STAGE)
+@check(
+    "D404",
+    "cost_over_budget",
+    "warning",
+    "成本上限高于项目预算",
+    stake="money",
+    field="target",
+    stages=EVERY_STAGE,
+    parameters=("tolerance",),
+)
 def cost_over_budget(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A cap on the project's total cost above the money it has: the cap constrains nothing.
 
@@ -395,7 +404,13 @@ def _overshoot_kept(r: IndicatorResult, before: IndicatorResult, ruleset: RuleSe
 
 
 @check(
-    "D410", "below_last_year", "warning", "指标值低于上年实际完成值（--previous）", field="target", stages=EVERY_STAGE
+    "D410",
+    "below_last_year",
+    "warning",
+    "指标值低于上年实际完成值（--previous）",
+    field="target",
+    stages=EVERY_STAGE,
+    parameters=("overshoot_ratio",),
 )
 def below_last_year(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A target set below what the project already achieved last year (above it, for a ≤ indicator).
@@ -433,6 +448,7 @@ def below_last_year(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Find
     "指标值沿用上年，而上年实际远超指标值（--previous）",
     field="target",
     stages=EVERY_STAGE,
+    parameters=("overshoot_ratio",),
 )
 def unchanged_after_overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """This year's target is last year's, although last year's actual beat it by the rule set's overshoot ratio.

@@ -239,7 +239,14 @@ def satisfaction_outside(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("L209", "level1_weights_off", "info", "一级指标分值与规则集的标准权重不同", stages=EVERY_STAGE)
+@check(
+    "L209",
+    "level1_weights_off",
+    "info",
+    "一级指标分值与规则集的标准权重不同",
+    stages=EVERY_STAGE,
+    parameters=("weights",),
+)
 def level1_weights_off(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The 分值 of each 一级 differ from the rule set's standard weights.
 
@@ -288,7 +295,14 @@ def target_unit(r: IndicatorResult) -> units.Unit | None:
     return units.lookup(r.target.unit or r.indicator.measure_unit)
 
 
-@check("L210", "overshoot", "warning", "实际完成值远超指标值（指标值可能设置偏低）", field="actual")
+@check(
+    "L210",
+    "overshoot",
+    "warning",
+    "实际完成值远超指标值（指标值可能设置偏低）",
+    field="actual",
+    parameters=("overshoot_ratio",),
+)
 def overshoot(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The actual beats the target by the rule set's ratio or more: the target was likely set too low.
 
@@ -335,7 +349,14 @@ def direction_suspicious(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator
             )
 
 
-@check("L212", "year_mismatch", "warning", "目标或指标中的年份与评价年度不符（疑为沿用旧表）", stages=EVERY_STAGE)
+@check(
+    "L212",
+    "year_mismatch",
+    "warning",
+    "目标或指标中的年份与评价年度不符（疑为沿用旧表）",
+    stages=EVERY_STAGE,
+    parameters=("year_window",),
+)
 def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The goals, targets or actuals name a year outside the rule set's window around the year.
 
@@ -364,7 +385,14 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
             yield finding(scored, message, source=where, expected=year, stated=outside[0])
 
 
-@check("L213", "qualitative_out_of_band", "warning", "定性指标得分不在其完成档次对应的区间内", field="score")
+@check(
+    "L213",
+    "qualitative_out_of_band",
+    "warning",
+    "定性指标得分不在其完成档次对应的区间内",
+    field="score",
+    parameters=("qualitative_bands",),
+)
 def qualitative_out_of_band(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A qualitative score's share of 分值 lies outside the band its stated result implies.
 
@@ -437,7 +465,7 @@ def money_tolerance(scored: ScoredAssessment, ruleset: RuleSet) -> Decimal:
     return in_money_unit(ruleset.tolerance, "万元", scored.assessment.money_unit)
 
 
-@check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出", field="target")
+@check("L215", "cost_cap_exceeded", "warning", "成本指标的上限低于实际支出", field="target", parameters=("tolerance",))
 def cost_cap_exceeded(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """A 成本指标's cap is below the money the budget block says was spent.
 
@@ -471,7 +499,14 @@ def budget_adjusted(scored: ScoredAssessment, r: IndicatorResult) -> bool:
     return any(_ADJUSTED.search(t) for t in texts)
 
 
-@check("L216", "target_not_adjusted", "info", "预算已调整，金额指标仍按原预算设定", field="target")
+@check(
+    "L216",
+    "target_not_adjusted",
+    "info",
+    "预算已调整，金额指标仍按原预算设定",
+    field="target",
+    parameters=("tolerance",),
+)
 def target_not_adjusted(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Finding]:
     """The budget was adjusted, yet a money ceiling still rests on a figure above the new budget.
 

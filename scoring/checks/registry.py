@@ -21,6 +21,7 @@ from indicators.model import SourceRef, Stage
 from indicators.units import in_money_unit
 from indicators.vocabulary import Severity, reaches
 from scoring.results import Finding, IndicatorResult, ScoredAssessment
+from scoring.ruledata import PARAMETERS
 from scoring.rules import RuleSet
 
 CheckFunction = Callable[[Any, RuleSet], Iterable[Finding]]
@@ -54,6 +55,7 @@ class Check:
     stake: Stake | None = None  # what its findings' two figures measure: points of the total, or money
     field: str | None = None  # the cell of a row its findings are about, unless a finding names another
     stages: tuple[Stage, ...] = ("assessment",)  # self-assessments, drafts (绩效目标申报表), or both
+    parameters: tuple[str, ...] = ()  # the rule-set parameters it reads (scoring.ruledata.PARAMETERS)
 
     @property
     def doc(self) -> str:
@@ -79,6 +81,7 @@ def check(
     stake: Stake | None = None,
     field: str | None = None,
     stages: tuple[Stage, ...] = ("assessment",),
+    parameters: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check under a code that must be new.
 
@@ -90,12 +93,18 @@ def check(
     ``full_year`` …), like a lint rule's anchor, so that layouts mark it.
     ``stages``: what it runs on: self-assessments, drafts (a 绩效目标申报表,
     with nothing done yet, so no check about actuals or scores), or both.
+    ``parameters``: the rule-set parameters it reads, by path (``tolerance``,
+    ``execution.weight`` …), like a lint rule's configuration keys, so that
+    ``jixiao rules show`` lists the checks beside each parameter.
     """
+    unknown = [p for p in parameters if p not in PARAMETERS]
+    if unknown:
+        raise ValueError(f"check {code} declares unknown rule-set parameters {unknown}")
 
     def register(func: CheckFunction) -> CheckFunction:
         if code in CHECKS:
             raise ValueError(f"check code {code} registered twice")
-        CHECKS[code] = Check(code, name, severity, title, func, scope, stake, field, stages)
+        CHECKS[code] = Check(code, name, severity, title, func, scope, stake, field, stages, parameters)
         return func
 
     return register

@@ -32,19 +32,39 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def replace_formula(text: str, key: str, formula: str) -> str:
-    return re.sub(rf'(\n  {key}: )"[^"]*"', lambda m: f'{m.group(1)}"{formula}"', text, count=1)
+    """The rule set with one formula replaced (``key:`` then its ``value:`` line); the formula must be found."""
+    replaced, found = re.subn(
+        rf'(\n  {key}:[^\n]*\n    value: )"[^"]*"', lambda m: f'{m.group(1)}"{formula}"', text, count=1
+    )
+    assert found == 1, f"no formula {key} in the shipped rule set"
+    return replaced
+
+
+def mutated(old: str, new: str) -> bytes:
+    """The shipped rule set with one text replaced; the text must be there, so that a changed file shows up here."""
+    assert old in BASE, f"not in the shipped rule set: {old!r}"
+    return BASE.replace(old, new, 1).encode()
 
 
 ATTACKS: dict[str, tuple[bytes, str]] = {
     "binary": (b"\x00\x01\x02" * 100, "不是文本"),
-    "impossible date": (BASE.replace("2020-02-25", "2020-02-30").encode(), "effective_from"),
-    "weight 1e999999999": (BASE.replace("  产出指标: 50", "  产出指标: 1e999999999").encode(), "weights.产出指标"),
-    "5,000-digit year_window": (BASE.replace("year_window: 1 ", f"year_window: {'9' * 5000} ").encode(), "year_window"),
+    "impossible date": (mutated("effective_from: 2020-02-25", "effective_from: 2020-02-30"), "effective_from"),
+    "weight 1e999999999": (mutated("  产出指标: 50", "  产出指标: 1e999999999"), "weights.产出指标"),
+    "5,000-digit year_window": (
+        mutated("year_window:\n  value: 1 ", f"year_window:\n  value: {'9' * 5000} "),
+        "year_window",
+    ),
     "100,000 unary minuses": (replace_formula(BASE, "higher", "-" * 100_000 + "weight").encode(), "higher"),
     "100,000-term formula": (replace_formula(BASE, "higher", "+".join(["weight"] * 100_000)).encode(), "higher"),
     "200,000-term formula": (replace_formula(BASE, "higher", "+".join(["weight"] * 200_000)).encode(), "1 MiB"),
-    "tolerance 1e999999999": (BASE.replace("tolerance: 0.01 ", "tolerance: 1e999999999 ").encode(), "tolerance"),
-    "negative execution weight": (BASE.replace("  weight: 10\n", "  weight: -10\n", 1).encode(), "execution.weight"),
+    "tolerance 1e999999999": (
+        mutated("tolerance:\n  value: 0.01\n", "tolerance:\n  value: 1e999999999\n"),
+        "tolerance",
+    ),
+    "negative execution weight": (
+        mutated("  weight:\n    value: 10\n", "  weight:\n    value: -10\n"),
+        "execution.weight",
+    ),
     "a score past the weight": (replace_formula(BASE, "lower", "weight * 1e306").encode(), "quantitative.lower"),
     "alias bomb": (
         (BASE + "\nbomb: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
