@@ -88,8 +88,17 @@ def random_assessment(rng: random.Random, n: int) -> Assessment:
     if rng.random() < 0.1:  # a table without 分值: weights are inferred
         indicators, blocks = without_weights(rng, indicators)
     form = "criteria" if rng.random() < 0.1 else "indicators"  # a 评分表: stated scores kept
+    # a self-assessment, said so: one whose rows all lack 实际完成值 and 得分 would otherwise read as a draft
+    # (绩效目标申报表), which is linted and never scored, and the reference scorer knows no drafts
     return Assessment(
-        kind="project", year=2022, name="随机", budget=budget, indicators=indicators, blocks=blocks, form=form
+        kind="project",
+        year=2022,
+        name="随机",
+        budget=budget,
+        indicators=indicators,
+        blocks=blocks,
+        form=form,
+        stage="assessment",
     )
 
 
