@@ -104,12 +104,12 @@ class ParquetTable:
         self.written = 0
 
     def write(self, rows: Sequence[Row]) -> None:
-        if not rows:
-            return
-        self.pending.append(self.table(rows))
-        self.pending_rows += len(rows)
-        while self.pending_rows >= ROW_GROUP:
-            self._write_group(ROW_GROUP)
+        for start in range(0, len(rows), ROW_GROUP):  # a large chunk (one large file) a row group at a time
+            some = rows[start : start + ROW_GROUP]
+            self.pending.append(self.table(some))
+            self.pending_rows += len(some)
+            while self.pending_rows >= ROW_GROUP:
+                self._write_group(ROW_GROUP)
 
     def close(self) -> None:
         if self.pending_rows or not self.written:  # no rows at all: one empty row group, as write_table makes
