@@ -383,7 +383,9 @@ def batch(
                 del part  # let go before the next chunk is scored
         with writing(out):
             totals = outputs.close(rules, inputs)
-            for name, data in render_reports(documents, reports, charts).items():
+        rendered = render_reports(documents, reports, charts)
+        with writing(out):
+            for name, data in rendered.items():
                 write_file(stage / name, data)
         finish_set(stage, out)
     report_stale(w for i, w in enumerate(waivers) if i not in used)

@@ -11,10 +11,11 @@ check is a :class:`DaskError` with one Chinese line for the user.
 chunk of whole files, with the rule set, checks and waivers scattered to
 the workers once, and hands back the chunks' parts in input order (each
 fetched from the cluster only when its turn comes), so the outputs are the
-same bytes as those of a local run.  A chunk whose task raises, or that Dask gave up on because the
-workers running it died (``KilledWorker``, after the scheduler's own
-retries), costs only its own files: each is an internal error (R005) of
-that file, and the other chunks go on.  An interrupt cancels the futures.
+same bytes as those of a local run.  A chunk whose task raises, or that
+Dask gave up on because the workers running it died (``KilledWorker``,
+after the scheduler's own retries), costs only its own files: each is an
+internal error (R005) of that file, and the other chunks go on.  An
+interrupt cancels the futures.
 """
 
 from __future__ import annotations
