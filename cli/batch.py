@@ -3,9 +3,11 @@
 Here: which files are read (every supported file under the inputs, this
 command's own outputs excepted), what output folders are refused, the
 progress bar, the optional review-meeting report, the summary line and the
-exit code; and writing the outputs as a set, each rendered in memory, into
-a hidden folder beside the target that is swapped in whole, so that a full
-disk or a signal leaves the old set as it was.
+exit code; and writing the outputs as a set into a hidden folder beside the
+target that is swapped in whole, so that a full disk or a signal leaves the
+old set as it was.  The tables are appended to as the chunks' parts come
+(:mod:`scoring.batch_output`), so memory does not grow with the number of
+files; only ``--report`` keeps every scored document until the end.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,8 @@ from cli.common import (
 from indicators.readers import expand_paths
 from indicators.readers.problems import INTERNAL
 from indicators.vocabulary import SEVERITY_LABEL, reaches
-from scoring.batch import CHUNK, OUTPUTS, cores, render_outputs, score_all, summary
+from scoring.batch import CHUNK, OUTPUTS, Row, cores, score_parts
+from scoring.batch_output import BatchOutputs
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
 from scoring.pipeline import DocumentResult, RunOptions
 
@@ -193,8 +196,8 @@ def _mode(path: Path, default: int) -> int:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """One output, into the staging folder (a new file)."""
-    with open(path, "xb") as stream:
+    """Bytes appended to one output in the staging folder (a new file at the first)."""
+    with open(path, "ab") as stream:
         for start in range(0, len(data), WRITE_CHUNK):
             stream.write(data[start : start + WRITE_CHUNK])
 
@@ -251,15 +254,21 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
-    """Every output into the staging folder, then swapped in whole: a failed or interrupted run leaves the old set."""
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """A write into the staging folder that fails (a full disk) is one line and exit 2; the old set stays."""
     try:
-        for name, data in rendered.items():
-            write_file(stage / name, data)
-            os.chmod(stage / name, _mode(out / name, 0o666))
-        swap_in(stage, out)
+        yield
     except OSError as exc:
         fail(f"无法写入输出目录 {out}（原有输出未改动）：{exc.strerror or exc}")
+
+
+def finish_set(stage: Path, out: Path) -> None:
+    """Each output given the mode of the one it replaces, and the set swapped in whole."""
+    with writing(out):
+        for name in os.listdir(stage):
+            os.chmod(stage / name, _mode(out / name, 0o666))
+        swap_in(stage, out)
 
 
 @click.command()
@@ -296,7 +305,8 @@ def write_outputs(rendered: dict[str, bytes], stage: Path, out: Path) -> None:
     "reports",
     type=click.Choice(sorted(REPORTS)),
     multiple=True,
-    help="另写整批的复核报告 report.html / report.xlsx（可重复）；每张表一节、一个工作表，数千份时又大又慢，默认不写。",
+    help="另写整批的复核报告 report.html / report.xlsx（可重复）；每张表一节、一个工作表，数千份时又大又慢，默认不写。"
+    "报告要用到每份文件的评分结果，这些结果会一直留在内存中，直到写完（不写报告时各表边算边写，内存不随文件数增长）。",
 )
 @click.option(
     "--charts/--no-charts",
@@ -364,26 +374,40 @@ def batch(
 
         refuse_store(store_path, out, sources)
     previous = last_years(previous_path, rules) if previous_path else []
-    options = RunOptions("draft" if draft else None, previous)
+    options = RunOptions("draft" if draft else None, previous, choose=ruleset is None)  # the layout may choose (A113)
 
     with dask_client(dask_address, jobs, sources) as client, staging(out) as stage:
         waivers = waivers_for(inputs, waivers_path)
         bar = lambda n: progress_bar(n, progress)  # noqa: E731
+        documents: list[DocumentResult] = []  # only for --report
+        used: set[int] = set()
+        internal: list[Row] = []
+        with writing(out):
+            outputs = BatchOutputs(lambda name, data: write_file(stage / name, data))
         keep = bool(reports)
-        part = score_all(
-            sources, rules, checks, jobs, keep=keep, progress=bar, waivers=waivers, client=client, options=options
-        )
-        totals = summary(part, rules, inputs)
-        rendered = render_outputs(part, totals) | render_reports(part.documents, reports, charts)
-        write_outputs(rendered, stage, out)
+        parts = score_parts(sources, rules, checks, jobs, keep, bar, waivers, client, options)
+        with closing(parts):  # an error or a signal stops the workers
+            for part in parts:  # each written as it comes, in input order, then let go
+                with writing(out):
+                    outputs.add(part)
+                documents += part.documents
+                used |= part.waivers_used
+                internal += [e for e in part.errors if is_internal(e["code"])]
+                del part  # let go before the next chunk is scored
+        with writing(out):
+            totals = outputs.close(rules, inputs)
+        rendered = render_reports(documents, reports, charts)
+        with writing(out):
+            for name, data in rendered.items():
+                write_file(stage / name, data)
+        finish_set(stage, out)
     if store_path is not None:
         from cli.store import store_run
 
         store_run(store_path, out, sources)
-    report_stale(w for i, w in enumerate(waivers) if i not in part.waivers_used)
-    for error in part.errors:
-        if is_internal(error["code"]):  # a bug: on stderr too, one line each, as in every command
-            say(f"{SEVERITY_LABEL[error['severity']]}: {error['file']}: {error['message']}")
+    report_stale(w for i, w in enumerate(waivers) if i not in used)
+    for error in internal:  # a bug: on stderr too, one line each, as in every command
+        say(f"{SEVERITY_LABEL[error['severity']]}: {error['file']}: {error['message']}")
     say(summary_line(totals, out))
     if totals["internal_errors"] or totals["findings"]["by_code"].get(CHECK_CRASHED):
         raise SystemExit(EXIT_INTERNAL)

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 import click
 
-from cli.render.json import render_json
+from cli.render.json import document_json, json_pieces
 from cli.render.terminal import one_line
 from indicators.readers import expand_paths
 from indicators.readers.detect import use_ocr
@@ -296,14 +296,28 @@ def render_safely(
         try:
             render([doc])
         except Exception as exc:
-            error = internal_error(doc.source, "输出", exc)
-            documents[i] = DocumentResult(source=doc.source, errors=[*doc.errors, error])
+            documents[i] = left_out(doc, exc)
     try:
         return render(documents)
     except Exception as exc:
         for doc in documents:
             doc.errors.append(internal_error(doc.source, "输出（与其他文件一起）", exc))
         return None
+
+
+def each_rendered(render: Callable[[DocumentResult], bytes], documents: list[DocumentResult]) -> Iterator[bytes]:
+    """Each document rendered alone, in turn; one whose rendering raises is left out as :func:`render_safely` does."""
+    for i, doc in enumerate(documents):
+        try:
+            yield render(doc)
+        except Exception as exc:
+            documents[i] = left_out(doc, exc)
+            yield render(documents[i])
+
+
+def left_out(doc: DocumentResult, exc: Exception) -> DocumentResult:
+    """A document that could not be written: only its read problems, and an internal error of its own."""
+    return DocumentResult(source=doc.source, errors=[*doc.errors, internal_error(doc.source, "输出", exc)])
 
 
 def exit_code(documents: list[DocumentResult], fail_on: str) -> int:
@@ -355,15 +369,19 @@ def run_and_render(
         previous_path=previous_path,
         choose=ruleset is None,
     )
-    render = (lambda docs: render_json(docs, rules.name)) if fmt == "json" else (lambda docs: table(docs, fmt))
     if fmt != "json" and not any(doc.assessments or doc.findings for doc in documents):
         finish(documents, fail_on)  # nothing read: the errors alone, no empty table under them
     shown = [at_least(doc, severity) for doc in documents]
-    text = render_safely(render, shown)
+    inputs = (*files, *(d.source for d in documents))
+    text: str | bytes | Iterator[bytes] | None
+    if fmt == "json":  # rendered and written one document at a time, never the whole text at once
+        text = json_pieces(each_rendered(document_json, shown), rules.name)
+    else:
+        text = render_safely(lambda docs: table(docs, fmt), shown)
+    if text is not None:
+        write_output(text, output, inputs)
     for doc, rendered in zip(documents, shown, strict=True):
         doc.errors = rendered.errors  # with an internal error where rendering a document failed
-    if text is not None:
-        write_output(text, output, (*files, *(d.source for d in documents)))
     report_errors(documents)
     if announce and text is not None and output is not None and str(output) != "-":
         say(f"已写入 {output}")  # last, after the read problems: what the user looks for
@@ -446,31 +464,35 @@ def signals_deferred() -> Iterator[None]:
             signal.raise_signal(caught[0])
 
 
-def write_output(data: str | bytes, output: Path | None, inputs: Iterable[str] = ()) -> None:
+def write_output(data: str | bytes | Iterator[bytes], output: Path | None, inputs: Iterable[str] = ()) -> None:
     """To stdout (no -o, or -o -), or to a file written whole and never onto an input.
 
     The data goes to a temporary file beside the target, which is renamed over
     it only once complete: a failed or interrupted run (SIGINT, SIGTERM)
     leaves the old file as it was and no temporary file.  Text is written as
-    UTF-8; bytes (xlsx, parquet) as they are.
+    UTF-8; bytes (xlsx, parquet) as they are; an iterator gives UTF-8 text in
+    pieces, each written as it comes (a large run's JSON, one document at a time).
     """
+    pieces = [data] if isinstance(data, str | bytes) else data
     if output is None or str(output) == "-":
         if isinstance(data, bytes):
             fail("二进制输出（如 xlsx）需要用 -o 指定文件")
-        click.echo(data, nl=False)
+        for piece in pieces:
+            click.echo(piece if isinstance(piece, str) else piece.decode("utf-8"), nl=False)
         return
     target = output.resolve()
     if is_input(target, inputs):
         fail(f"输出文件 {output} 是输入文件之一，jixiao 不会覆盖输入")
-    payload = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
     tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with signals_deferred():
             handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            for start in range(0, len(payload), WRITE_CHUNK):
-                stream.write(payload[start : start + WRITE_CHUNK])
+            for piece in pieces:
+                payload = memoryview(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                for start in range(0, len(payload), WRITE_CHUNK):
+                    stream.write(payload[start : start + WRITE_CHUNK])
         os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
         tmp = None

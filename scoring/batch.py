@@ -1,39 +1,32 @@
-"""The batch engine: a whole year's submissions → rows of assessments, findings and read errors, and totals.
+"""The batch engine: a whole year's submissions → rows of assessments, findings and read errors.
 
 Files are read, scored and checked in chunks of :data:`CHUNK` files, in this
 process, in worker processes, or on a Dask cluster (:mod:`scoring.distributed`).
-Each chunk comes back as plain rows and the chunks are merged in input
-order, so the outputs are the same bytes whatever the number of workers or
-machines.  A file whose reader (or scoring) raises is one located error, and
-the run goes on.
+Each chunk comes back as plain rows (a :class:`Part`), handed on in input
+order as soon as it and those before it are done, so the outputs are the
+same bytes whatever the number of workers or machines.  A file whose reader
+(or scoring) raises is one located error, and the run goes on.
 
-:func:`score_all` runs it; :func:`summary` counts; :func:`render_outputs`
-renders the tables (CSV, UTF-8 with a BOM so that Excel and WPS open Chinese
-text as such, and parquet with a fixed schema, figures as float64, no pandas
-metadata) and the summary, in memory.  Nothing in them depends on the time
-or the machine: a re-run on the same input gives the same bytes.  Writing
-them (a folder swapped in whole) and the command are ``cli/batch.py``'s.
+:func:`score_parts` runs it, part by part (``jixiao batch`` writes each as it
+comes: :mod:`scoring.batch_output`); :func:`score_all` holds them as one.
+Here too: the tables' columns, and a CSV cell no spreadsheet runs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 import signal
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from indicators.readers.problems import INTERNAL_ERROR
 from indicators.values import figure_text
-from indicators.vocabulary import SEVERITIES, VERSION
+from indicators.vocabulary import SEVERITIES
 from scoring.checks import Check
 from scoring.pipeline import DocumentResult, RunOptions, run
 from scoring.records import assessment_record, content_digest, finding_record, severity_counts
@@ -203,6 +196,82 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def score_parts(
+    sources: list[str],
+    ruleset: RuleSet,
+    checks: Sequence[Check],
+    jobs: int = 0,
+    keep: bool = False,
+    progress: Progress = quiet,
+    waivers: Sequence[Waiver] = (),
+    client: Any = None,
+    options: RunOptions | None = None,
+) -> Iterator[Part]:
+    """Every file, in chunks: each chunk's part as soon as it and those before it are done, in input order.
+
+    ``jobs``: worker processes (0: one per core; 1: this process only);
+    ``keep``: with the scored documents, for a report; ``progress(total)``:
+    a context manager giving a function told of every n files done, entered
+    once the workers have started (a progress bar's thread must not be forked);
+    ``client``: a ``dask.distributed.Client`` whose cluster scores the chunks
+    instead (``jobs`` is then the cluster's business); ``options``: ``--draft`` and ``--previous``.
+
+    Only the parts that finished before an earlier one are held here; a part
+    handed on is the caller's, kept by nothing here.  Close the iterator (or
+    run it out) to stop the workers.
+    """
+    options = options or RunOptions()
+    chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
+    workers = min(jobs or cores(), len(chunks))
+    setup(ruleset, checks, waivers, options)
+    if client is not None:
+        from scoring.distributed import score_on_cluster  # here: dask only for --dask
+
+        yield from score_on_cluster(client, chunks, keep, (ruleset, checks, waivers, options), progress)
+    elif workers <= 1:
+        with progress(len(sources)) as advance:
+            for chunk in chunks:
+                yield score_chunk(chunk, keep, lambda _: advance(1))
+    else:
+        yield from _score_in_pool(chunks, workers, keep, (ruleset, checks, waivers, options), progress)
+
+
+def _score_in_pool(
+    chunks: list[list[str]], workers: int, keep: bool, settings: Settings, progress: Progress
+) -> Iterator[Part]:
+    pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=settings)
+    try:
+        # every chunk submitted (so the workers forked) before the progress bar starts its thread
+        futures = {pool.submit(score_chunk, chunk, keep): n for n, chunk in enumerate(chunks)}
+        with progress(sum(map(len, chunks))) as advance:
+
+            def done() -> Iterator[tuple[int, Part]]:
+                for future in as_completed(futures):
+                    n = futures.pop(future)  # the future (and the part it holds) is not kept here
+                    advance(len(chunks[n]))
+                    yield n, _result(future, chunks[n], keep)
+
+            yield from in_input_order(done())
+    except BaseException:  # interrupted: the chunks not started are dropped, not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+T = TypeVar("T")
+
+
+def in_input_order(done: Iterable[tuple[int, T]]) -> Iterator[T]:
+    """Items numbered 0, 1, … as they complete, in any order → in their order; only early ones wait."""
+    early: dict[int, T] = {}
+    following = 0
+    for n, item in done:
+        early[n] = item
+        while following in early:
+            yield early.pop(following)
+            following += 1
+
+
 def score_all(
     sources: list[str],
     ruleset: RuleSet,
@@ -214,48 +283,19 @@ def score_all(
     client: Any = None,
     options: RunOptions | None = None,
 ) -> Part:
-    """Every file, in chunks, merged in input order.
+    """Every file's rows as one part, in input order, duplicates marked (:func:`score_parts`, held whole).
 
-    ``jobs``: worker processes (0: one per core; 1: this process only);
-    ``keep``: with the scored documents, for a report; ``progress(total)``:
-    a context manager giving a function told of every n files done, entered
-    once the workers have started (a progress bar's thread must not be forked);
-    ``client``: a ``dask.distributed.Client`` whose cluster scores the chunks
-    instead (``jobs`` is then the cluster's business); ``options``: ``--draft`` and ``--previous``.
+    For a caller that wants every row at once; ``jixiao batch`` writes the parts as they come instead.
     """
-    options = options or RunOptions()
-    chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
-    workers = min(jobs or cores(), len(chunks))
-    setup(ruleset, checks, waivers, options)
-    parts: list[Part] = []
-    if client is not None:
-        from scoring.distributed import score_on_cluster  # here: dask only for --dask
-
-        parts = score_on_cluster(client, chunks, keep, (ruleset, checks, waivers, options), progress)
-    elif workers <= 1:
-        with progress(len(sources)) as advance:
-            parts = [score_chunk(chunk, keep, lambda _: advance(1)) for chunk in chunks]
-    else:
-        pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=(ruleset, checks, waivers, options))
-        try:
-            # every chunk submitted (so the workers forked) before the progress bar starts its thread
-            futures = [pool.submit(score_chunk, chunk, keep) for chunk in chunks]
-            sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
-            with progress(len(sources)) as advance:
-                for future in as_completed(futures):
-                    advance(sizes[future])
-            parts = [_result(future, chunk, keep) for future, chunk in zip(futures, chunks, strict=True)]
-        except BaseException:  # interrupted: the chunks not started are dropped, not waited for
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-    return merge(parts)
+    return merge(score_parts(sources, ruleset, checks, jobs, keep, progress, waivers, client, options))
 
 
 def merge(parts: Iterable[Part]) -> Part:
     """The chunks' parts as one, in the order given (the input order), duplicates marked."""
     merged = Part()
+    duplicates = Duplicates()
     for part in parts:
+        duplicates.mark(part.assessments)
         merged.files += part.files
         merged.assessments += part.assessments
         merged.findings += part.findings
@@ -263,16 +303,23 @@ def merge(parts: Iterable[Part]) -> Part:
         merged.documents += part.documents
         merged.waived += part.waived
         merged.waivers_used |= part.waivers_used
-    mark_duplicates(merged.assessments)
     return merged
 
 
-def mark_duplicates(rows: list[Row]) -> None:
-    """``duplicate_of``: the first table, in input order, with the same content (a submission sent twice)."""
-    first: dict[str, str] = {}
-    for row in rows:
-        row["duplicate_of"] = first.get(row["content"])
-        first.setdefault(row["content"], row["id"])
+class Duplicates:
+    """``duplicate_of``: the first table, in input order, with the same content (a submission sent twice).
+
+    Only a digest and an id per distinct table are kept, not the rows.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+
+    def mark(self, rows: Iterable[Row]) -> None:
+        """Mark the next rows in input order."""
+        for row in rows:
+            row["duplicate_of"] = self.first.get(row["content"])
+            self.first.setdefault(row["content"], row["id"])
 
 
 def _result(future: Future[Part], chunk: list[str], keep: bool) -> Part:
@@ -305,84 +352,3 @@ def csv_cell(value: Any) -> str:
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
-
-
-def csv_bytes(names: Iterable[str], rows: list[Row]) -> bytes:
-    names = list(names)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows([csv_cell(row[n]) for n in names] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def parquet_bytes(columns: Sequence[tuple[str, str]], rows: list[Row]) -> bytes:
-    import pyarrow as pa  # here, not at start-up: every other command would pay for it
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([pa.field(name, kind) for name, kind in columns])
-    arrays = []
-    for name, kind in columns:
-        values = [row[name] for row in rows]
-        if kind == "float64":
-            values = [None if v is None else float(v) for v in values]
-        elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级: as the CSV says
-            values = [None if v is None else figure_text(v) for v in values]
-        arrays.append(pa.array(values, type=kind))
-    sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), sink, compression="snappy")
-    return sink.getvalue().to_pybytes()
-
-
-def _grades(values: Iterable[str | None], order: Sequence[str]) -> dict[str, int]:
-    counts = Counter(v or NO_GRADE for v in values)
-    keys = [*order, *sorted(set(counts) - {*order, NO_GRADE}), NO_GRADE]
-    return {k: counts[k] for k in keys}
-
-
-def summary(part: Part, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:
-    states = Counter(state for _, state in part.files)
-    unreadable = states["unreadable"] + states["internal"]
-    order = [grade for _, grade in ruleset.grades]
-    rows = part.assessments
-    return {
-        "version": VERSION,
-        "ruleset": ruleset.name,
-        "inputs": list(inputs),
-        "files": len(part.files),
-        "readable": len(part.files) - unreadable,
-        "unreadable": unreadable,
-        "partly_read": states["partly"],
-        "internal_errors": states["internal"],
-        "read_problems": {k: sum(e["severity"] == k for e in part.errors) for k in SEVERITIES},
-        "assessments": len(rows),
-        "scored": sum(r["status"] == "scored" for r in rows),
-        "scored_by_criteria": sum(r["status"] == "scored_by_criteria" for r in rows),
-        "drafts": sum(r["status"] == "draft" for r in rows),  # 绩效目标申报表: linted, not scored
-        "grades": {
-            "stated": _grades((r["stated_grade"] for r in rows), order),
-            "recomputed": _grades((r["recomputed_grade"] for r in rows), order),
-        },
-        "duplicates": sum(r["duplicate_of"] is not None for r in rows),  # tables that repeat an earlier one
-        "waived": part.waived,  # findings accepted by a waiver: in no table and no count
-        "grade_changes": sum(
-            bool(r["stated_grade"] and r["recomputed_grade"] and r["stated_grade"] != r["recomputed_grade"])
-            for r in rows
-        ),
-        "findings": {
-            "total": len(part.findings),
-            "by_severity": {k: sum(f["severity"] == k for f in part.findings) for k in SEVERITIES},
-            "by_code": dict(sorted(Counter(f["code"] for f in part.findings).items())),
-        },
-    }
-
-
-def render_outputs(part: Part, totals: dict[str, Any]) -> dict[str, bytes]:
-    return {
-        "assessments.csv": csv_bytes((n for n, _ in ASSESSMENT_COLUMNS), part.assessments),
-        "assessments.parquet": parquet_bytes(ASSESSMENT_COLUMNS, part.assessments),
-        "findings.csv": csv_bytes((n for n, _ in FINDING_COLUMNS), part.findings),
-        "findings.parquet": parquet_bytes(FINDING_COLUMNS, part.findings),
-        "errors.csv": csv_bytes(ERROR_COLUMNS, part.errors),
-        "summary.json": (json.dumps(totals, ensure_ascii=False, indent=2) + "\n").encode(),
-    }

@@ -9,12 +9,13 @@ check is a :class:`DaskError` with one Chinese line for the user.
 
 :func:`score_on_cluster` submits :func:`scoring.batch.score_chunk` once per
 chunk of whole files, with the rule set, checks and waivers scattered to
-the workers once, and hands back the chunks' parts in input order for
-:func:`scoring.batch.merge`, so the outputs are the same bytes as those of a
-local run.  A chunk whose task raises, or that Dask gave up on because the
-workers running it died (``KilledWorker``, after the scheduler's own
-retries), costs only its own files: each is an internal error (R005) of
-that file, and the other chunks go on.  An interrupt cancels the futures.
+the workers once, and hands back the chunks' parts in input order (each
+fetched from the cluster only when its turn comes), so the outputs are the
+same bytes as those of a local run.  A chunk whose task raises, or that
+Dask gave up on because the workers running it died (``KilledWorker``,
+after the scheduler's own retries), costs only its own files: each is an
+internal error (R005) of that file, and the other chunks go on.  An
+interrupt cancels the futures.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from distributed.comm import connect as open_comm
 from distributed.comm.addressing import normalize_address
 
 from indicators.vocabulary import VERSION
-from scoring.batch import Part, Progress, Settings, score_chunk
+from scoring.batch import Part, Progress, Settings, in_input_order, score_chunk
 from scoring.pipeline import DocumentResult, internal_error
 
 LOCAL = "local"  # --dask local: a cluster of this machine's processes, for this run only
@@ -111,23 +112,32 @@ def worker_view(probe: str) -> tuple[str, bool]:
 
 def score_on_cluster(
     client: Client, chunks: Sequence[list[str]], keep: bool, settings: Settings, progress: Progress
-) -> list[Part]:
-    """Each chunk scored by a Dask task, the progress advanced as tasks finish; the parts in input order."""
+) -> Iterator[Part]:
+    """Each chunk scored by a Dask task, the progress advanced as tasks finish; the parts in input order.
+
+    A task that finishes before an earlier one leaves its part on the cluster
+    until its turn: only the part handed on is fetched.
+    """
     [shared] = client.scatter([settings], broadcast=True, hash=False)
     futures = [client.submit(score_chunk, chunk, keep, None, shared, pure=False) for chunk in chunks]
     index = {future.key: n for n, future in enumerate(futures)}
-    parts: list[Part | None] = [None] * len(chunks)
     try:
         with progress(sum(map(len, chunks))) as advance:
-            for future in as_completed(futures, loop=client.loop):  # not Dask's default client: ours
+
+            def done() -> Iterator[tuple[int, Any]]:
+                for future in as_completed(futures, loop=client.loop):  # not Dask's default client: ours
+                    n = index[future.key]
+                    advance(len(chunks[n]))
+                    yield n, future
+
+            for future in in_input_order(done()):
                 n = index[future.key]
-                parts[n] = _part(future, chunks[n], keep)
+                part = _part(future, chunks[n], keep)
                 future.release()  # the part is here: the cluster need not keep it
-                advance(len(chunks[n]))
+                yield part
     except BaseException:  # interrupted: nothing more to run for this run
         client.cancel(futures)
         raise
-    return [part for part in parts if part is not None]
 
 
 def _part(future: Any, chunk: list[str], keep: bool) -> Part:

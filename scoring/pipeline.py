@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from indicators.disclosure import Disclosure
@@ -180,7 +181,7 @@ def _score_by_ruleset(
         groups.setdefault(chosen.ruleset if chosen else None, []).append(i)
     out: list[tuple[ScoredAssessment, RuleSet] | None] = [None] * len(batch)
     for name, members in groups.items():
-        rules = ruleset if name is None else load_ruleset(name)
+        rules = ruleset if name is None else shipped_ruleset(name)
         scored = score_assessments(
             [batch[i][2] for i in members], rules, [batch[i][1] for i in members], [batch[i][0].source for i in members]
         )
@@ -189,6 +190,12 @@ def _score_by_ruleset(
             result.ruleset_reason = chosen.reason if chosen else None
             out[i] = (result, rules)
     return [pair for pair in out if pair is not None]
+
+
+@cache
+def shipped_ruleset(name: str) -> RuleSet:
+    """A shipped rule set the layout chose, loaded once per process (not once per chunk of a batch)."""
+    return load_ruleset(name)
 
 
 def last_year(scored: ScoredAssessment, previous: Sequence[ScoredAssessment]) -> ScoredAssessment | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -158,11 +159,36 @@ def document_dict(doc: DocumentResult) -> dict[str, Any]:
 
 
 def render_json(documents: list[DocumentResult], ruleset: str) -> str:
-    payload = {
-        "version": VERSION,
-        "ruleset": ruleset,
-        "documents": [document_dict(d) for d in documents],
-    }
-    # orjson: the same text as json.dumps(indent=2, ensure_ascii=False) fifty times faster (the standard
-    # library's C encoder is not used with indent), so a province's JSON is written in seconds, not minutes.
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return b"".join(json_pieces(map(document_json, documents), ruleset)).decode()
+
+
+# orjson: the same text as json.dumps(indent=2, ensure_ascii=False) fifty times faster (the standard
+# library's C encoder is not used with indent), so a province's JSON is written in seconds, not minutes.
+INDENT = orjson.OPT_INDENT_2
+IN_LIST = b"    "  # a document's indent in the list of documents (two levels in)
+EMPTY = b"[]\n}"  # how the payload ends when there is no document
+
+
+def document_json(doc: DocumentResult) -> bytes:
+    """One document's JSON as it stands in the list of documents (indented two levels; no comma).
+
+    orjson indents two spaces a level and writes a newline inside a string as
+    ``\\n``, so every newline of the document's own text starts a line of it.
+    """
+    return IN_LIST + orjson.dumps(document_dict(doc), option=INDENT).replace(b"\n", b"\n" + IN_LIST)
+
+
+def json_pieces(documents: Iterable[bytes], ruleset: str) -> Iterator[bytes]:
+    """The payload's UTF-8 text in pieces, around the documents rendered one at a time (:func:`document_json`).
+
+    The same bytes as the whole payload dumped at once, without it (nor its
+    text) ever being in memory whole: a large run's JSON is written as it goes.
+    """
+    head = orjson.dumps({"version": VERSION, "ruleset": ruleset, "documents": []}, option=INDENT)
+    assert head.endswith(EMPTY)
+    opening = head[: -len(EMPTY)] + b"[\n"
+    written = False
+    for document in documents:
+        yield (b",\n" if written else opening) + document
+        written = True
+    yield b"\n  ]\n}\n" if written else head + b"\n"
