@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from indicators.readers.base import Piece
 from indicators.readers.problems import INTERNAL_ERROR
 from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
 from scoring.checks import Check
-from scoring.pipeline import DocumentResult, RunOptions, run
+from scoring.pieces import joined, plan
+from scoring.pipeline import DocumentResult, RunOptions, Source, Unit, run
 from scoring.records import assessment_record, content_digest, finding_record, severity_counts
 from scoring.rules import RuleSet
 from scoring.waivers import Waiver, apply_waivers
@@ -119,9 +121,12 @@ class Part:
     documents: list[DocumentResult] = field(default_factory=list)  # kept only for --report
     waived: int = 0  # findings a waiver took out of the tables
     waivers_used: set[int] = field(default_factory=set)  # the waivers (by index) that matched a finding
+    piece: tuple[str, Piece] | None = None  # the one piece of a large file this part holds (scoring.pieces)
 
     def add(self, doc: DocumentResult) -> None:
         self.files.append((doc.source, file_state(doc)))
+        if doc.piece is not None:
+            self.piece = (doc.source, doc.piece)
         for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
             counts = severity_counts(doc.findings_of(s))
             row = assessment_record(doc.source, s, counts)
@@ -158,9 +163,9 @@ def setup(
 
 
 def score_chunk(
-    sources: Sequence[str],
+    sources: Sequence[Source],
     keep: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Unit], None] | None = None,
     settings: Settings | None = None,
 ) -> Part:
     """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error.
@@ -221,7 +226,27 @@ def score_parts(
     run it out) to stop the workers.
     """
     options = options or RunOptions()
-    chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
+    yield from joined(_score_chunks(sources, ruleset, checks, jobs, keep, progress, waivers, client, options))
+
+
+def _score_chunks(
+    sources: list[str],
+    ruleset: RuleSet,
+    checks: Sequence[Check],
+    jobs: int,
+    keep: bool,
+    progress: Progress,
+    waivers: Sequence[Waiver],
+    client: Any,
+    options: RunOptions,
+) -> Iterator[Part]:
+    """The parts of every chunk in input order, a large file's pieces each a chunk of their own (not yet joined).
+
+    The progress counts units of work: a file, or a piece of a large one.
+    """
+    helpers = _cluster_workers(client) if client is not None else (jobs or cores())
+    split = 1 if keep else helpers  # a report is made of whole documents: then no file is cut
+    chunks = plan(sources, split, CHUNK)
     workers = min(jobs or cores(), len(chunks))
     setup(ruleset, checks, waivers, options)
     if client is not None:
@@ -229,15 +254,23 @@ def score_parts(
 
         yield from score_on_cluster(client, chunks, keep, (ruleset, checks, waivers, options), progress)
     elif workers <= 1:
-        with progress(len(sources)) as advance:
+        with progress(sum(map(len, chunks))) as advance:
             for chunk in chunks:
                 yield score_chunk(chunk, keep, lambda _: advance(1))
     else:
         yield from _score_in_pool(chunks, workers, keep, (ruleset, checks, waivers, options), progress)
 
 
+def _cluster_workers(client: Any) -> int:
+    """The threads a Dask cluster runs tasks on: how many pieces a large file is cut into there."""
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # a cluster that cannot say: read each file whole
+        return 1
+
+
 def _score_in_pool(
-    chunks: list[list[str]], workers: int, keep: bool, settings: Settings, progress: Progress
+    chunks: list[list[Source]], workers: int, keep: bool, settings: Settings, progress: Progress
 ) -> Iterator[Part]:
     pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=settings)
     try:
@@ -322,7 +355,7 @@ class Duplicates:
             self.first.setdefault(row["content"], row["id"])
 
 
-def _result(future: Future[Part], chunk: list[str], keep: bool) -> Part:
+def _result(future: Future[Part], chunk: list[Source], keep: bool) -> Part:
     try:
         return future.result()
     except Exception:  # a worker that died (out of memory, killed): this chunk again, here

@@ -34,7 +34,7 @@ from distributed.comm.addressing import normalize_address
 
 from indicators.vocabulary import VERSION
 from scoring.batch import Part, Progress, Settings, in_input_order, score_chunk
-from scoring.pipeline import DocumentResult, internal_error
+from scoring.pipeline import DocumentResult, Source, internal_error, unit_of
 
 LOCAL = "local"  # --dask local: a cluster of this machine's processes, for this run only
 
@@ -111,7 +111,7 @@ def worker_view(probe: str) -> tuple[str, bool]:
 
 
 def score_on_cluster(
-    client: Client, chunks: Sequence[list[str]], keep: bool, settings: Settings, progress: Progress
+    client: Client, chunks: Sequence[list[Source]], keep: bool, settings: Settings, progress: Progress
 ) -> Iterator[Part]:
     """Each chunk scored by a Dask task, the progress advanced as tasks finish; the parts in input order.
 
@@ -140,18 +140,21 @@ def score_on_cluster(
         raise
 
 
-def _part(future: Any, chunk: list[str], keep: bool) -> Part:
+def _part(future: Any, chunk: list[Source], keep: bool) -> Part:
     try:
         return future.result()
     except Exception as exc:  # the task raised, or its workers died (KilledWorker): these files only
         return failed(chunk, exc, keep)
 
 
-def failed(chunk: Sequence[str], exc: BaseException, keep: bool) -> Part:
+def failed(chunk: Sequence[Source], exc: BaseException, keep: bool) -> Part:
     """A chunk the cluster could not score: each of its files one internal error (R005), as a reader's bug is."""
     part = Part()
     doing = "在 Dask 工作进程上读取、评分"
-    documents = [DocumentResult(source, errors=[internal_error(source, doing, exc)]) for source in chunk]
+    units = [unit_of(source) for source in chunk]
+    documents = [
+        DocumentResult(u.source, errors=[internal_error(u.source, doing, exc)], piece=u.piece) for u in units
+    ]
     for doc in documents:
         part.add(doc)
     if keep:

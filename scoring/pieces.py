@@ -5,7 +5,7 @@ scored as one unit of work it keeps one core busy while the others wait.
 :func:`plan` cuts each such file into pieces (one per worker) that read the
 same file and each keep their own share of its tables
 (:class:`~indicators.readers.base.Piece`).  What comes back is joined in
-input order by :func:`join_piece`: a table's id counts the tables of the
+input order by :func:`joined`: a table's id counts the tables of the
 earlier pieces of its file, so that ids, like every other output, are the
 same whatever the number of workers.
 """
@@ -13,24 +13,37 @@ same whatever the number of workers.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from indicators.readers.base import Piece
 from scoring.pipeline import Source, Unit
+
+if TYPE_CHECKING:
+    from scoring.batch import Part
 
 SPLIT_BYTES = 8 * 1024 * 1024  # a flat CSV above this (about 30,000 indicator rows) is read by several workers
 SPLIT_SUFFIXES = {".csv"}
 
 
-def plan(sources: Sequence[str], workers: int) -> list[Source]:
-    """The units of work: each file whole, except a large ``.csv`` cut into one piece per worker."""
-    units: list[Source] = []
+def plan(sources: Sequence[str], workers: int, size: int) -> list[list[Source]]:
+    """The chunks of work, in input order: ``size`` whole files each, and each piece of a large ``.csv`` alone."""
+    chunks: list[list[Source]] = []
+    run: list[Source] = []
     for source in sources:
         count = pieces_of(source, workers)
-        units += [Unit(source, Piece(k, count)) for k in range(count)] if count > 1 else [source]
-    return units
+        if count == 1:
+            run.append(source)
+            if len(run) == size:
+                chunks.append(run)
+                run = []
+            continue
+        if run:
+            chunks.append(run)
+            run = []
+        chunks += [[Unit(source, Piece(k, count))] for k in range(count)]
+    return [*chunks, run] if run else chunks
 
 
 def pieces_of(source: str, workers: int) -> int:
@@ -52,9 +65,29 @@ def renumbered(table_id: str | None, source: str, offset: int) -> str | None:
     return f"{prefix}{int(number) + offset}" if number.isdigit() else table_id
 
 
-def join_piece(assessments: list[dict[str, Any]], findings: list[dict[str, Any]], source: str, offset: int) -> None:
-    """The rows of a later piece of ``source``, numbered after the ``offset`` tables of its earlier pieces."""
-    for row in assessments:
-        row["id"] = renumbered(row["id"], source, offset)
-    for row in findings:
-        row["assessment"] = renumbered(row["assessment"], source, offset)
+STATES = ("read", "partly", "unreadable", "internal")  # what became of a file (batch.file_state), best first
+
+
+def joined(parts: Iterable[Part]) -> Iterator[Part]:
+    """Parts in input order, a split file's pieces joined: ids counted on, one file entry at its last piece.
+
+    A later piece's tables are numbered after those of the earlier pieces of
+    its file; the file is counted once, at its last piece, with the worst
+    state any piece met (the first piece alone reports a file it cannot read).
+    """
+    offset, state = 0, STATES[0]
+    for part in parts:
+        if part.piece is None:
+            yield part
+            continue
+        source, piece = part.piece
+        if piece.first:
+            offset, state = 0, STATES[0]
+        for row in part.assessments:
+            row["id"] = renumbered(row["id"], source, offset)
+        for row in part.findings:
+            row["assessment"] = renumbered(row["assessment"], source, offset)
+        offset += len(part.assessments)
+        state = max(state, *(s for _, s in part.files), key=STATES.index)
+        part.files = [(source, state)] if piece.last else []
+        yield part
