@@ -174,3 +174,23 @@ def test_batch_dask_local_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
         assert line.startswith("jixiao batch：48 个文件，39 个已读，9 个无法读取；")
         outputs[name] = {n: (tmp_path / name / n).read_bytes() for n in OUTPUTS}
     assert outputs["dask"] == outputs["jobs1"]
+
+
+def test_a_large_csv_is_cut_among_the_cluster_threads_and_joined_as_read_whole(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scoring.pieces
+    from indicators.readers import read_source
+    from tests.test_flat_reader import flat_table, to_csv
+
+    tables = [a for p in sorted((ROOT / "samples").glob("*.yaml")) for a in read_source(str(p)).assessments]
+    header, table_rows = flat_table(tables * 3)
+    table_rows[7][header.index("得分")] = "满分"
+    big = tmp_path / "省级汇总.csv"
+    big.write_text(to_csv(header, table_rows), encoding="utf-8")
+    monkeypatch.setattr(scoring.pieces, "SPLIT_BYTES", 2048)
+    assert len(scoring.pieces.plan([str(big)], scoring.batch._cluster_workers(client), 16)) == 2  # two workers
+    local = score_all([str(big)], RULES, CHECKS, jobs=1)
+    remote = score_all([str(big)], RULES, CHECKS, client=client)
+    assert rows(remote) == rows(local)
+    assert len(local.assessments) == 21 and local.files == [(str(big), "unreadable")]  # the R202 cell is an error
