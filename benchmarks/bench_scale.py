@@ -7,6 +7,8 @@ For each size, in one run and on the same file:
 - ``pandas.read_csv``: the floor, reading the file and nothing else;
 - ``jixiao batch FILE -o DIR --jobs 1``: read, score, check and write every
   output, as a user runs it (a new process; wall time and peak memory);
+- the same with ``--jobs 2``: the file cut into one piece per worker
+  (:mod:`scoring.pieces`), wall time and the peak of the largest process;
 - the engine's scoring alone (``score_assessments``) against the per-row
   reference scorer of the tests (``tests/reference_scorer.py``) on the same
   tables: what vectorising the formulas buys.
@@ -64,9 +66,9 @@ def build(rows: int, path: Path) -> int:
     return len(tables)
 
 
-def jixiao_batch(path: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB of ``jixiao batch`` on the file, in a process of its own."""
-    command = [sys.executable, "-c", MEASURE, str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", "1"]
+def jixiao_batch(path: Path, out: Path, jobs: int = 1) -> tuple[float, float]:
+    """Wall seconds and peak MB (of the largest process) of ``jixiao batch`` on the file, in a process of its own."""
+    command = [sys.executable, "-c", MEASURE, str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", str(jobs)]
     seconds, peak_kb, _ = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
     return float(seconds), int(peak_kb) / 1024
 
@@ -97,7 +99,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(n) for n in args.rows.split(",")] + ([1_000_000] if args.million else [])
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
-    header = "rows | tables | read_csv | batch | ×read_csv | peak MB | engine scoring | reference | ×faster"
+    header = (
+        "rows | tables | read_csv | batch | ×read_csv | peak MB | batch --jobs 2 | peak MB | "
+        "engine scoring | reference | ×faster"
+    )
     print(header)
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
@@ -105,9 +110,11 @@ def main() -> None:
             tables = build(rows, path)
             read_csv = min(timed(lambda p=path: pd.read_csv(p)) for _ in range(3))
             batch, peak = jixiao_batch(path, Path(tmp) / f"out-{rows}")
+            parallel, parallel_peak = jixiao_batch(path, Path(tmp) / f"out2-{rows}", jobs=2)
             engine, reference = scoring_pair(path) if rows <= 100_000 else (float("nan"), float("nan"))
             print(
                 f"{rows:,} | {tables:,} | {read_csv:.2f} s | {batch:.1f} s | {batch / read_csv:.0f}× | {peak:,.0f} | "
+                f"{parallel:.1f} s | {parallel_peak:,.0f} | "
                 f"{engine:.2f} s | {reference:.2f} s | {reference / engine:.1f}×"
             )
 

@@ -105,7 +105,7 @@ def read_safely(source: Source) -> ReadResult:
     """Read one file (or one piece of it); a reader's bug is an internal error of this file."""
     unit = unit_of(source)
     try:
-        return read_source(unit.source, unit.piece)
+        return read_source(unit.source) if unit.piece is None else read_source(unit.source, unit.piece)
     except Exception as exc:
         if unit.piece is not None and not unit.piece.first:
             return ReadResult(unit.source)  # the first piece meets the same bug and says so
