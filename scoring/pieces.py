@@ -77,17 +77,22 @@ def joined(parts: Iterable[Part]) -> Iterator[Part]:
     """
     offset, state = 0, STATES[0]
     for part in parts:
-        if part.piece is None:
-            yield part
-            continue
-        source, piece = part.piece
-        if piece.first:
-            offset, state = 0, STATES[0]
-        for row in part.assessments:
-            row["id"] = renumbered(row["id"], source, offset)
-        for row in part.findings:
-            row["assessment"] = renumbered(row["assessment"], source, offset)
-        offset += len(part.assessments)
-        state = max(state, *(s for _, s in part.files), key=STATES.index)
-        part.files = [(source, state)] if piece.last else []
+        if part.piece is not None:
+            offset, state = _join(part, offset, state)
         yield part
+        del part  # not held here while the next chunk is scored
+
+
+def _join(part: Part, offset: int, state: str) -> tuple[int, str]:
+    """One piece's rows numbered on from ``offset``; the offset and the worst state after it."""
+    assert part.piece is not None
+    source, piece = part.piece
+    if piece.first:
+        offset, state = 0, STATES[0]
+    for row in part.assessments:
+        row["id"] = renumbered(row["id"], source, offset)
+    for row in part.findings:
+        row["assessment"] = renumbered(row["assessment"], source, offset)
+    state = max([state, *(s for _, s in part.files)], key=STATES.index)
+    part.files = [(source, state)] if piece.last else []
+    return offset + len(part.assessments), state
