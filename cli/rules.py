@@ -70,14 +70,22 @@ def show_lines(ruleset: RuleSet) -> list[str]:
 
 
 def diff_lines(a: RuleSet, b: RuleSet) -> list[str]:
-    """The parameters whose values differ, each with both values and both sources."""
+    """The parameters whose values differ, each with both values and both sources.
+
+    A parameter one of them states again with a source of its own (the same
+    value, but cited for a different reason: the platform's "=" rule) is listed
+    too, marked as such: what a reviewer asks is also why the two agree.
+    """
     lines: list[str] = []
     for path in PARAMETERS:
         left, right = a.parameter(path), b.parameter(path)
+        mark = ""
         if left == right:
-            continue
+            if source_text(a, path) == source_text(b, path) or not (_states(a, path) or _states(b, path)):
+                continue
+            mark = "——取值相同，出处不同"
         lines += [
-            f"{path}（{PARAMETERS[path]}）",
+            f"{path}（{PARAMETERS[path]}）{mark}",
             f"  {a.name}：{value_text(left)}",
             f"    {source_text(a, path)}",
             f"  {b.name}：{value_text(right)}",
@@ -85,6 +93,11 @@ def diff_lines(a: RuleSet, b: RuleSet) -> list[str]:
             "",
         ]
     return lines or [f"{a.name} 与 {b.name} 的参数相同。"]
+
+
+def _states(ruleset: RuleSet, path: str) -> bool:
+    """Does the rule set write this parameter itself (rather than inherit it)?"""
+    return ruleset.defined_in.get(path, ruleset.name) == ruleset.name and bool(ruleset.lineage)
 
 
 def _echo(lines: Iterable[str]) -> None:

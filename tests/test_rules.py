@@ -473,8 +473,10 @@ def test_rules_diff_lists_what_differs_with_both_sources() -> None:
     result = invoke(["rules", "diff", "mof-2020", "platform-fasp"])
     assert result.exit_code == 0
     heads = [line.split("（")[0] for line in result.stdout.splitlines() if line and not line.startswith(" ")]
-    # "=" is not among them: the platform scores it like ≥, as mof-2020 does (platform-fasp's note, RULES.md §1.3)
-    assert heads == ["grades", "quantitative.lower"]
+    # "=" is scored like ≥ by the platform, as by mof-2020 (RULES.md §1.3): listed for its own source, not its value
+    assert heads == ["grades", "quantitative.lower", "equal_met"]
+    assert "equal_met（" in result.stdout and "——取值相同，出处不同" in result.stdout
+    assert "  platform-fasp：at_least" in result.stdout and "平台把“=”按正向计分" in result.stdout
     assert "  platform-fasp：优 ≥ 80，良 ≥ 70，中 ≥ 60，差 ≥ 0" in result.stdout
     assert "R2" in result.stdout and "C1" in result.stdout and "S11" in result.stdout
 
