@@ -13,9 +13,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args, get_origin
 
-from indicators.model import Assessment
+from pydantic import BaseModel
+
+from indicators.model import Assessment, SourceRef
 from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
 from scoring.results import Finding, ScoredAssessment
@@ -34,18 +36,41 @@ def _as_text(figure: Any) -> str | None:
     return None if figure is None or isinstance(figure, Decimal) else figure_text(figure)
 
 
+def _places(model: type[BaseModel]) -> dict[str, Any]:
+    """pydantic's ``exclude`` for every place (a ``source`` SourceRef) in a model and in the models it holds."""
+    exclude: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        inner, many = _held_model(info.annotation)
+        if inner is SourceRef and name == "source":
+            exclude[name] = True
+        elif inner is not None and (nested := _places(inner)):
+            exclude[name] = {"__all__": nested} if many else nested
+    return exclude
+
+
+def _held_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (``Budget | None`` → Budget; ``list[Indicator]`` → Indicator, many)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    many = get_origin(annotation) in (list, tuple)
+    for arg in get_args(annotation):
+        inner, inner_many = _held_model(arg)
+        if inner is not None:
+            return inner, many or inner_many
+    return None, False
+
+
+PLACES = _places(Assessment)
+
+
 def content_digest(assessment: Assessment) -> str:
-    """What a table says, whatever file or place it came from: equal for two submissions of the same table."""
-    data = assessment.model_dump(mode="json", by_alias=True, exclude_none=True)
+    """What a table says, whatever file or place it came from: equal for two submissions of the same table.
 
-    def without_places(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: without_places(v) for k, v in value.items() if k != "source"}
-        if isinstance(value, list):
-            return [without_places(v) for v in value]
-        return value
-
-    text = json.dumps(without_places(data), ensure_ascii=False, sort_keys=True)
+    Every ``source`` (file, table, row, column) is left out by pydantic itself (:data:`PLACES`, read off
+    the model), not by walking the dump: a province's run digests every table.
+    """
+    data = assessment.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=PLACES)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
