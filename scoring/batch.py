@@ -31,7 +31,7 @@ from indicators.vocabulary import SEVERITIES
 from scoring.checks import Check
 from scoring.pieces import joined, plan
 from scoring.pipeline import DocumentResult, RunOptions, Source, Unit, run
-from scoring.records import assessment_record, content_digest, finding_record, severity_counts
+from scoring.records import assessment_record, content_digest, finding_record, indicator_record, severity_counts
 from scoring.rules import RuleSet
 from scoring.waivers import Waiver, apply_waivers
 
@@ -92,6 +92,25 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("grade_change", "bool"),
     ("field", "string"),
 )
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "string"),
+    ("assessment", "string"),  # the table's id (assessments.csv's ``id``)
+    ("row", "int32"),
+    ("level1", "string"),
+    ("level2", "string"),
+    ("name", "string"),
+    ("nature", "string"),  # as the engine reads it: >= <= = > < qualitative
+    ("target", "string"),  # the effective target: 调整后指标值 when given, else the target
+    ("actual", "string"),
+    ("measure_unit", "string"),
+    ("target_value", "float64"),  # the figures the engine compared, in one unit (None: not comparable)
+    ("actual_value", "float64"),
+    ("weight", "float64"),
+    ("stated_score", "float64"),
+    ("score", "float64"),  # recomputed
+    ("status", "string"),
+    ("met", "bool"),
+)
 # at: the page, table and row of a PDF or Word file
 ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")
 
@@ -100,6 +119,8 @@ OUTPUTS = (
     "assessments.parquet",
     "findings.csv",
     "findings.parquet",
+    "indicators.csv",
+    "indicators.parquet",
     "errors.csv",
     "summary.json",
 )
@@ -117,6 +138,7 @@ class Part:
     files: list[tuple[str, str]] = field(default_factory=list)  # (source, one of FILE_STATES)
     assessments: list[Row] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
+    indicators: list[Row] = field(default_factory=list)
     errors: list[Row] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)  # kept only for --report
     waived: int = 0  # findings a waiver took out of the tables
@@ -131,6 +153,7 @@ class Part:
             counts = severity_counts(doc.findings_of(s))
             row = assessment_record(doc.source, s, counts)
             self.assessments.append({**row, "content": content_digest(s.assessment)})
+            self.indicators += [indicator_record(doc.source, s, r) for r in s.indicators]
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
         self.waived += len(doc.waived)
@@ -332,6 +355,7 @@ def merge(parts: Iterable[Part]) -> Part:
         merged.files += part.files
         merged.assessments += part.assessments
         merged.findings += part.findings
+        merged.indicators += part.indicators
         merged.errors += part.errors
         merged.documents += part.documents
         merged.waived += part.waived

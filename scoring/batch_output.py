@@ -33,6 +33,7 @@ from scoring.batch import (
     ASSESSMENT_COLUMNS,
     ERROR_COLUMNS,
     FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
     NO_GRADE,
     Duplicates,
     Part,
@@ -219,20 +220,22 @@ class BatchOutputs:
         self.csv = [
             CsvTable("assessments.csv", (n for n, _ in ASSESSMENT_COLUMNS), emit),
             CsvTable("findings.csv", (n for n, _ in FINDING_COLUMNS), emit),
+            CsvTable("indicators.csv", (n for n, _ in INDICATOR_COLUMNS), emit),
             CsvTable("errors.csv", ERROR_COLUMNS, emit),
         ]
         self.parquet = [
             ParquetTable("assessments.parquet", ASSESSMENT_COLUMNS, emit),
             ParquetTable("findings.parquet", FINDING_COLUMNS, emit),
+            ParquetTable("indicators.parquet", INDICATOR_COLUMNS, emit),
         ]
 
     def add(self, part: Part) -> None:
         """The next part's rows, written (the part can go once this returns)."""
         self.duplicates.mark(part.assessments)
         self.totals.add(part)
-        for table, rows in zip(self.csv, (part.assessments, part.findings, part.errors), strict=True):
+        for table, rows in zip(self.csv, (part.assessments, part.findings, part.indicators, part.errors), strict=True):
             table.write(rows)
-        for parquet, rows in zip(self.parquet, (part.assessments, part.findings), strict=True):
+        for parquet, rows in zip(self.parquet, (part.assessments, part.findings, part.indicators), strict=True):
             parquet.write(rows)
 
     def close(self, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:

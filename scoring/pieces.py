@@ -91,7 +91,7 @@ def _join(part: Part, offset: int, state: str) -> tuple[int, str]:
         offset, state = 0, STATES[0]
     for row in part.assessments:
         row["id"] = renumbered(row["id"], source, offset)
-    for row in part.findings:
+    for row in (*part.findings, *part.indicators):  # both name their table by its id
         row["assessment"] = renumbered(row["assessment"], source, offset)
     state = max([state, *(s for _, s in part.files)], key=STATES.index)
     part.files = [(source, state)] if piece.last else []

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from indicators.model import Assessment, SourceRef
 from indicators.values import figure_text
 from indicators.vocabulary import SEVERITIES
-from scoring.results import Finding, ScoredAssessment
+from scoring.results import Finding, IndicatorResult, ScoredAssessment
 
 PLACE_FIELDS = ("file", "table", "row", "column", "sheet")  # where a finding stands: its SourceRef
 
@@ -121,4 +121,32 @@ def assessment_record(document: str, s: ScoredAssessment, counts: dict[str, int]
         "weights_total": s.weights_total,
         "status": s.status,
         **{f"findings_{k}": counts[k] for k in SEVERITIES},
+    }
+
+
+def indicator_record(document: str, s: ScoredAssessment, r: IndicatorResult) -> dict[str, Any]:
+    """An indicator row of a scored assessment of ``document`` as one flat record, as published and recomputed.
+
+    ``assessment`` is the table's ``id``; ``target`` the effective target (调整后指标值 when given);
+    ``target_value`` and ``actual_value`` the figures the engine compared (None when not comparable).
+    """
+    ind = r.indicator
+    return {
+        "source": document,
+        "assessment": s.id,
+        "row": ind.source.row if ind.source else None,
+        "level1": ind.level1,
+        "level2": ind.level2,
+        "name": ind.name,
+        "nature": r.nature,
+        "target": ind.effective_target,
+        "actual": ind.actual,
+        "measure_unit": ind.measure_unit,
+        "target_value": r.target_value,
+        "actual_value": r.actual_value,
+        "weight": r.weight,
+        "stated_score": r.stated_score,
+        "score": r.score,
+        "status": r.status,
+        "met": r.met,
     }
