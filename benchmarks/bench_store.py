@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from cli.render.province import build_province_report  # noqa: E402
 from cli.render.province_layouts import render_province_html, render_province_xlsx  # noqa: E402
-from scoring.batch import ASSESSMENT_COLUMNS, ERROR_COLUMNS, FINDING_COLUMNS, cores  # noqa: E402
+from scoring.batch import ASSESSMENT_COLUMNS, ERROR_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS, cores  # noqa: E402
 from scoring.province import summarise  # noqa: E402
 from scoring.store import ingest  # noqa: E402
 
@@ -48,7 +48,10 @@ def _grade(total: np.ndarray) -> np.ndarray:
 
 
 def make_run(folder: Path, tables: int, per_table: int, seed: int = 2023) -> None:
-    """assessments.parquet, findings.parquet, errors.csv and summary.json of a run of ``tables`` tables."""
+    """assessments.parquet, findings.parquet, errors.csv and summary.json of a run of ``tables`` tables.
+
+    indicators.parquet is written empty: the benchmark measures the tables and findings.
+    """
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     n = np.arange(tables)
@@ -108,6 +111,7 @@ def make_run(folder: Path, tables: int, per_table: int, seed: int = 2023) -> Non
         "grade_change": rng.random(total) < 0.05,
     }
     _write(folder / "findings.parquet", FINDING_COLUMNS, findings)
+    _write(folder / "indicators.parquet", INDICATOR_COLUMNS, {name: np.full(0, None) for name, _ in INDICATOR_COLUMNS})
     (folder / "errors.csv").write_text("\ufeff" + ",".join(ERROR_COLUMNS) + "\n", encoding="utf-8")
     totals = {"version": "bench", "ruleset": "mof-2020", "inputs": ["/上报/"], "files": tables}
     (folder / "summary.json").write_text(json.dumps(totals, ensure_ascii=False), encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -47,7 +48,7 @@ def store_run(store: Path, out: Path, sources: Sequence[str]) -> None:
     replaced = f"，替换了 {done.replaced_files} 个文件此前的记录" if done.replaced_files else ""
     say(
         f"jixiao batch：已存入结果库 {store}（运行 {done.run_id}）：{done.files} 个文件、{done.assessments} 张自评表、"
-        f"{done.findings} 个问题、{done.errors} 个读取问题{replaced}"
+        f"{done.findings} 个问题、{done.indicators} 行指标、{done.errors} 个读取问题{replaced}"
     )
 
 
@@ -81,7 +82,14 @@ def store_info(store: Path) -> None:
     except StoreError as exc:
         fail(str(exc))
     lines = [f"结果库 {store}（结构版本 {held.schema_version}）"]
-    names = {"runs": "运行", "files": "文件", "assessments": "自评表", "findings": "问题", "errors": "读取问题"}
+    names = {
+        "runs": "运行",
+        "files": "文件",
+        "assessments": "自评表",
+        "findings": "问题",
+        "indicators": "指标",
+        "errors": "读取问题",
+    }
     lines.append("，".join(f"{names[t]} {n}" for t, n in held.counts.items()))
     lines.append("")
     lines.append("各年度：")
@@ -102,7 +110,8 @@ def store_info(store: Path) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="最多列出的项目数。")
 def trends(store: Path, unit: str | None, authority: str | None, limit: int) -> None:
     """跨年度：同一项目（按实施单位、主管部门、去掉年份字样的项目名称匹配）逐年的公布与重算等级，
-    以及在两个年度以上重复出现的问题代码；单位与项目名相同而主管部门不同的，列为待核实的匹配。
+    在两个年度以上重复出现的问题代码，连续两年未调整而上年实际完成值远超的指标值，
+    上年未完成而本年下调的指标值；单位与项目名相同而主管部门不同的，列为待核实的匹配。
 
     \b
     Example:
@@ -148,6 +157,27 @@ def trends(store: Path, unit: str | None, authority: str | None, limit: int) -> 
             "",
             "多年重复出现的问题：",
             fitted_table(repeated, ["实施单位", "项目", "代码", "级别", "年度"], "table"),
+        ]
+    if found.targets:
+        targets = [
+            [u or "—", n, ind, target, "、".join(map(str, ys)), actual or "—", f"{num(Decimal(str(ratio)))}倍"]
+            for u, _, n, ind, target, ys, actual, ratio in found.targets
+        ]
+        parts += [
+            *([""] if parts else []),
+            "连续两年指标值未调整，而上年实际完成值远超指标值：",
+            fitted_table(targets, ["实施单位", "项目", "指标", "指标值", "年度", "上年实际完成值", "倍数"], "table"),
+        ]
+    if found.lowered:
+        lowered = [
+            [u or "—", n, ind, "、".join(map(str, ys)), before or "—", actual or "—", after or "—"]
+            for u, _, n, ind, ys, before, actual, after in found.lowered
+        ]
+        headers = ["实施单位", "项目", "指标", "年度", "上年指标值", "上年实际完成值", "本年指标值"]
+        parts += [
+            *([""] if parts else []),
+            "上年未完成指标值，本年指标值反而下调（反向指标为上调）：",
+            fitted_table(lowered, headers, "table"),
         ]
     if found.uncertain:
         uncertain = [[u or "—", n, authorities] for u, n, authorities in found.uncertain]

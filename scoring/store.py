@@ -9,7 +9,9 @@ path, or the same bytes under another path) has its old rows deleted in the
 same transaction, so re-running a year replaces it instead of doubling it.
 
 The schema is versioned (``meta.schema_version``); a store written by a newer
-jixiao is refused rather than misread.  Reading a store needs nothing but
+jixiao is refused rather than misread, one of an older schema is upgraded in
+place when a run is next stored in it (the tables it lacks are created, empty:
+its old runs simply have no indicator rows) and read as such until then.  Reading a store needs nothing but
 DuckDB (or pandas through it): the tables are plain, documented in the README.
 
 DuckDB is imported here only: no other command pays for it.
@@ -30,9 +32,9 @@ from typing import Any
 
 from indicators.units import MONEY_SCALE
 from indicators.vocabulary import GRADE_ALIASES, GRADES, VERSION, YEAR
-from scoring.batch import ASSESSMENT_COLUMNS, ERROR_COLUMNS, FINDING_COLUMNS
+from scoring.batch import ASSESSMENT_COLUMNS, ERROR_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the indicators table
 DUCKDB_MAGIC = b"DUCK"  # bytes 8–11 of every DuckDB database file
 SQL_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "float64": "DOUBLE", "bool": "BOOLEAN"}
 HASH_CHUNK = 1 << 20
@@ -82,19 +84,51 @@ def table_columns() -> dict[str, list[tuple[str, str]]]:
         "files": [*RUN_COLUMNS, ("source", "VARCHAR"), ("bytes", "BIGINT")],
         "assessments": [*RUN_COLUMNS, *_columns(ASSESSMENT_COLUMNS), *ASSESSMENT_DERIVED],
         "findings": [*RUN_COLUMNS, ("year", "INTEGER"), *_columns(FINDING_COLUMNS)],
+        "indicators": [*RUN_COLUMNS, ("year", "INTEGER"), *_columns(INDICATOR_COLUMNS), ASSESSMENT_DERIVED[0]],
         "errors": [*RUN_COLUMNS, ("year", "INTEGER"), ("ruleset", "VARCHAR"), *errors],
     }
 
 
-ROW_TABLES = ("files", "assessments", "findings", "errors")  # keyed by path: replaced when their file is re-run
+# keyed by path: replaced when their file is re-run
+ROW_TABLES = ("files", "assessments", "findings", "indicators", "errors")
 
 
 def _create(con: Any) -> None:
     con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)", [str(SCHEMA_VERSION), VERSION])
+    _create_missing(con, set())
+
+
+def _tables(con: Any) -> set[str]:
+    return {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _create_missing(con: Any, existing: set[str], temp: bool = False) -> None:
+    """Every stored table not in ``existing``, empty (``temp``: for this connection only, as a read-only one may)."""
     for name, columns in table_columns().items():
-        body = ", ".join(f'"{column}" {kind}' for column, kind in columns)
-        con.execute(f"CREATE TABLE {name} ({body})")
+        if name not in existing:
+            body = ", ".join(f'"{column}" {kind}' for column, kind in columns)
+            con.execute(f"CREATE {'TEMP ' if temp else ''}TABLE {name} ({body})")
+
+
+def _upgrade(con: Any, path: Path, version: int) -> None:
+    """A store of an older schema brought to this one, in place and in one transaction.
+
+    Version 1 → 2: the ``indicators`` table is created, empty (the runs stored before have no indicator rows).
+    """
+    import duckdb
+
+    try:
+        con.execute("BEGIN TRANSACTION")
+        _create_missing(con, _tables(con))
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        reason = str(exc).splitlines()[0]
+        raise StoreError(
+            f"无法把结果库 {path} 的结构从版本 {version} 升级到 {SCHEMA_VERSION}（结果库未改动）：{reason}"
+        ) from None
 
 
 # --------------------------------------------------------------------------- opening
@@ -120,7 +154,7 @@ def _connect(path: Path, read_only: bool) -> Any:
 
 def _schema_version(con: Any, path: Path) -> int | None:
     """The store's schema version; None for an empty database; refused when it is not a jixiao store."""
-    tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = _tables(con)
     if not tables:
         return None
     if "meta" not in tables:
@@ -137,7 +171,10 @@ def open_store(path: Path, *, create: bool = False) -> Iterator[Any]:
 
     Refused with a :class:`StoreError`: a missing store (unless ``create``),
     a file that is not DuckDB, a DuckDB database that is not a jixiao store,
-    and a store of a newer schema than this jixiao knows.
+    and a store of a newer schema than this jixiao knows.  A store of an older
+    schema is upgraded in place when opened to write (``create``); opened to
+    read, it is read as upgraded: the tables it lacks are empty ones of this
+    connection only, the file is left as it is.
     """
     path = Path(path)
     exists = path.exists()
@@ -163,6 +200,10 @@ def open_store(path: Path, *, create: bool = False) -> Iterator[Any]:
             raise StoreError(
                 f"结果库 {path} 的结构版本为 {version}，本版 jixiao 只认识到 {SCHEMA_VERSION}：请升级 jixiao 后再打开"
             )
+        elif version < SCHEMA_VERSION and create:
+            _upgrade(con, path, version)
+        elif version < SCHEMA_VERSION:
+            _create_missing(con, _tables(con), temp=True)
         yield con
     finally:
         con.close()
@@ -183,7 +224,8 @@ def sha256_of(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _sql_text(value: str) -> str:
+def sql_text(value: str) -> str:
+    """A text as an SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -191,20 +233,20 @@ def grade_sql(column: str) -> str:
     """A published grade cell as 优/良/中/差 in SQL (indicators.vocabulary.normalise_grade's table)."""
     cleaned = f"trim(trim({column}), '“”\"''()（）')"
     pairs = [(g, g) for g in GRADES] + list(GRADE_ALIASES.items())
-    whens = " ".join(f"WHEN {_sql_text(word)} THEN {_sql_text(grade)}" for word, grade in pairs)
+    whens = " ".join(f"WHEN {sql_text(word)} THEN {sql_text(grade)}" for word, grade in pairs)
     return f"(CASE {cleaned} {whens} END)"
 
 
 def money_wan_sql(amount: str, unit: str) -> str:
     """An amount in its money unit as 万元 in SQL (indicators.units.MONEY_SCALE); NULL for an unknown unit."""
     wan = MONEY_SCALE["万元"]
-    whens = " ".join(f"WHEN {_sql_text(u)} THEN {float(scale / wan)!r}" for u, scale in MONEY_SCALE.items())
+    whens = " ".join(f"WHEN {sql_text(u)} THEN {float(scale / wan)!r}" for u, scale in MONEY_SCALE.items())
     return f"({amount} * (CASE {unit} {whens} END))"
 
 
 def project_key_sql(column: str) -> str:
     """scoring.pipeline._project_key in SQL: year words out, then everything but letters and digits."""
-    year_words = _sql_text(YEAR + r"\s*年度?")
+    year_words = sql_text(YEAR + r"\s*年度?")
     without_years = f"regexp_replace(coalesce({column}, ''), {year_words}, '', 'g')"
     return f"regexp_replace({without_years}, '[^\\p{{L}}\\p{{N}}]+', '', 'g')"
 
@@ -215,6 +257,7 @@ class Ingested:
     files: int
     assessments: int
     findings: int
+    indicators: int
     errors: int
     replaced_files: int  # files of earlier runs whose rows this run replaced
 
@@ -278,7 +321,7 @@ def _rollback(con: Any) -> None:
 def ingest(
     store: Path, folder: Path, sources: Sequence[str] | None = None, run_time: datetime | None = None
 ) -> Ingested:
-    """Append the run written in ``folder`` (assessments.parquet, findings.parquet, errors.csv, summary.json).
+    """Append the run written in ``folder`` (assessments, findings and indicators .parquet, errors.csv, summary.json).
 
     ``sources``: the run's input files as the outputs name them (all of them,
     also those that gave no row); by default those the outputs name.  One
@@ -287,7 +330,7 @@ def ingest(
     folder = Path(folder)
     missing = [
         n
-        for n in ("assessments.parquet", "findings.parquet", "errors.csv", "summary.json")
+        for n in ("assessments.parquet", "findings.parquet", "indicators.parquet", "errors.csv", "summary.json")
         if not (folder / n).is_file()
     ]
     if missing:
@@ -299,8 +342,8 @@ def ingest(
     run_id = uuid.uuid4().hex[:12]
     when = (run_time or datetime.now(UTC)).replace(tzinfo=None)
     ruleset = str(totals.get("ruleset", ""))
-    parquet_a, parquet_f, errors_csv = (
-        str(folder / n) for n in ("assessments.parquet", "findings.parquet", "errors.csv")
+    parquet_a, parquet_f, parquet_i, errors_csv = (
+        str(folder / n) for n in ("assessments.parquet", "findings.parquet", "indicators.parquet", "errors.csv")
     )
     import duckdb
 
@@ -350,6 +393,16 @@ def ingest(
                   LEFT JOIN tables t ON x.assessment = t.id LEFT JOIN documents d ON x.source = d.source""",
                 [parquet_a, *stamp, parquet_f],
             )
+            # an indicator's year and project are its table's
+            con.execute(
+                f"""INSERT INTO indicators BY NAME
+                WITH tables AS (SELECT id, year, name FROM read_parquet(?))
+                SELECT i.*, ? AS run_id, ? AS run_time, f.path, f.sha256, t.year,
+                  {project_key_sql("t.name")} AS project_key
+                FROM read_parquet(?) i LEFT JOIN run_files f ON i.source = f.source
+                  LEFT JOIN tables t ON i.assessment = t.id""",
+                [parquet_a, *stamp, parquet_i],
+            )
             texts = ", ".join(
                 f"{_unquote_sql(f'e.{name}')} AS {name}"
                 if kind == "VARCHAR"
@@ -377,7 +430,15 @@ def ingest(
         except BaseException:  # a signal, a bug: the transaction goes, the store stays as it was
             _rollback(con)
             raise
-    return Ingested(run_id, counts["files"], counts["assessments"], counts["findings"], counts["errors"], replaced)
+    return Ingested(
+        run_id,
+        counts["files"],
+        counts["assessments"],
+        counts["findings"],
+        counts["indicators"],
+        counts["errors"],
+        replaced,
+    )
 
 
 # --------------------------------------------------------------------------- what a store holds
