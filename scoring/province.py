@@ -12,10 +12,13 @@ with the year words and punctuation taken out (``project_key``, as
 name and unit match while its 主管部门 differs is an uncertain match, listed
 for a reviewer rather than joined.
 
-Targets left unchanged while actuals far exceeded them are read from the
-L210 (overshoot) findings: the batch outputs hold no indicator rows, so a
-target is seen only where L210 quoted it, and "unchanged" means L210 fired
-on the same indicator with the same target text in two years or more.
+Targets are compared across years from the stored indicator rows: the same
+indicator (its name without whitespace) of the same project in two
+consecutive years.  A target left unchanged (the same text, whitespace
+aside) while the earlier year's actual beat it by the table's rule set's
+overshoot ratio or more (actual / target for ≥ >, target / actual for ≤ <:
+what L210 says of one table); a target lowered (raised, for ≤ <) after the
+earlier year missed it.  Only ≥ > ≤ < indicators with figures are compared.
 """
 
 from __future__ import annotations
@@ -25,13 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from indicators.vocabulary import GRADES, SEVERITIES
-from scoring.store import open_store
+from scoring.rules import RuleSetError, load_ruleset
+from scoring.store import open_store, sql_text
 
 TOP = 20  # rows listed in a ranking or a list: a province's summary stays a few pages
 NO_GRADE = "无等级"
 HISTOGRAM_WIDTHS = (0.5, 1, 2, 5, 10, 20, 50)
 HISTOGRAM_BINS = 40  # at most
-L210_TARGET = r"是指标值 (.+) 的 [0-9.]+ 倍"  # scoring.checks.logic.overshoot's message
+DIRECTED = ("'>='", "'>'", "'<='", "'<'")  # natures with a direction: what a target can be raised or lowered in
+REVERSE = "nature IN ('<=', '<')"  # lower is better: the ratio and the direction the other way round
 
 Rows = list[tuple[Any, ...]]
 
@@ -51,8 +56,10 @@ class ProvinceSummary:
     changed: Rows  # year, unit, authority, name, source, table, stated, grade, recomputed, grade, Δ, 万元, errors
     repeats: Rows  # unit, authority, name, code, years, findings
     repeats_total: int
-    targets: Rows  # unit, name, indicator, target, years, ratios
+    targets: Rows  # unit, authority, name, indicator, target, years, actual (earlier year), ratio
     targets_total: int
+    lowered: Rows  # unit, authority, name, indicator, years, target (earlier), actual (earlier), target (later)
+    lowered_total: int
     top: int = TOP
     notes: list[str] = field(default_factory=list)
 
@@ -127,18 +134,70 @@ def _repeats(year: int | None, top: int, severities: tuple[str, ...]) -> str:
       ORDER BY len(years) DESC, findings DESC, unit, name, code LIMIT {top}"""
 
 
-def _targets(year: int | None, top: int) -> str:
-    """L210 on the same indicator of one project with the same target text in two years or more, the count last."""
-    upto = f"AND f.year <= {int(year)}" if year is not None else ""
-    seen_in = f"AND bool_or(f.year = {int(year)})" if year is not None else ""
-    grouped = f"""SELECT a.unit, max_by(a.name, a.year) AS name, f.indicator,
-          regexp_extract(f.message, '{L210_TARGET}', 1) AS target,
-          list(DISTINCT f.year ORDER BY f.year) AS years, list(f.stated ORDER BY f.year) AS ratios
-        FROM findings f JOIN assessments a ON f.path = a.path AND f.assessment = a.id
-        WHERE f.code = 'L210' AND a.duplicate_of IS NULL AND f.year IS NOT NULL {upto}
-        GROUP BY a.unit, a.authority, a.project_key, f.indicator, target
-        HAVING count(DISTINCT f.year) >= 2 {seen_in}"""
-    return f"SELECT *, count(*) OVER () FROM ({grouped}) ORDER BY len(years) DESC, unit, name, indicator LIMIT {top}"
+def _squash_sql(column: str) -> str:
+    """A text without its whitespace (an indicator's name, a target), as the checks compare them."""
+    return f"regexp_replace(coalesce({column}, ''), '\\s+', '', 'g')"
+
+
+def overshoot_sql(con: Any, column: str) -> str:
+    """The overshoot ratio of the rule set named in ``column`` (RuleSet.overshoot_ratio), as SQL.
+
+    Read from each rule set the store names; one that cannot be loaded here (a file since moved) has the
+    default rule set's.
+    """
+    default = load_ruleset().overshoot_ratio
+    names = [r[0] for r in con.execute("SELECT DISTINCT ruleset FROM assessments WHERE ruleset IS NOT NULL").fetchall()]
+    whens = []
+    for name in sorted(names):
+        try:
+            ratio = load_ruleset(name).overshoot_ratio
+        except RuleSetError:
+            ratio = default
+        whens.append(f"WHEN {sql_text(name)} THEN {float(ratio)!r}")
+    return f"(CASE {column} {' '.join(whens)} ELSE {float(default)!r} END)"
+
+
+def _pairs(where: str, year: int | None) -> str:
+    """The same indicator of one project in two consecutive years (``e`` the earlier, ``l`` the later), as a query.
+
+    ``where``: the tables compared (of ``assessments``); ``year``: the later year, when one is asked for.
+    """
+    later = f"AND l.year = {int(year)}" if year is not None else ""
+    rows = f"""SELECT t.unit, t.authority, t.project_key, t.name AS project, t.year, t.ruleset,
+          {_squash_sql("x.name")} AS key, x.name AS indicator, x.target, x.actual, x.target_value, x.actual_value,
+          x.met, {REVERSE} AS reverse
+        FROM indicators x JOIN (SELECT * FROM assessments WHERE {where}) t ON x.path = t.path AND x.assessment = t.id
+        WHERE x.nature IN ({", ".join(DIRECTED)}) AND x.name IS NOT NULL"""
+    return f"""WITH r AS ({rows})
+      SELECT e.unit, e.authority, l.project, e.indicator, e.year AS before, l.year AS after, e.ruleset,
+        e.reverse, e.met, e.target AS target_before, l.target AS target_after, e.actual AS actual_before,
+        e.target_value AS value_before, l.target_value AS value_after, e.actual_value AS achieved_before
+      FROM r e JOIN r l ON coalesce(e.unit, '') = coalesce(l.unit, '')
+        AND coalesce(e.authority, '') = coalesce(l.authority, '') AND e.project_key = l.project_key
+        AND e.key = l.key AND l.year = e.year + 1 AND e.reverse = l.reverse {later}"""
+
+
+def _unchanged(con: Any, where: str, year: int | None, top: int) -> str:
+    """Targets kept as they were after the earlier year's actual beat them by the overshoot ratio; the count last."""
+    ratio = "(CASE WHEN reverse THEN value_before / achieved_before ELSE achieved_before / value_before END)"
+    found = f"""SELECT DISTINCT unit, authority, project, indicator, target_after AS target, [before, after] AS years,
+          actual_before, round({ratio}, 2) AS ratio
+        FROM ({_pairs(where, year)})
+        WHERE {_squash_sql("target_before")} = {_squash_sql("target_after")}
+          AND value_before > 0 AND achieved_before > 0 AND {ratio} >= {overshoot_sql(con, "ruleset")}"""
+    return f"""SELECT *, count(*) OVER () FROM ({found})
+      ORDER BY ratio DESC, years[2] DESC, unit, project, indicator LIMIT {top}"""
+
+
+def _lowered(where: str, year: int | None, top: int) -> str:
+    """Targets lowered (raised, for ≤ <) after the earlier year missed them; the count last."""
+    found = f"""SELECT DISTINCT unit, authority, project, indicator, [before, after] AS years,
+          target_before, actual_before, target_after, abs(value_after - value_before) / value_before AS change
+        FROM ({_pairs(where, year)})
+        WHERE met = false AND value_before > 0 AND value_after IS NOT NULL
+          AND CASE WHEN reverse THEN value_after > value_before ELSE value_after < value_before END"""
+    return f"""SELECT * EXCLUDE (change), count(*) OVER () FROM ({found})
+      ORDER BY change DESC, years[2] DESC, unit, project, indicator LIMIT {top}"""
 
 
 def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceSummary:
@@ -210,7 +269,9 @@ def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceS
               ORDER BY abs(points_moved) DESC NULLS LAST, budget_wan DESC NULLS LAST, year, unit, name LIMIT {top}"""
         ).fetchall()
         repeats = con.execute(_repeats(year, top, ("error",))).fetchall()
-        targets = con.execute(_targets(year, top)).fetchall()
+        compared = "duplicate_of IS NULL AND year IS NOT NULL AND coalesce(status, '') <> 'draft'"
+        targets = con.execute(_unchanged(con, compared, year, top)).fetchall()
+        lowered_targets = con.execute(_lowered(compared, year, top)).fetchall()
         return ProvinceSummary(
             year=year,
             years=years,
@@ -227,6 +288,8 @@ def summarise(store: Path, year: int | None = None, top: int = TOP) -> ProvinceS
             repeats_total=repeats[0][-1] if repeats else 0,
             targets=[row[:-1] for row in targets],
             targets_total=targets[0][-1] if targets else 0,
+            lowered=[row[:-1] for row in lowered_targets],
+            lowered_total=lowered_targets[0][-1] if lowered_targets else 0,
             top=top,
         )
 
@@ -240,6 +303,8 @@ class Trends:
     repeated: Rows  # unit, authority, name, code, severity, years
     uncertain: Rows  # unit, name, authorities (years): the same unit and name under different 主管部门
     projects: int  # projects matched in two years or more (before the limit)
+    targets: Rows = field(default_factory=list)  # as ProvinceSummary.targets: unchanged after an overshoot
+    lowered: Rows = field(default_factory=list)  # as ProvinceSummary.lowered: lowered after a miss
 
 
 def trends(store: Path, unit: str | None = None, authority: str | None = None, limit: int = 50) -> Trends:
@@ -288,7 +353,9 @@ def trends(store: Path, unit: str | None = None, authority: str | None = None, l
               HAVING count(DISTINCT coalesce(authority, '')) >= 2 ORDER BY 1, 2 LIMIT {int(limit)}""",
             params,
         ).fetchall()
-    return Trends(years, repeated, uncertain, total)
+        targets = con.execute(_unchanged(con, where, None, limit), params).fetchall()
+        lowered = con.execute(_lowered(where, None, limit), params).fetchall()
+    return Trends(years, repeated, uncertain, total, [r[:-1] for r in targets], [r[:-1] for r in lowered])
 
 
 # --------------------------------------------------------------------------- tables chosen for their detail

@@ -266,19 +266,43 @@ def _targets(s: ProvinceSummary) -> CoverTable:
         CoverRow(
             (
                 text(unit),
+                text(authority),
                 text(name),
                 text(indicator),
                 text(target),
                 CoverCell(years_text(years)),
-                CoverCell("、".join(f"{num(Decimal(str(r)))}倍" for r in ratios if r is not None)),
+                text(actual),
+                CoverCell(f"{num(Decimal(str(ratio)))}倍"),
             ),
             ("target", f"{unit}|{name}|{indicator}"),
         )
-        for unit, name, indicator, target, years, ratios in s.targets
+        for unit, authority, name, indicator, target, years, actual, ratio in s.targets
     )
-    headers = ("实施单位", "项目", "指标", "指标值（未调整）", "年度", "实际完成值 / 指标值")
-    title = _listed("指标值连年未调整而实际完成值远超（L210，两个年度以上）", len(rows), s.targets_total)
-    return CoverTable("targets", title, headers, rows, "没有连年未调整的偏低指标值。")
+    headers = ("实施单位", "主管部门", "项目", "指标", "指标值（未调整）", "年度", "上年实际完成值", "上年超出倍数")
+    title = _listed("连续两年指标值未调整，而上年实际完成值远超指标值", len(rows), s.targets_total)
+    return CoverTable("targets", title, headers, rows, "没有连续两年未调整的偏低指标值。")
+
+
+def _lowered(s: ProvinceSummary) -> CoverTable:
+    rows = tuple(
+        CoverRow(
+            (
+                text(unit),
+                text(authority),
+                text(name),
+                text(indicator),
+                CoverCell(years_text(years)),
+                text(before),
+                text(actual),
+                text(after),
+            ),
+            ("lowered", f"{unit}|{name}|{indicator}"),
+        )
+        for unit, authority, name, indicator, years, before, actual, after in s.lowered
+    )
+    headers = ("实施单位", "主管部门", "项目", "指标", "年度", "上年指标值", "上年实际完成值（未完成）", "本年指标值")
+    title = _listed("上年未完成指标值，本年指标值反而下调（反向指标为上调）", len(rows), s.lowered_total)
+    return CoverTable("lowered", title, headers, rows, "没有未完成后下调的指标值。")
 
 
 def build_province_report(summary: ProvinceSummary, store: str) -> ProvinceReport:
@@ -298,5 +322,6 @@ def build_province_report(summary: ProvinceSummary, store: str) -> ProvinceRepor
         _changed(summary),
         _repeats(summary),
         _targets(summary),
+        _lowered(summary),
     ]
     return ProvinceReport(title, meta, summary, tables)

@@ -4,8 +4,8 @@ Each lays out :class:`cli.render.province.ProvinceReport`'s cover tables with
 the per-table report's own pieces (``cover_table`` of each layout), so a
 table reads the same in both reports.  Hooks for programs reading the page:
 ``[data-count=…]`` tiles, ``table[data-table=grade-matrix|grade-money|by-year|
-points-moved|authorities|units|codes|grade-changes|repeats|targets]`` with rows
-``tr[data-grade|data-year|data-unit|data-authority|data-code|data-ref|data-repeat|data-target]``,
+points-moved|authorities|units|codes|grade-changes|repeats|targets|lowered]`` with rows
+``tr[data-grade|data-year|data-unit|data-authority|data-code|data-ref|data-repeat|data-target|data-lowered]``,
 and ``figure[data-chart=points-moved] svg``.
 """
 
@@ -123,7 +123,13 @@ def render_province_xlsx(report: ProvinceReport) -> bytes:
     set_widths(sheet, {1: 22, 2: 14, 3: 14, 4: 20, 5: 14, 6: 14, 7: 14, 8: 14, 9: 10, 10: 40})
     fit_rows(sheet)
     print_setup(sheet)
-    for key, title in (("grade-changes", "等级改变"), ("repeats", "重复出现的错误"), ("targets", "指标值未调整")):
+    sheets = (
+        ("grade-changes", "等级改变"),
+        ("repeats", "重复出现的错误"),
+        ("targets", "指标值未调整"),
+        ("lowered", "指标值下调"),
+    )
+    for key, title in sheets:
         ws = book.create_sheet(title)
         sheet_table(ws, 1, report.table(key), {})
         set_widths(ws, {1: 12, 2: 20, 3: 20, 4: 24, 5: 14, 6: 14, 7: 10, 8: 12, 9: 8, 10: 40})
