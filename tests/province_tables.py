@@ -14,6 +14,13 @@ the browser test hold them): 更新公务用车 publishes 93 优 and rescores to
   both years); 30 万元 each year;
 - 丁单位 (乙局): 二十大驻京维稳经费, 2023 only, published in 元: 100,000 元 (10 万元).
 
+Planted in the indicator rows (:data:`INDICATORS`), leaving every score as it was:
+
+- 乙单位's 租赁场地面积数 (≤275平方米 both years) achieved 150平方米 in 2022: the target is kept in
+  2023 although 2022's actual beat it 275 / 150 = 1.83 times (a ≤ indicator: target / actual);
+- 甲单位's 跟踪反馈机制健全 missed ≥100% in 2022 (10%, as the seed has it) and is lowered to ≥50%
+  in 2023 (achieved 5%: 5 / 50 × 10 = 1 point, as 10 / 100 × 10 was).
+
 The names carry their year (2022年更新公务用车), which matching across years leaves out.
 """
 
@@ -42,6 +49,12 @@ PLAN: tuple[tuple[int, str, str, str, float, str, tuple[float, str] | None], ...
     (2023, "security", "丁单位", "乙局", 100_000, "元", None),
 )
 
+# (year, seed) → indicator name → the cells written over
+INDICATORS: dict[tuple[int, str], dict[str, dict[str, str]]] = {
+    (2022, "rent"): {"租赁场地面积数": {"actual": "150平方米"}},
+    (2023, "car"): {"跟踪反馈机制健全": {"target": "≥50%", "adjusted_target": "≥50%", "actual": "≥5%"}},
+}
+
 
 def _without_places(value: Any) -> Any:
     """The seed without its ``source`` places: the generated file is its own source."""
@@ -62,6 +75,9 @@ def table(year: int, seed: str, unit: str, authority: str, budget: float, money_
     budget_block["full_year"] = budget_block["executed"] = budget
     for key in ("initial", "adjustment", "balance", "requested"):
         budget_block.pop(key, None)
+    planted = INDICATORS.get((year, seed), {})
+    for row in data["indicators"]:
+        row.update(planted.get(row.get("name"), {}))
     if stated is not None:
         data["stated"] = {**data.get("stated", {}), "total": stated[0], "grade": stated[1]}
     return data

@@ -4,7 +4,9 @@ The expected figures come from the plan in tests/province_tables.py (which
 seed, which budget, which total written over), not from running jixiao:
 甲单位 93 优 → 89.09 良 in both years (100 and 120 万元), 乙单位 85 良 → 100
 优 in both years (50 and 60 万元), 丙单位 100 优 unchanged (30 万元 a year),
-丁单位 90 优 unchanged in 2023 (100,000 元 = 10 万元).
+丁单位 90 优 unchanged in 2023 (100,000 元 = 10 万元).  Across years: 乙单位 keeps its target
+≤275平方米 after achieving 150平方米 (275 / 150 = 1.83 times), 丙单位 keeps the seed's ≤35万元 after
+15万元 (2.33 times), 甲单位 lowers 跟踪反馈机制健全 from ≥100% (missed: 10%) to ≥50%.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from scoring.store import SCHEMA_VERSION, project_key_sql
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-TABLES = ("runs", "files", "assessments", "findings", "errors")
+TABLES = ("runs", "files", "assessments", "findings", "indicators", "errors")
+# indicator rows of the seeds, heading rows left out:
+# 更新公务用车 7, 房屋租赁费 7, 驻京办业务经费 8, 二十大驻京维稳经费 7 (2023 only)
+INDICATOR_ROWS = {2022: 7 + 7 + 8, 2023: 7 + 7 + 8 + 7}
 
 
 def jixiao(cwd: Path, *args: object) -> Result:
@@ -98,6 +103,7 @@ def test_rerunning_a_batch_into_the_store_leaves_the_row_counts_unchanged(tmp_pa
     batch(tmp_path, 2023)
     after = counts(tmp_path / "结果库.duckdb")
     assert before["assessments"] == 7 and before["files"] == 7
+    assert before["indicators"] == INDICATOR_ROWS[2022] + INDICATOR_ROWS[2023]
     assert {t: n for t, n in after.items() if t != "runs"} == {t: n for t, n in before.items() if t != "runs"}
     assert after["runs"] == before["runs"] + 2  # the runs are a log; their rows are replaced
     assert "替换了 3 个文件此前的记录" in again.stderr
@@ -118,6 +124,7 @@ def test_store_info_names_the_runs_years_and_counts(province: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"结构版本 {SCHEMA_VERSION}" in result.stdout
     assert "运行 2，文件 7，自评表 7" in result.stdout
+    assert f"指标 {INDICATOR_ROWS[2022] + INDICATOR_ROWS[2023]}，" in result.stdout
     years = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines() if re.match(r"^20\d\d\s", line)}
     assert years == {"2022": "3", "2023": "4"}
 
@@ -176,6 +183,36 @@ def test_a_store_in_the_output_folder_or_among_the_inputs_is_refused(tmp_path: P
     before = given.read_bytes()
     onto = jixiao(tmp_path, "batch", "2022", "-o", "结果", "--store", given)
     assert onto.exit_code == 2 and given.read_bytes() == before
+
+
+def _as_version_1(store: Path) -> None:
+    """The store as jixiao wrote it before schema 2: the same tables but ``indicators``, schema_version 1."""
+    with duckdb.connect(str(store)) as con:
+        con.execute("DROP TABLE indicators")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+
+def test_a_version_1_store_is_read_as_it_is_and_upgraded_when_next_written(province: Path, tmp_path: Path) -> None:
+    store = tmp_path / "旧版.duckdb"
+    shutil.copy(province / "结果库.duckdb", store)
+    _as_version_1(store)
+    before = store.read_bytes()
+    held = jixiao(tmp_path, "store", "info", store)
+    assert held.exit_code == 0, held.output
+    assert "结构版本 1" in held.stdout and "自评表 7，问题" in held.stdout and "指标 0，" in held.stdout
+    summary = jixiao(tmp_path, "report", "--summary", store, "-o", tmp_path / "汇总.html")
+    assert summary.exit_code == 0, summary.output
+    assert "没有连续两年未调整的偏低指标值" in (tmp_path / "汇总.html").read_text(encoding="utf-8")
+    assert store.read_bytes() == before  # read, not written
+    build_years(tmp_path)
+    batch(tmp_path, 2023, str(store))  # 2023 stored again: the store is upgraded, 2022's old rows stay
+    with duckdb.connect(str(store), read_only=True) as con:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        years = con.execute("SELECT year, count(*) FROM indicators GROUP BY year").fetchall()
+        assessments = con.execute("SELECT count(*) FROM assessments").fetchone()
+    assert version == (str(SCHEMA_VERSION),) and SCHEMA_VERSION == 2
+    assert years == [(2023, INDICATOR_ROWS[2023])]  # 2022's runs were stored without indicator rows
+    assert assessments == (7,)
 
 
 def test_a_failed_ingest_leaves_the_store_as_it_was(province: Path, tmp_path: Path) -> None:
@@ -277,11 +314,45 @@ def test_the_summary_lists_the_planted_repeat_offenders(browser, summary_html: P
     assert l201[:4] == ["甲单位", "甲局", "2023年更新公务用车", "L201"] and l201[-2:] == ["2022、2023", "2"]
     a110 = _cells(browser, "repeats", "repeat", "乙单位|2023年房屋租赁费|A110")
     assert a110[-2:] == ["2022、2023", "2"]
-    target = _cells(browser, "targets", "target", "丙单位|2023年驻京办业务经费|上访，接待业务")
-    assert target[4] == "2022、2023"
     changed = browser.find_elements(By.CSS_SELECTOR, 'table[data-table="grade-changes"] tbody tr')
     first = [td.text for td in changed[0].find_elements(By.TAG_NAME, "td")]
     assert len(changed) == 4 and first[:7] == ["2023", "乙单位", "乙局", "2023年房屋租赁费", "85 良", "100 优", "+15"]
+
+
+def test_the_summary_lists_targets_kept_after_overshoots_and_lowered_after_misses(browser, summary_html: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(summary_html.as_uri())
+    kept = browser.find_elements(By.CSS_SELECTOR, 'table[data-table="targets"] tbody tr')
+    assert [row.get_attribute("data-target") for row in kept] == [  # the larger ratio first
+        "丙单位|2023年驻京办业务经费|上访，接待业务",
+        "乙单位|2023年房屋租赁费|租赁场地面积数",
+    ]
+    assert _cells(browser, "targets", "target", "乙单位|2023年房屋租赁费|租赁场地面积数") == [
+        "乙单位", "乙局", "2023年房屋租赁费", "租赁场地面积数", "≤275平方米", "2022、2023", "150平方米", "1.83倍",
+    ]  # fmt: skip
+    assert _cells(browser, "targets", "target", "丙单位|2023年驻京办业务经费|上访，接待业务")[4:] == [
+        "≤35万元", "2022、2023", "≤15万元", "2.33倍",
+    ]  # fmt: skip
+    lowered = browser.find_elements(By.CSS_SELECTOR, 'table[data-table="lowered"] tbody tr')
+    assert [row.get_attribute("data-lowered") for row in lowered] == ["甲单位|2023年更新公务用车|跟踪反馈机制健全"]
+    assert _cells(browser, "lowered", "lowered", "甲单位|2023年更新公务用车|跟踪反馈机制健全") == [
+        "甲单位", "甲局", "2023年更新公务用车", "跟踪反馈机制健全", "2022、2023", "≥100%", "≥10%", "≥50%",
+    ]  # fmt: skip
+
+
+def test_the_summary_of_2022_compares_no_targets_across_years(province: Path, tmp_path: Path) -> None:
+    """A pair of years is listed in the summary of its later year only: 2022 has no year before it in the store."""
+    pages = {}
+    for year in (2022, 2023):
+        page = tmp_path / f"{year}.html"
+        result = jixiao(province, "report", "--summary", "结果库.duckdb", "--year", year, "-o", page)
+        assert result.exit_code == 0, result.output
+        pages[year] = page.read_text(encoding="utf-8")
+    for table in ("targets", "lowered"):
+        rows = {y: re.search(rf'data-table="{table}">.*?<tbody>(.*?)</tbody>', p, re.S) for y, p in pages.items()}
+        assert rows[2022] is None or "<tr" not in rows[2022].group(1)
+        assert rows[2023] is not None and rows[2023].group(1).count("<tr") == (2 if table == "targets" else 1)
 
 
 def test_the_summary_draws_the_points_moved_and_logs_no_error(browser, summary_html: Path) -> None:  # type: ignore[no-untyped-def]
@@ -332,7 +403,14 @@ def test_trends_show_a_project_year_by_year_and_its_repeated_codes(province: Pat
     assert ["甲单位", "甲局", "2022年更新公务用车", "2022", "93 优", "89.09 良", "A101 A103 A110 L201"] in lines
     assert ["甲单位", "甲局", "2023年更新公务用车", "2023", "93 优", "89.09 良", "A101 A103 A110 L201"] in lines
     assert ["甲单位", "2023年更新公务用车", "L201", "错误", "2022、2023"] in lines
+    assert ["甲单位", "2023年更新公务用车", "跟踪反馈机制健全", "2022、2023", "≥100%", "≥10%", "≥50%"] in lines
     assert not any("乙单位" in line for line in result.stdout.splitlines())
+    kept = jixiao(province, "trends", "结果库.duckdb", "--unit", "乙单位")
+    assert kept.exit_code == 0, kept.output
+    lines = [re.split(r"\s{2,}", line.strip()) for line in kept.stdout.splitlines()]
+    assert "连续两年指标值未调整，而上年实际完成值远超指标值：" in kept.stdout
+    assert ["乙单位", "2023年房屋租赁费", "租赁场地面积数", "≤275平方米", "2022、2023", "150平方米", "1.83倍"] in lines
+    assert "本年指标值反而下调" not in kept.stdout  # 乙单位 lowered nothing
     nobody = jixiao(province, "trends", "结果库.duckdb", "--unit", "丁单位")  # 2023 only
     assert nobody.exit_code == 0 and "没有在两个年度以上都出现的项目" in nobody.stderr
 
