@@ -1,4 +1,4 @@
-"""The batch engine: a whole year's submissions → rows of assessments, findings and read errors.
+"""The batch engine: a whole year's submissions → rows of assessments, findings, indicators and read errors.
 
 Files are read, scored and checked in chunks of :data:`CHUNK` files, in this
 process, in worker processes, or on a Dask cluster (:mod:`scoring.distributed`).
@@ -153,7 +153,7 @@ class Part:
             counts = severity_counts(doc.findings_of(s))
             row = assessment_record(doc.source, s, counts)
             self.assessments.append({**row, "content": content_digest(s.assessment)})
-            self.indicators += [indicator_record(doc.source, s, r) for r in s.indicators]
+            self.indicators += [indicator_record(doc.source, s.id, r) for r in s.indicators]
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
         self.waived += len(doc.waived)

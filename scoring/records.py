@@ -1,6 +1,6 @@
 """Results as flat records: the one flattening every output starts from.
 
-A finding and a scored assessment each become one ``dict`` of plain values
+A finding, a scored assessment and an indicator row each become one ``dict`` of plain values
 here (Decimals kept as Decimals); the JSON output nests and numbers them,
 the batch tables write them as columns, so a field added here reaches
 every output and none can name or compute it differently.
@@ -124,16 +124,16 @@ def assessment_record(document: str, s: ScoredAssessment, counts: dict[str, int]
     }
 
 
-def indicator_record(document: str, s: ScoredAssessment, r: IndicatorResult) -> dict[str, Any]:
-    """An indicator row of a scored assessment of ``document`` as one flat record, as published and recomputed.
+def indicator_record(document: str, assessment: str | None, r: IndicatorResult) -> dict[str, Any]:
+    """An indicator row of the table ``assessment`` (its id) of ``document`` as one flat record.
 
-    ``assessment`` is the table's ``id``; ``target`` the effective target (调整后指标值 when given);
+    As published and recomputed: ``target`` is the effective target (调整后指标值 when given);
     ``target_value`` and ``actual_value`` the figures the engine compared (None when not comparable).
     """
     ind = r.indicator
     return {
         "source": document,
-        "assessment": s.id,
+        "assessment": assessment,
         "row": ind.source.row if ind.source else None,
         "level1": ind.level1,
         "level2": ind.level2,

@@ -29,7 +29,7 @@ import scoring.batch
 import scoring.batch_output
 from cli.common import get_checks, get_ruleset
 from cli.main import cli as jixiao
-from scoring.batch import ASSESSMENT_COLUMNS, FINDING_COLUMNS, Part, in_input_order, score_parts
+from scoring.batch import ASSESSMENT_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS, Part, in_input_order, score_parts
 from scoring.batch_output import BatchOutputs, ParquetTable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,6 +135,7 @@ def written_outputs(files: list[str], chunk: int, monkeypatch: pytest.MonkeyPatc
         outputs.add(part)
         every.assessments += part.assessments
         every.findings += part.findings
+        every.indicators += part.indicators
     outputs.close(RULES, files)
     return written, every
 
@@ -156,6 +157,7 @@ def test_parquet_is_cut_by_rows_not_by_chunks(folder: Path, monkeypatch: pytest.
     whole, every = written_outputs(files, 16, monkeypatch)
     assert whole["assessments.parquet"] == one_write_table(ASSESSMENT_COLUMNS, every.assessments)
     assert whole["findings.parquet"] == one_write_table(FINDING_COLUMNS, every.findings)
+    assert whole["indicators.parquet"] == one_write_table(INDICATOR_COLUMNS, every.indicators)
 
     monkeypatch.setattr(scoring.batch_output, "ROW_GROUP", 7)
     small, _ = written_outputs(files, 1, monkeypatch)
@@ -165,6 +167,7 @@ def test_parquet_is_cut_by_rows_not_by_chunks(folder: Path, monkeypatch: pytest.
     for name, columns, rows in (
         ("assessments", ASSESSMENT_COLUMNS, every.assessments),
         ("findings", FINDING_COLUMNS, every.findings),
+        ("indicators", INDICATOR_COLUMNS, every.indicators),
     ):
         data = small[f"{name}.parquet"]
         assert data == one_write_table(columns, rows, row_group_size=7)
@@ -176,5 +179,6 @@ def test_no_rows_is_one_empty_row_group_as_before() -> None:
     outputs = BatchOutputs(lambda name, data: written.__setitem__(name, written.get(name, b"") + data))
     outputs.close(RULES, [])
     assert written["findings.parquet"] == one_write_table(FINDING_COLUMNS, [])
+    assert written["indicators.parquet"] == one_write_table(INDICATOR_COLUMNS, [])
     assert written["assessments.csv"].decode("utf-8").startswith("\ufeffsource,table,id,")
     assert csv_rows(written["errors.csv"]) == 0

@@ -94,6 +94,24 @@ def test_every_finding_is_tagged_with_its_tables_year(province: Path) -> None:
     assert l201 == [(2022, "跟踪反馈机制健全"), (2023, "跟踪反馈机制健全")]
 
 
+def test_every_indicator_row_is_stored_with_its_tables_year_and_project(province: Path) -> None:
+    """The seed's 跟踪反馈机制健全 (≥100%, achieved 10%, 10 of 10 points stated: 1 recomputed), as planted."""
+    with duckdb.connect(str(province / "结果库.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT i.year, i.project_key, nature, target, actual, target_value, actual_value, weight, stated_score, "
+            "score, i.status, met FROM indicators i JOIN assessments a ON i.path = a.path AND i.assessment = a.id "
+            "WHERE a.unit = '甲单位' AND i.name = '跟踪反馈机制健全' ORDER BY i.year"
+        ).fetchall()
+        per_year = con.execute("SELECT year, count(*) FROM indicators GROUP BY year ORDER BY year").fetchall()
+        untagged = con.execute("SELECT count(*) FROM indicators WHERE path IS NULL OR project_key IS NULL").fetchone()
+    assert rows == [
+        (2022, "更新公务用车", ">=", "≥100%", "≥10%", 100.0, 10.0, 10.0, 10.0, 1.0, "unmet", False),
+        (2023, "更新公务用车", ">=", "≥50%", "≥5%", 50.0, 5.0, 10.0, 10.0, 1.0, "unmet", False),
+    ]
+    assert per_year == list(INDICATOR_ROWS.items())
+    assert untagged == (0,)
+
+
 def test_rerunning_a_batch_into_the_store_leaves_the_row_counts_unchanged(tmp_path: Path) -> None:
     build_years(tmp_path)
     batch(tmp_path, 2022)

@@ -11,7 +11,7 @@ import orjson
 from indicators.model import Block, OtherRow, SourceRef
 from indicators.vocabulary import VERSION
 from scoring.pipeline import DocumentResult
-from scoring.records import PLACE_FIELDS, assessment_record, finding_record, severity_counts
+from scoring.records import PLACE_FIELDS, assessment_record, finding_record, indicator_record, severity_counts
 from scoring.results import ExecutionResult, Finding, IndicatorResult, ScoredAssessment
 
 
@@ -50,23 +50,21 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
+    """The indicator's record (as the batch's indicators table has it), with what only the JSON output adds."""
+    record = indicator_record("", None, r)
     ind = r.indicator
     return {
-        "level1": ind.level1,
-        "level2": ind.level2,
-        "name": ind.name,
+        **{k: record[k] for k in ("level1", "level2", "name")},
         "level4": ind.level4,
-        "nature": r.nature,
-        "target": ind.effective_target,
-        "actual": ind.actual,
+        **{k: record[k] for k in ("nature", "target", "actual")},
         "unit": r.comparison_unit or ind.measure_unit,
-        "target_value": number(r.target_value),
-        "actual_value": number(r.actual_value),
-        "weight": number(r.weight),
+        "target_value": number(record["target_value"]),
+        "actual_value": number(record["actual_value"]),
+        "weight": number(record["weight"]),
         "weight_origin": r.weight_origin,
-        "stated_score": number(ind.score),
-        "score": number(r.score),
-        "status": r.status,
+        "stated_score": number(record["stated_score"]),
+        "score": number(record["score"]),
+        "status": record["status"],
         "reason": r.reason,
         "extra": dict(ind.extra),
         "source": source_dict(ind.source),
