@@ -399,8 +399,13 @@ def num(value: Decimal | float | int | None) -> str:
 
 def figure_text(value: Any) -> str:
     """A finding's expected or stated figure as text (a number, a text, or a figure per 一级)."""
+    kind = type(value)
+    if kind is str:  # most cells of a batch's tables: first, without the checks below
+        return value
     if value is None:
         return ""
+    if kind is int:  # a whole number is its digits (bool, a subclass of int, is not this type)
+        return str(value)
     if isinstance(value, dict):
         return "、".join(f"{k} {figure_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):

@@ -389,10 +389,6 @@ def _result(future: Future[Part], chunk: list[Source], keep: bool) -> Part:
 # --- outputs ---
 
 
-def cell(value: Any) -> str:
-    return figure_text(value)
-
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel and WPS read a cell as a formula (OWASP)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -405,7 +401,7 @@ def csv_cell(value: Any) -> str:
     with one of those characters (``=HYPERLINK(…)``, ``-1+cmd|…``, ``@SUM(…)``)
     is text and is kept as text.
     """
-    text = cell(value)
+    text = figure_text(value)
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
