@@ -87,6 +87,9 @@ INDICATOR_NAMES = ("weight", "target", "actual", "met")
 EXECUTION_NAMES = ("weight", "rate")
 
 
+MEMO_SIZE = 65536  # distinct rows a formula remembers (Formula.value_at)
+
+
 class Formula:
     """A checked, parsed formula; ``evaluate`` runs it on columns."""
 
@@ -144,6 +147,22 @@ class Formula:
         if not np.isfinite(np.asarray(result, dtype=float)).all():
             raise RuleSetError(f"{self.origin}: {self.key}: 公式得出无穷大或非数（{self.expression!r}）")
         return result
+
+    def value_at(self, **figures: float) -> float:
+        """The formula on one row (A106 checks each table's 执行率得分 so), remembered per figures.
+
+        A batch's tables repeat the same few weights and rates (10 at 100%):
+        each distinct row is evaluated once, not once per table.  Raises as
+        :meth:`evaluate` does, and then nothing is remembered.
+        """
+        key = tuple(sorted(figures.items()))
+        memo = self.__dict__.setdefault("_memo", {})
+        value = memo.get(key)
+        if value is None:
+            value = float(np.asarray(self.evaluate({k: np.array([v]) for k, v in figures.items()})).reshape(-1)[0])
+            if len(memo) < MEMO_SIZE:
+                memo[key] = value
+        return value
 
     def evaluate_rows(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Evaluate on columns and return one float per row, infinite or NaN where the formula fails on it."""

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -529,3 +530,14 @@ def test_compare_rulesets_needs_two(pair: str) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_value_at_is_the_column_evaluation_row_by_row_and_remembers_each_row() -> None:
+    """A106's one-row evaluation (remembered per figures) against the formula run on the whole column."""
+    formula = load_ruleset("hubei-20-80").execution_formula
+    weights = [0.0, 10.0, 10.0, 20.0, 20.0, 7.5]
+    rates = [0.0, 100.0, 100.0, 97.86, 135.0, 50.0]
+    column = formula.evaluate({"weight": np.array(weights), "rate": np.array(rates)})
+    assert [formula.value_at(weight=w, rate=r) for w, r in zip(weights, rates, strict=True)] == list(column)
+    assert formula.value_at(weight=20.0, rate=97.86) == pytest.approx(19.572)
+    assert len(formula.__dict__["_memo"]) == 5  # the repeated row once

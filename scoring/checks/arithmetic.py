@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-import numpy as np
-
 from indicators import taxonomy
 from indicators.model import Block, BudgetLine, Indicator, OtherRow
 from indicators.values import num
@@ -241,10 +239,8 @@ def exec_score_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[
         if rate is None or line.score is None:
             continue
         weight = line.weight if line.weight is not None else ruleset.execution.weight
-        value = ruleset.execution_formula.evaluate(
-            {"weight": np.array([float(weight)]), "rate": np.array([float(rate)])}
-        )
-        expected = quantize(Decimal(str(float(np.asarray(value).reshape(-1)[0]))), ruleset.precision)
+        value = ruleset.execution_formula.value_at(weight=float(weight), rate=float(rate))
+        expected = quantize(Decimal(str(value)), ruleset.precision)
         if differs(expected, line.score, ruleset):
             yield finding(
                 scored,
