@@ -105,6 +105,7 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("measure_unit", "string"),
     ("target_value", "float64"),  # the figures the engine compared, in one unit (None: not comparable)
     ("actual_value", "float64"),
+    ("comparison_unit", "string"),  # the unit of target_value and actual_value
     ("weight", "float64"),
     ("stated_score", "float64"),
     ("score", "float64"),  # recomputed

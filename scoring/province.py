@@ -160,12 +160,14 @@ def overshoot_sql(con: Any, column: str) -> str:
 def _pairs(where: str, year: int | None) -> str:
     """The same indicator of one project in two consecutive years (``e`` the earlier, ``l`` the later), as a query.
 
+    Their figures are compared only in the same unit: a target set in 万元 one year and in 元 the next is not paired.
+
     ``where``: the tables compared (of ``assessments``); ``year``: the later year, when one is asked for.
     """
     later = f"AND l.year = {int(year)}" if year is not None else ""
     rows = f"""SELECT t.unit, t.authority, t.project_key, t.name AS project, t.year, t.ruleset,
           {_squash_sql("x.name")} AS key, x.name AS indicator, x.target, x.actual, x.target_value, x.actual_value,
-          x.met, {REVERSE} AS reverse
+          x.comparison_unit AS figures_unit, x.met, {REVERSE} AS reverse
         FROM indicators x JOIN (SELECT * FROM assessments WHERE {where}) t ON x.path = t.path AND x.assessment = t.id
         WHERE x.nature IN ({", ".join(DIRECTED)}) AND x.name IS NOT NULL"""
     return f"""WITH r AS ({rows})
@@ -174,7 +176,8 @@ def _pairs(where: str, year: int | None) -> str:
         e.target_value AS value_before, l.target_value AS value_after, e.actual_value AS achieved_before
       FROM r e JOIN r l ON coalesce(e.unit, '') = coalesce(l.unit, '')
         AND coalesce(e.authority, '') = coalesce(l.authority, '') AND e.project_key = l.project_key
-        AND e.key = l.key AND l.year = e.year + 1 AND e.reverse = l.reverse {later}"""
+        AND e.key = l.key AND l.year = e.year + 1 AND e.reverse = l.reverse
+        AND e.figures_unit IS NOT DISTINCT FROM l.figures_unit {later}"""
 
 
 def _unchanged(con: Any, where: str, year: int | None, top: int) -> str:

@@ -144,6 +144,7 @@ def indicator_record(document: str, assessment: str | None, r: IndicatorResult) 
         "measure_unit": ind.measure_unit,
         "target_value": r.target_value,
         "actual_value": r.actual_value,
+        "comparison_unit": r.comparison_unit,
         "weight": r.weight,
         "stated_score": r.stated_score,
         "score": r.score,

@@ -536,3 +536,19 @@ def test_a_project_whose_authority_changed_is_an_uncertain_match_not_a_join(tmp_
     lines = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()]
     assert ["丙单位", "2023年驻京办业务经费", "丙局（2023）、甲局（2022）"] in lines
     assert not any(line[:2] == ["丙单位", "甲局"] for line in lines)  # not joined into one project
+
+
+def test_targets_are_compared_across_years_only_in_the_same_unit(province: Path, tmp_path: Path) -> None:
+    """跟踪反馈机制健全 is lowered from ≥100% to ≥50%; were its 2023 figures in another unit, no pair is made."""
+    import duckdb
+
+    from scoring.province import summarise
+
+    store = tmp_path / "copy.duckdb"
+    shutil.copyfile(province / "结果库.duckdb", store)
+    assert [row[3] for row in summarise(store).lowered] == ["跟踪反馈机制健全"]
+    with duckdb.connect(str(store)) as con:
+        con.execute(
+            "UPDATE indicators SET comparison_unit = '次' WHERE name = '跟踪反馈机制健全' AND year = 2023"
+        )
+    assert summarise(store).lowered == [] and summarise(store).lowered_total == 0
