@@ -69,7 +69,10 @@ def build(rows: int, path: Path) -> int:
 def jixiao_batch(path: Path, out: Path, jobs: int = 1) -> tuple[float, float]:
     """Wall seconds and peak MB (of the largest process) of ``jixiao batch`` on the file, in a process of its own."""
     command = [sys.executable, "-c", MEASURE, str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", str(jobs)]
-    seconds, peak_kb, _ = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    seconds, peak_kb, code = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    if int(code) not in (0, 1):  # 2: the file was refused (over the input limit) or unreadable; 3: a bug
+        size = path.stat().st_size / 2**20
+        raise SystemExit(f"jixiao batch exited {code} on {path.name} ({size:.0f} MB): not a timing")
     return float(seconds), int(peak_kb) / 1024
 
 
