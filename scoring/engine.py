@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
 from indicators import taxonomy, units
 from indicators.model import Assessment, Block, BudgetLine, Indicator, within_bounds
@@ -307,23 +306,27 @@ def quantize(value: Decimal, precision: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
-def batch_frame(rows: list[IndicatorResult]) -> pd.DataFrame:
-    """The quantitative rows of a whole batch, as columns (a negative actual counts as 0)."""
-    return pd.DataFrame(
-        {
-            "weight": [float(r.weight or 0) for r in rows],
-            "target": [float(r.target_value or 0) for r in rows],
-            "actual": [max(float(r.actual_value or 0), 0.0) for r in rows],
-            "nature": [r.nature for r in rows],
-            "actual_op": [r.actual.op for r in rows],
-        }
-    )
+Columns = dict[str, np.ndarray]
 
 
-def met_column(frame: pd.DataFrame, equal_met: str) -> np.ndarray:
+def batch_frame(rows: list[IndicatorResult]) -> Columns:
+    """The quantitative rows of a whole batch, as columns (a negative actual counts as 0).
+
+    Plain numpy columns: pandas is not imported by the scoring at all (it cost every command half a second).
+    """
+    return {
+        "weight": np.array([float(r.weight or 0) for r in rows], dtype=float),
+        "target": np.array([float(r.target_value or 0) for r in rows], dtype=float),
+        "actual": np.array([max(float(r.actual_value or 0), 0.0) for r in rows], dtype=float),
+        "nature": np.array([r.nature for r in rows], dtype=object),
+        "actual_op": np.array([r.actual.op for r in rows], dtype=object),
+    }
+
+
+def met_column(frame: Columns, equal_met: str) -> np.ndarray:
     """Does the actual reach the target? A strict bound in the actual proves a strict target."""
-    a, t = frame["actual"].to_numpy(), frame["target"].to_numpy()
-    nature, op = frame["nature"].to_numpy(), frame["actual_op"].to_numpy()
+    a, t = frame["actual"], frame["target"]
+    nature, op = frame["nature"], frame["actual_op"]
     exact = np.isclose(a, t, rtol=0, atol=1e-9)
     ge, le = (a > t) | exact, (a < t) | exact
     # "=" with target 0 (零事故): only 0 reaches it, whatever equal_met says (RULES §1.3)
@@ -342,20 +345,20 @@ def evaluate(rows: list[IndicatorResult], ruleset: RuleSet) -> None:
     frame = batch_frame(rows)
     met = met_column(frame, ruleset.equal_met)
     scores = np.zeros(len(rows))
-    keys = frame["nature"].map(FORMULA_KEYS).to_numpy()
+    keys = np.array([FORMULA_KEYS.get(n) for n in frame["nature"]], dtype=object)
     for key in ("higher", "lower", "equal"):
         mask = keys == key
         if not mask.any():
             continue
         formula = ruleset.quantitative_formula(key)
         columns = {
-            "weight": frame["weight"].to_numpy()[mask],
-            "target": frame["target"].to_numpy()[mask],
-            "actual": frame["actual"].to_numpy()[mask],
+            "weight": frame["weight"][mask],
+            "target": frame["target"][mask],
+            "actual": frame["actual"][mask],
             "met": met[mask],
         }
         scores[mask] = formula.evaluate_rows(columns)
-    failed = _failed(scores, frame["weight"].to_numpy())
+    failed = _failed(scores, frame["weight"])
     rounded = round_half_up(np.where(failed, 0.0, scores), ruleset.precision)
     for r, is_met, key, score, fails in zip(rows, met, keys, rounded, failed, strict=True):
         r.met = bool(is_met)
