@@ -10,7 +10,6 @@ canonical tables in a subdirectory, the seven as flat CSV (UTF-8 and GBK) and
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -23,6 +22,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from batch_bench import bench
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
@@ -31,10 +31,6 @@ from scoring.batch import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CAR = ROOT / "samples" / "004_忻州_更新公务用车.yaml"
-_spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "benchmarks" / "bench_batch.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 def invoke(args: Sequence[str]) -> Result:

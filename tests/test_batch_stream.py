@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import importlib.util
 import io
 import itertools
 import weakref
@@ -22,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from batch_bench import bench
 from click.testing import CliRunner
 
 import cli.batch
@@ -33,10 +33,6 @@ from scoring.batch import ASSESSMENT_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS
 from scoring.batch_output import BatchOutputs, ParquetTable
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "benchmarks" / "bench_batch.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 RULES = get_ruleset(None)
 CHECKS = get_checks((), ())

@@ -8,7 +8,6 @@ itself runs once end to end with ``--dask local``.  The directories are
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install -e '.[dev]')")
 
 import dask  # noqa: E402
+from batch_bench import bench  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 import scoring.batch  # noqa: E402
@@ -28,10 +28,6 @@ from scoring.batch import OUTPUTS, Part, score_all  # noqa: E402
 from scoring.distributed import DaskError, connect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "benchmarks" / "bench_batch.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 RULES = get_ruleset(None)
 CHECKS = get_checks((), ())
@@ -179,9 +175,10 @@ def test_batch_dask_local_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
 def test_a_large_csv_is_cut_among_the_cluster_threads_and_joined_as_read_whole(
     client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from test_flat_reader import flat_table, to_csv
+
     import scoring.pieces
     from indicators.readers import read_source
-    from tests.test_flat_reader import flat_table, to_csv
 
     tables = [a for p in sorted((ROOT / "samples").glob("*.yaml")) for a in read_source(str(p)).assessments]
     header, table_rows = flat_table(tables * 3)

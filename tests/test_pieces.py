@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_flat_reader import cells, flat_table, to_csv
 
 import scoring.pieces
 from cli.common import get_checks, get_ruleset
@@ -27,7 +28,6 @@ from indicators.readers.tables.flat import parse_flat_rows
 from scoring.batch import OUTPUTS, Part, score_all
 from scoring.pieces import plan
 from scoring.pipeline import Unit
-from tests.test_flat_reader import cells, flat_table, to_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HEADERS = [

@@ -12,13 +12,13 @@ asserted on their code, never on their sentence.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from batch_bench import bench
 from openpyxl import Workbook
 
 from indicators.readers import ReadError, read_source
@@ -33,10 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 READERS = ROOT / "indicators" / "readers"
 _CODE = re.compile(r"^R\d{3}$")
 
-_spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "benchmarks" / "bench_batch.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 
 def assert_catalogued(errors: list[ReadError]) -> None:
