@@ -136,7 +136,7 @@ Row = dict[str, Any]
 class Part:
     """What a chunk of files gives, as plain rows in input order: cheap to send back from a worker."""
 
-    files: list[tuple[str, str]] = field(default_factory=list)  # (source, one of FILE_STATES)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (source, file_state: one of pieces.STATES)
     assessments: list[Row] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
     indicators: list[Row] = field(default_factory=list)

@@ -105,6 +105,7 @@ def read_safely(source: Source) -> ReadResult:
     """Read one file (or one piece of it); a reader's bug is an internal error of this file."""
     unit = unit_of(source)
     try:
+        # a whole file: read_source(name), the one-argument call that wrappers of the reader (tests) expect
         return read_source(unit.source) if unit.piece is None else read_source(unit.source, unit.piece)
     except Exception as exc:
         if unit.piece is not None and not unit.piece.first:

@@ -98,6 +98,7 @@ class Formula:
         self.expression = expression
         self.names = names
         self.origin = origin
+        self._memo: dict[tuple[tuple[str, float], ...], float] = {}  # value_at's rows
         where = f"{origin}: {key}"
         if len(expression) > MAX_FORMULA_LENGTH:
             raise RuleSetError(f"{where}: 公式过长（{len(expression)} 个字符，上限 {MAX_FORMULA_LENGTH}）")
@@ -156,12 +157,11 @@ class Formula:
         :meth:`evaluate` does, and then nothing is remembered.
         """
         key = tuple(sorted(figures.items()))
-        memo = self.__dict__.setdefault("_memo", {})
-        value = memo.get(key)
+        value = self._memo.get(key)
         if value is None:
             value = float(np.asarray(self.evaluate({k: np.array([v]) for k, v in figures.items()})).reshape(-1)[0])
-            if len(memo) < MEMO_SIZE:
-                memo[key] = value
+            if len(self._memo) < MEMO_SIZE:
+                self._memo[key] = value
         return value
 
     def evaluate_rows(self, columns: Mapping[str, Any]) -> np.ndarray:

@@ -540,4 +540,4 @@ def test_value_at_is_the_column_evaluation_row_by_row_and_remembers_each_row() -
     column = formula.evaluate({"weight": np.array(weights), "rate": np.array(rates)})
     assert [formula.value_at(weight=w, rate=r) for w, r in zip(weights, rates, strict=True)] == list(column)
     assert formula.value_at(weight=20.0, rate=97.86) == pytest.approx(19.572)
-    assert len(formula.__dict__["_memo"]) == 5  # the repeated row once
+    assert len(formula._memo) == 5  # the repeated row once
