@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
@@ -377,7 +377,7 @@ class _Reader:
         self._merge(values)
         self._indicator(values, {name: text for name, (text, _) in read.items()}, line)
 
-    @property
+    @cached_property
     def key_names(self) -> tuple[str, ...]:
         """The columns that tell one table from the next: 自评表编号 if any, else 项目名称 + 年度 + 实施单位."""
         names = ("table_id",) if "table_id" in self.columns else KEY_FIELDS
