@@ -169,10 +169,8 @@ def read_text(text: str, source: str, suffix: str = "", piece: Piece | None = No
     Content, in this order: JSON; canonical YAML (a top-level ``kind:`` or
     ``assessments:``); published disclosure text (a self-assessment table's
     title line); a flat export (a header row of known column names).
-    ``piece``: only that piece of a ``.csv`` file (any other file is read whole by its first piece).
+    ``piece``: only that piece of a ``.csv`` file (:func:`read_bytes` reads any other file whole, in its first piece).
     """
-    if piece is not None and suffix not in CSV_SUFFIXES:
-        return read_text(text, source, suffix) if piece.first else ReadResult(source)
     if piece is not None:
         return parse_csv(text, source, piece)
     if suffix == ".json" or (not suffix and _looks_like_json(text)):
