@@ -18,7 +18,7 @@ LARGEST_FIGURE = Decimal("1e15")  # 1,000万亿: above any budget in 元; beyond
 SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
 
 # files
-MAX_INPUT_BYTES = 200 * MIB  # a province's largest disclosure PDF is a few tens of MB
+MAX_INPUT_BYTES = 200 * MIB  # a province's largest disclosure PDF is a few tens of MB; batch cuts a larger flat CSV
 MAX_UNZIPPED_BYTES = 256 * MIB  # a workbook's parts, unzipped: a province's largest is far smaller
 MAX_MERGED_CELLS = 1_000_000  # cells under merged ranges, all sheets: a real form merges a few hundred
 MAX_SHEET_CELLS = 1_000_000  # cells holding something in one sheet: a province-wide flat export holds less

@@ -269,8 +269,7 @@ def _score_chunks(
     The progress counts units of work: a file, or a piece of a large one.
     """
     helpers = _cluster_workers(client) if client is not None else (jobs or cores())
-    split = 1 if keep else helpers  # a report is made of whole documents: then no file is cut
-    chunks = plan(sources, split, CHUNK)
+    chunks = plan(sources, helpers, CHUNK, cut_files=not keep)  # a report is made of whole documents
     workers = min(jobs or cores(), len(chunks))
     setup(ruleset, checks, waivers, options)
     if client is not None:

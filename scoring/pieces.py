@@ -1,10 +1,11 @@
-"""One large flat file scored by several workers at once: which files are cut, and how the pieces join again.
+"""A large flat file scored in pieces (by several workers, or one after another): which files are cut, how they join.
 
 A flat CSV of a province's tables can be one file of hundreds of megabytes;
-scored as one unit of work it keeps one core busy while the others wait.
-:func:`plan` cuts each such file into pieces (one per worker) that read the
-same file and each keep their own share of its tables
-(:class:`~indicators.readers.base.Piece`).  What comes back is joined in
+read as one unit of work it keeps one core busy while the others wait, and
+holds all of its rows in memory at once.  :func:`plan` cuts each such file
+at table starts into pieces of at most :data:`PIECE_BYTES` (and at least one
+per worker), each read on its own
+(:mod:`indicators.readers.tables.flat_index`).  What comes back is joined in
 input order by :func:`joined`: a table's id counts the tables of the
 earlier pieces of its file, so that ids, like every other output, are the
 same whatever the number of workers.
@@ -18,22 +19,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indicators.readers.base import Piece
+from indicators.readers.tables.flat_index import cut
 from scoring.pipeline import Source, Unit
 
 if TYPE_CHECKING:
     from scoring.batch import Part
 
-SPLIT_BYTES = 8 * 1024 * 1024  # a flat CSV above this (about 30,000 indicator rows) is read by several workers
+SPLIT_BYTES = 8 * 1024 * 1024  # a flat CSV above this (about 30,000 indicator rows) is read in pieces …
+PIECE_BYTES = 8 * 1024 * 1024  # … of at most this, so that memory stays flat whatever the file's size
 SPLIT_SUFFIXES = {".csv"}
 
 
-def plan(sources: Sequence[str], workers: int, size: int) -> list[list[Source]]:
-    """The chunks of work, in input order: ``size`` whole files each, and each piece of a large ``.csv`` alone."""
+def plan(sources: Sequence[str], workers: int, size: int, cut_files: bool = True) -> list[list[Source]]:
+    """The chunks of work, in input order: ``size`` whole files each, and each piece of a large ``.csv`` alone.
+
+    ``cut_files=False``: every file whole (a report is made of whole documents).
+    """
     chunks: list[list[Source]] = []
     run: list[Source] = []
     for source in sources:
-        count = pieces_of(source, workers)
-        if count == 1:
+        pieces = pieces_of(source, workers) if cut_files else None
+        if pieces is None:
             run.append(source)
             if len(run) == size:
                 chunks.append(run)
@@ -42,18 +48,20 @@ def plan(sources: Sequence[str], workers: int, size: int) -> list[list[Source]]:
         if run:
             chunks.append(run)
             run = []
-        chunks += [[Unit(source, Piece(k, count))] for k in range(count)]
+        chunks += [[Unit(source, piece)] for piece in pieces]
     return [*chunks, run] if run else chunks
 
 
-def pieces_of(source: str, workers: int) -> int:
-    if workers <= 1 or Path(source).suffix.lower() not in SPLIT_SUFFIXES:
-        return 1
+def pieces_of(source: str, workers: int) -> list[Piece] | None:
+    """A large flat CSV's pieces; None for a file read whole (small, not a CSV, or one that cannot be cut)."""
+    if Path(source).suffix.lower() not in SPLIT_SUFFIXES:
+        return None
     try:
-        size = os.stat(source).st_size
+        if os.stat(source).st_size <= SPLIT_BYTES:
+            return None
     except OSError:
-        return 1  # gone or unreadable: read whole, and its error said once
-    return min(workers, max(1, size // SPLIT_BYTES)) if size > SPLIT_BYTES else 1
+        return None  # gone or unreadable: read whole, and its error said once
+    return cut(source, workers, PIECE_BYTES)
 
 
 def renumbered(table_id: str | None, source: str, offset: int) -> str | None:

@@ -1,21 +1,23 @@
-"""A large flat file read in pieces (several workers, one file) gives what reading it whole gives.
+"""A large flat file read in pieces (several workers, one file, or one after another) gives what reading it whole gives.
 
-Each piece reads the tables that start in its share of the rows and follows
-the others by their key cells only (:class:`~indicators.readers.base.Piece`);
-the pieces, one after another, must give the same assessments and the same
-problems, in the same order, as one reading of the whole file, whatever the
-file holds: repeated or broken keys, blank rows, bad cells, tables split
-apart, no header, no rows.
+The file is cut once at table starts, following only the key cells
+(:func:`~indicators.readers.tables.flat_index.cut`), and each piece reads
+its own bytes; the pieces, one after another, must give the same
+assessments and the same problems, in the same order, as one reading of the
+whole file, whatever the file holds: repeated or broken keys, blank rows,
+bad cells, tables split apart, cells beyond the header, records over
+several lines, GBK, a BOM.  A file that cannot be cut exactly is read whole.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_flat_reader import cells, flat_table, to_csv
 
@@ -23,8 +25,8 @@ import scoring.pieces
 from cli.common import get_checks, get_ruleset
 from cli.main import cli
 from indicators.readers import read_source
-from indicators.readers.base import Piece, ReadResult
-from indicators.readers.tables.flat import parse_flat_rows
+from indicators.readers.base import ReadResult
+from indicators.readers.tables.flat_index import cut
 from scoring.batch import OUTPUTS, Part, score_all
 from scoring.pieces import plan
 from scoring.pipeline import Unit
@@ -52,8 +54,13 @@ keys = st.sampled_from(
 )
 
 
-def _pieces(read: object, count: int) -> tuple[list[object], list[object]]:
-    parts: list[ReadResult] = [read(Piece(k, count)) for k in range(count)]  # type: ignore[operator]
+def _pieces(path: Path, piece_bytes: int, workers: int = 1) -> tuple[list[object], list[object]] | None:
+    """The file's assessments and problems read piece after piece; None when it is not cut."""
+    pieces = cut(str(path), workers, piece_bytes)
+    if pieces is None:
+        return None
+    assert [p.index for p in pieces] == list(range(len(pieces))) and {p.count for p in pieces} == {len(pieces)}
+    parts: list[ReadResult] = [read_source(str(path), piece) for piece in pieces]
     return [a for p in parts for a in p.assessments], [e for p in parts for e in p.errors]
 
 
@@ -61,13 +68,24 @@ def _pieces(read: object, count: int) -> tuple[list[object], list[object]]:
 @given(
     header=st.sampled_from(HEADERS),
     rows=st.lists(st.lists(st.one_of(keys, keys, cells), min_size=0, max_size=12), max_size=30),
-    count=st.integers(min_value=1, max_value=5),
+    piece_bytes=st.integers(min_value=1, max_value=400),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
 )
-def test_pieces_read_as_the_whole(header: list[str], rows: list[list[object]], count: int) -> None:
-    whole = parse_flat_rows(header, rows, "big.csv", 2)
-    assessments, errors = _pieces(lambda piece: parse_flat_rows(header, rows, "big.csv", 2, piece=piece), count)
-    assert assessments == whole.assessments
-    assert errors == whole.errors
+def test_pieces_read_as_the_whole(
+    header: list[str], rows: list[list[object]], piece_bytes: int, encoding: str, newline: str
+) -> None:
+    text = to_csv(header, rows).replace("\n", newline)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "big.csv")
+        try:
+            path.write_bytes(text.encode(encoding))
+        except UnicodeEncodeError:
+            assume(False)  # a character GB18030 cannot write
+        whole = read_source(str(path))
+        cut_up = _pieces(path, piece_bytes)
+        assume(cut_up is not None)
+        assert cut_up == (whole.assessments, whole.errors)
 
 
 def test_a_flat_csv_file_in_pieces(tmp_path: Path) -> None:
@@ -81,18 +99,56 @@ def test_a_flat_csv_file_in_pieces(tmp_path: Path) -> None:
     path.write_bytes(to_csv(header, rows).encode("gbk"))
     whole = read_source(str(path))
     assert len(whole.assessments) == 22 and {e.code for e in whole.errors} == {"R202", "R011"}
-    for count in (2, 3, 7):
-        assessments, errors = _pieces(lambda piece: read_source(str(path), piece), count)
+    size = path.stat().st_size
+    for piece_bytes in (size // 2, size // 3, size // 7, 1):
+        cut_up = _pieces(path, piece_bytes)
+        assert cut_up is not None
+        assessments, errors = cut_up
         assert (assessments, errors) == (whole.assessments, whole.errors)
         assert [a.source.table for a in assessments] == list(range(1, 23))  # type: ignore[union-attr]
+    pieces = cut(str(path), 1, 1)
+    assert pieces is not None and len(pieces) == 22  # one piece per table, at most
+    repeats = [e for e in whole.errors if e.code == "R011"]  # each table's 2nd and 3rd copy, and the first a 4th time
+    assert len(repeats) == 15 and sum(len(p.seen) for p in pieces) == 15  # each told where the first copy was
+    assert cut(str(path), 4, size) is not None and len(cut(str(path), 4, size) or []) >= 4  # one piece per worker
 
 
-def test_files_that_are_not_flat_csv_are_read_whole_by_the_first_piece(tmp_path: Path) -> None:
-    for path in [*SAMPLES.glob("*"), tmp_path / "missing.csv"]:
-        whole = read_source(str(path))
-        first, *others = [read_source(str(path), Piece(k, 3)) for k in range(3)]
-        assert (first.assessments, first.errors) == (whole.assessments, whole.errors)
-        assert all(not p.assessments and not p.errors for p in others)
+def test_files_that_cannot_be_cut_exactly_are_read_whole(tmp_path: Path) -> None:
+    """Anything a stream of lines would read otherwise than the whole text: the file is not cut."""
+    header, rows = flat_table([a for p in sorted(SAMPLES.glob("*.yaml")) for a in read_source(str(p)).assessments])
+    text = to_csv(header, rows)
+    cases = {
+        "utf16.csv": text.encode("utf-16"),
+        "nul.csv": text.encode() + b"\x00",
+        "lone_cr.csv": text.replace("\n", "\r", 3).encode(),
+        "not_text.csv": text.encode() + b"\xff\xfe\xfd",
+        "no_header.csv": "\n".join(text.splitlines()[1:]).encode(),
+        "one_table.csv": to_csv(header, rows[:3]).encode(),
+    }
+    for name, raw in cases.items():
+        path = tmp_path / name
+        path.write_bytes(raw)
+        assert cut(str(path), 2, 1) is None, name
+    assert cut(str(tmp_path / "missing.csv"), 2, 1) is None
+    for path in SAMPLES.glob("*"):
+        assert cut(str(path), 2, 1) is None, path.name
+    assert cut(str(tmp_path / "ok.csv"), 2, 1) is None  # missing
+    (tmp_path / "ok.csv").write_text(text, encoding="utf-8")
+    assert cut(str(tmp_path / "ok.csv"), 2, 1) is not None
+
+
+def test_a_file_changed_after_it_was_cut_is_said_not_misread(tmp_path: Path) -> None:
+    header, rows = flat_table([a for p in sorted(SAMPLES.glob("*.yaml")) for a in read_source(str(p)).assessments])
+    path = tmp_path / "省级汇总.csv"
+    path.write_text(to_csv(header, rows), encoding="utf-8")
+    pieces = cut(str(path), 2, 1)
+    assert pieces is not None
+    path.write_text(to_csv(header, rows[:-1]), encoding="utf-8")
+    read = read_source(str(path), pieces[1])
+    assert read.assessments == []
+    [error] = read.errors
+    assert (error.code, error.line) == ("R001", pieces[1].line)
+    assert "文件在读取过程中被改动" in error.message and f"第 2/{len(pieces)} 部分" in (error.place or "")
 
 
 # --- a batch cuts a large flat CSV among its workers, and gives the bytes of one reading ---
@@ -120,18 +176,24 @@ def rows_of(part: Part) -> tuple[object, ...]:
     return part.files, part.assessments, part.findings, part.errors
 
 
-def test_a_large_csv_is_cut_into_one_piece_per_worker(province: list[str]) -> None:
+def test_a_large_csv_is_cut_into_one_piece_per_worker(province: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     chunks = plan(province, 3, 16)
     big = province[1]
-    assert chunks == [[province[0]], *[[Unit(big, Piece(k, 3))] for k in range(3)], [province[2]]]
-    assert plan(province, 1, 16) == [province]  # one worker: nothing to cut
+    assert chunks == [[province[0]], *[[Unit(big, p)] for p in cut(big, 3, 2**30) or []], [province[2]]]
+    assert len(chunks) == 5  # three pieces
+    assert plan(province, 3, 16, cut_files=False) == [province]  # a report: whole documents
+    assert plan(province, 1, 16) == [province]  # one worker, a file within one piece's size: nothing to cut
+    monkeypatch.setattr(scoring.pieces, "PIECE_BYTES", 4096)  # one worker still cuts what is over a piece's size
+    size = Path(big).stat().st_size
+    assert len(plan(province, 1, 16)) - 2 >= size // 4096
 
 
-def test_pieces_give_the_rows_of_one_reading(province: list[str]) -> None:
+def test_pieces_give_the_rows_of_one_reading(province: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     rules, checks = get_ruleset(None), get_checks((), ())
+    cut_up = {jobs: score_all(province, rules, checks, jobs=jobs) for jobs in (1, 3)}
+    monkeypatch.setattr(scoring.pieces, "SPLIT_BYTES", 2**30)
     whole = score_all(province, rules, checks, jobs=1)
-    cut = score_all(province, rules, checks, jobs=3)
-    assert rows_of(cut) == rows_of(whole)
+    assert rows_of(cut_up[1]) == rows_of(whole) == rows_of(cut_up[3])
     big = province[1]
     ids = [r["id"] for r in whole.assessments if r["source"] == big]
     assert ids == [f"{big}#{i}" for i in range(1, len(ids) + 1)] and len(ids) == 29  # 7 × 4, and the first again

@@ -41,25 +41,32 @@ class ReadError:
 
 @dataclass(frozen=True)
 class Piece:
-    """Part ``index`` of ``count`` of one large flat file, so that several workers can read it at once.
+    """Part ``index`` of ``count`` of one large flat CSV: the records of whole tables between two byte offsets.
 
-    A piece owns the tables whose first row falls in its share of the rows
-    (an equal share each); every piece still follows every row's key cells,
-    so that all of them see the same table boundaries and numbers, and each
-    reports the problems of its own tables only.  What belongs to the file
-    as a whole is said where reading it whole says it: the header's problems
-    (and a file that cannot be read at all) by the first piece, what is known
-    only after the last row (cells beyond the header, no table at all) by the
-    last.  Read one after another, the pieces give the file's tables and
-    problems in the file's order.
+    A file is cut by :func:`indicators.readers.tables.flat_index.cut`, which
+    reads it once, following only each row's key cells, so that each piece
+    can then be read on its own (by another worker, or another machine) and
+    still say what reading the whole file says: its tables are numbered on
+    from ``tables``, its rows from ``line``, and a table that repeats one of
+    an earlier piece is told so (``seen``).  What belongs to the file as a
+    whole is said where reading it whole says it: the header's problems by
+    the first piece, cells beyond the header (``beyond``) by the last.  Read
+    one after another, the pieces give the file's tables and problems in the
+    file's order, with the same bytes in memory at once as one piece.
     """
 
     index: int
     count: int
-
-    def rows(self, total: int) -> range:
-        """The rows (by position among ``total``) where this piece's tables start."""
-        return range(self.index * total // self.count, (self.index + 1) * total // self.count)
+    start: int = 0  # byte offset of the piece's first record (0 for the first piece: title lines, header and all)
+    stop: int = 0  # byte offset after its last record
+    header: int = 0  # byte offset after the header record: every later piece reads bytes [0, header) too
+    line: int = 1  # the line its first record starts on (or its header, for the first piece)
+    tables: int = 0  # tables of the file before this piece
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    size: int = 0  # of the file when it was cut: a file changed since is not read from stale offsets
+    seen: tuple[tuple[tuple[tuple[str, object], ...], tuple[int, int]], ...] = ()  # key → first, last line
+    beyond: int | None = None  # the last piece: the first line with cells beyond the header (R112)
 
     @property
     def first(self) -> bool:

@@ -45,6 +45,7 @@ from indicators.readers.sources.xls import with_xls
 from indicators.readers.sources.xlsx import sheet_rows, with_workbook, worksheets
 from indicators.readers.tables.canonical import parse_canonical
 from indicators.readers.tables.flat import is_flat_header, parse_csv, parse_flat_workbook
+from indicators.readers.tables.flat_index import read_piece
 
 __all__ = [
     "CANONICAL_SUFFIXES",
@@ -163,16 +164,13 @@ def read_xlsx(path: str) -> ReadResult:
     return with_workbook(path, _by_content)
 
 
-def read_text(text: str, source: str, suffix: str = "", piece: Piece | None = None) -> ReadResult:
+def read_text(text: str, source: str, suffix: str = "") -> ReadResult:
     """Read text by its extension when known, else by its content.
 
     Content, in this order: JSON; canonical YAML (a top-level ``kind:`` or
     ``assessments:``); published disclosure text (a self-assessment table's
     title line); a flat export (a header row of known column names).
-    ``piece``: only that piece of a ``.csv`` file (:func:`read_bytes` reads any other file whole, in its first piece).
     """
-    if piece is not None:
-        return parse_csv(text, source, piece)
     if suffix == ".json" or (not suffix and _looks_like_json(text)):
         return parse_canonical(text, source, is_json=True)
     if suffix in CANONICAL_SUFFIXES or (not suffix and _CANONICAL_KEY.search(text)):
@@ -293,16 +291,18 @@ def _error(name: str, message: str, code: str = "R001") -> ReadResult:
 def read_source(name: str, piece: Piece | None = None) -> ReadResult:
     """Read one file (or ``-`` for standard input, as bytes), by its content first, then by its name.
 
-    ``piece``: only that piece of a large flat ``.csv`` (:class:`~indicators.readers.base.Piece`); a file
-    that cannot be read is the first piece's to report.
+    ``piece``: only that piece of a large flat ``.csv``, as
+    :func:`~indicators.readers.tables.flat_index.cut` cut it (not bound by the size limit: it reads its own bytes).
     """
+    if piece is not None:
+        return read_piece(name, piece)
     if name == "-":
-        return _read_stdin() if piece is None or piece.first else ReadResult("<stdin>")
+        return _read_stdin()
     opened = _file_bytes(name)
     if isinstance(opened, ReadResult):
-        return opened if piece is None or piece.first else ReadResult(name)
+        return opened
     raw, suffix = opened
-    return read_bytes(raw, name, suffix, piece)
+    return read_bytes(raw, name, suffix)
 
 
 def _read_stdin() -> ReadResult:
@@ -354,21 +354,14 @@ def _read_via_file(raw: bytes, name: str) -> ReadResult:
     return result
 
 
-_TOO_LARGE = f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此）"
+_TOO_LARGE = (
+    f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此；"
+    "更大的平表 .csv 请用 jixiao batch，它分块读取）"
+)
 
 
-def _binary(raw: bytes) -> bool:
-    """A PDF, ZIP (.xlsx, .docx) or OLE2 (.xls, .doc) file, whatever its name says."""
-    return raw.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)) or PDF_SIGNATURE in raw[:1024]
-
-
-def read_bytes(raw: bytes, name: str, suffix: str, piece: Piece | None = None) -> ReadResult:
-    """Read a file's bytes by their content (signatures, then text), its extension deciding only what content cannot.
-
-    ``piece``: only that piece of a flat ``.csv`` text; anything else is read whole by the first piece.
-    """
-    if piece is not None and (suffix not in CSV_SUFFIXES or _binary(raw)):
-        return read_bytes(raw, name, suffix) if piece.first else ReadResult(name)
+def read_bytes(raw: bytes, name: str, suffix: str) -> ReadResult:
+    """Read a file's bytes by their content (signatures, then text), its extension deciding only what content cannot."""
     if PDF_SIGNATURE in raw[:1024]:
         return read_pdf(name)
     if raw.startswith(ZIP_SIGNATURE):
@@ -393,16 +386,14 @@ def read_bytes(raw: bytes, name: str, suffix: str, piece: Piece | None = None) -
     suffix = suffix if suffix in SUPPORTED_SUFFIXES else ""
     text = decode_text(raw)
     if text is not None:
-        return read_text(text, name, suffix, piece)
+        return read_text(text, name, suffix)
     lossy = decode_lossy(raw)
     if lossy is None:
         return _error(
             name, "无法读取：既不是文本（UTF-8、UTF-16、GBK），也不是 PDF、Word 或 Excel 文件（二进制或编码不明）"
         )
     text, line = lossy
-    result = read_text(text, name, suffix, piece)
-    if piece is not None and not piece.first:
-        return result
+    result = read_text(text, name, suffix)
     message = f"有 {text.count(chr(0xFFFD))} 个字节无法按 UTF-8 或 GBK 解码，已替换为“\ufffd”，其余照常读取"
     result.errors.insert(0, ReadError(name, message, line=line, severity="warning", code="R116"))
     return result

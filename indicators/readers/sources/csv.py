@@ -23,10 +23,13 @@ def delimiter(text: str) -> str:
     return "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
 
 
-def csv_grid(text: str, file: str) -> tuple[list[list[str]], list[int]] | ReadError:
-    """The non-blank records of CSV text and the line each starts on; or why there are none."""
+def csv_grid(text: str, file: str, sep: str | None = None) -> tuple[list[list[str]], list[int]] | ReadError:
+    """The non-blank records of CSV text and the line each starts on; or why there are none.
+
+    ``sep``: the delimiter, when the text is part of a file whose first lines chose it.
+    """
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or delimiter(text))
     rows: list[list[str]] = []
     numbers: list[int] = []
     start = 1

@@ -318,7 +318,7 @@ class _Building:
     indicators: list[Indicator] = field(default_factory=list)
     level1: str | None = None
     level2: str | None = None
-    owned: bool = True  # read by this piece of the file (see Piece), else only followed by its key
+    owned: bool = True  # read, else only followed by its key (cutting a file into pieces)
 
 
 @dataclass
@@ -333,9 +333,7 @@ class _Reader:
     finished: dict[tuple[object, ...], tuple[int, int]] = field(default_factory=dict)  # key → first, last line
     tables: int = 0
     last_line: int = 0
-    piece: Piece | None = None
-    owned: range = range(0)  # the positions of the rows where this piece's tables start
-    position: int = 0  # of the row being read, among the rows under the header
+    follow_only: bool = False  # follow the rows' keys and read no table (cutting a file: flat_index.cut)
 
     def where(self, name: str) -> str:
         column = f"列“{self.headers[name]}”"
@@ -350,7 +348,7 @@ class _Reader:
     # one row
 
     def row(self, cells: Sequence[object], line: int) -> None:
-        """Read one row (the ``position``-th): its key first, then, for a table this piece owns, the rest."""
+        """Read one row: its key first (which table it belongs to), then, unless only following keys, the rest."""
         width = len(cells)
 
         def cell(name: str) -> tuple[str, object]:
@@ -366,7 +364,7 @@ class _Reader:
         assert current is not None
         self.last_line = line
         if not current.owned:
-            return  # another piece's table: its key is all this piece needs
+            return  # only following the keys
         read = {name: cell(name) for name in self.columns}
         values: dict[str, _Stated] = {}
         for name, (text, value) in read.items():
@@ -390,8 +388,7 @@ class _Reader:
             return
         self._finish()
         self.tables += 1
-        owned = self.piece is None or self.position in self.owned
-        self.current = _Building(key=key, first_line=line, table=self.tables, owned=owned)
+        self.current = _Building(key=key, first_line=line, table=self.tables, owned=not self.follow_only)
 
     def _merge(self, values: dict[str, _Stated]) -> None:
         current = self.current
@@ -592,7 +589,9 @@ def parse_flat_rows(
 
     ``numbers`` gives each row's line when rows are not consecutive (a CSV
     record over several lines, blank sheet rows left out); ``place`` (a
-    sheet) goes into every error; ``piece``: only that piece's tables and problems.
+    sheet) goes into every error; ``piece``: the rows are that piece of a
+    file (:class:`~indicators.readers.base.Piece`), numbered and told as
+    part of the whole.
     """
     result = ReadResult(source=file)
     if header_line is None:
@@ -603,12 +602,11 @@ def parse_flat_rows(
     if mapped is None:
         return result
     columns, headers, unit = mapped
-    reader = _Reader(file, columns, headers, place, unit, result, piece=piece)
+    reader = _Reader(file, columns, headers, place, unit, result)
     if piece is not None:
-        reader.owned = piece.rows(len(rows))
+        reader.tables, reader.finished = piece.tables, dict(piece.seen)
     lines = list(numbers) if numbers is not None else [first_row + i for i in range(len(rows))]
-    for position, (row, line) in enumerate(zip(rows, lines, strict=False)):
-        reader.position = position
+    for row, line in zip(rows, lines, strict=False):
         try:
             reader.row(list(row) if not isinstance(row, list) else row, line)
         except Exception as exc:  # a reader bug must not lose the other rows; say where
@@ -618,31 +616,31 @@ def parse_flat_rows(
     except Exception as exc:
         message = f"最后一张自评表无法读取（内部错误，请报告）：{type(exc).__name__}"
         reader.error(reader.last_line or None, message, code="R005")
-    if piece is not None and not piece.last:
-        return result  # what is known after the last row is the last piece's to say
+    if piece is not None:  # what is known after the last row was found when the file was cut
+        if piece.last and piece.beyond is not None:
+            result.errors.append(beyond_header(file, piece.beyond, place))
+        return result
     widths = [len(r) for r in rows]
     if widths and max(widths) > len(header):
-        extra = next(
-            (line for row, line in zip(rows, lines, strict=False) if any(_text(c) for c in list(row)[len(header) :])),
-            None,
-        )
+        extra = next((line for row, line in zip(rows, lines, strict=False) if beyond(row, len(header))), None)
         if extra is not None:
-            result.errors.append(
-                ReadError(
-                    file,
-                    "有单元格在表头以外的列（没有列名），已忽略",
-                    line=extra,
-                    place=place,
-                    severity="info",
-                    code="R112",
-                )
-            )
+            result.errors.append(beyond_header(file, extra, place))
     if reader.tables == 0 and not result.failed:
         # an empty sheet among others is a note; a submission with no table at all is an input error, as for .txt
         severity, code = ("info", "R004") if place else ("error", "R002")
         result.errors.append(ReadError(file, "没有数据行：表头下没有任何自评表", line=header_line, place=place,
                                        severity=severity, code=code))  # fmt: skip
     return result
+
+
+def beyond(row: Sequence[object], width: int) -> bool:
+    """A row with something in a cell beyond the header's ``width`` columns."""
+    return len(row) > width and any(_text(c) for c in list(row)[width:])
+
+
+def beyond_header(file: str, line: int, place: str | None) -> ReadError:
+    message = "有单元格在表头以外的列（没有列名），已忽略"
+    return ReadError(file, message, line=line, place=place, severity="info", code="R112")
 
 
 def _find_header(rows: Sequence[Sequence[object]], limit: int = 20) -> int | None:
@@ -688,16 +686,13 @@ def _parse_grid(
 # --- CSV ---
 
 
-def parse_csv(text: str, file: str, piece: Piece | None = None) -> ReadResult:
-    """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed).
-
-    ``piece``: only that piece of the file's tables (:class:`~indicators.readers.base.Piece`).
-    """
+def parse_csv(text: str, file: str) -> ReadResult:
+    """A flat table as CSV text (comma- or TAB-separated, one header row, title lines above it allowed)."""
     grid = csv_grid(text, file)
     if isinstance(grid, ReadError):
-        return ReadResult(file, errors=[grid] if piece is None or piece.first else [])
+        return ReadResult(file, errors=[grid])
     rows, numbers = grid
-    return _parse_grid(rows, numbers, file, piece=piece)
+    return _parse_grid(rows, numbers, file)
 
 
 def read_csv_file(path: str) -> ReadResult:
