@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from indicators.readers.base import Piece
 from indicators.readers.problems import INTERNAL_ERROR
-from indicators.values import figure_text
+from indicators.values import repeated_text
 from indicators.vocabulary import SEVERITIES
 from scoring.checks import Check
 from scoring.pieces import joined, plan
@@ -401,7 +401,7 @@ def csv_cell(value: Any) -> str:
     with one of those characters (``=HYPERLINK(…)``, ``-1+cmd|…``, ``@SUM(…)``)
     is text and is kept as text.
     """
-    text = figure_text(value)
+    text = repeated_text(value)
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text

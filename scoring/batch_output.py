@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from indicators.values import figure_text
+from indicators.values import repeated_text
 from indicators.vocabulary import SEVERITIES, VERSION
 from scoring.batch import (
     ASSESSMENT_COLUMNS,
@@ -128,7 +128,7 @@ class ParquetTable:
             if kind == "float64":
                 values = [None if v is None else float(v) for v in values]
             elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级
-                values = [None if v is None else figure_text(v) for v in values]
+                values = [None if v is None else repeated_text(v) for v in values]
             arrays.append(pa.array(values, type=kind))
         return pa.Table.from_arrays(arrays, schema=self.schema)
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators import units
-from indicators.values import Value, ValueKind, normalise_text, parse_nature, parse_value
+from indicators.values import Value, ValueKind, figure_text, normalise_text, parse_nature, parse_value, repeated_text
 
 Q = ValueKind.QUANTITATIVE
 
@@ -513,3 +513,22 @@ NATURE_FRAGMENTS = [
 @given(st.one_of(st.none(), st.text(), st.lists(st.sampled_from(NATURE_FRAGMENTS), max_size=8).map("".join)))
 def test_parse_nature_never_raises(text: str | None) -> None:
     assert parse_nature(text) in (None, ">=", "<=", "=", ">", "<", "qualitative")
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=5),
+    st.floats(min_value=-5, max_value=5),
+    st.decimals(min_value=-5, max_value=5, places=2),
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("-0.00"), Decimal("1"), Decimal("1.00"), Decimal("1E+1"),
+                     Decimal("10"), 0.0, -0.0, Decimal("NaN"), float("nan"), "", "优", "10"]),
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(_scalars, st.lists(_scalars, max_size=3), st.dictionaries(st.text(max_size=2), _scalars)),
+                max_size=40))  # fmt: skip
+def test_remembered_text_is_the_text_whatever_came_before(values: list[object]) -> None:
+    """Equal values of other types or exponents (1 and True, 0 and -0, 1 and 1.00) are not mixed up by the memory."""
+    for value in values * 2:
+        assert repeated_text(value) == figure_text(value)

@@ -349,31 +349,51 @@ class _Reader:
 
     def row(self, cells: Sequence[object], line: int) -> None:
         """Read one row: its key first (which table it belongs to), then, unless only following keys, the rest."""
-        width = len(cells)
-
-        def cell(name: str) -> tuple[str, object]:
-            col = self.columns[name]
-            return _cell(BY_FIELD[name].shape, cells[col] if col < width else None)
-
-        keys = {name: cell(name) for name in self.key_names}
-        if not any(text for text, _ in keys.values()) and not any(cell(name)[0] for name in self.columns):
-            return  # a blank row
-        key = {name: value for name, (_, value) in keys.items() if value is not None and not isinstance(value, _Bad)}
+        read = self._read(cells, self._key_plan if self.follow_only else self._plan)
+        keys = [(name, read[name]) for name in self.key_names]
+        if not any(text for _, (text, _) in keys):
+            whole = self._read(cells, self._plan) if self.follow_only else read
+            if not any(text for text, _ in whole.values()):
+                return  # a blank row
+        key = {name: value for name, (_, value) in keys if value is not None and not isinstance(value, _Bad)}
         self._place_in_assessment(key, line)
         current = self.current
         assert current is not None
         self.last_line = line
         if not current.owned:
             return  # only following the keys
-        read = {name: cell(name) for name in self.columns}
-        values: dict[str, _Stated] = {}
-        for name, (text, value) in read.items():
+        values: dict[str, object] = {}
+        for name, (_, value) in read.items():
             if isinstance(value, _Bad):
                 self.error(line, f"{BY_FIELD[name].names[0]}：{value}", name, code=value.code)
             elif value is not None:
-                values[name] = _Stated(value, text, line)
-        self._merge(values)
-        self._indicator(values, {name: text for name, (text, _) in read.items()}, line)
+                values[name] = value
+        self._merge(values, read, line)
+        self._indicator(values, read, line)
+
+    @staticmethod
+    def _read(cells: Sequence[object], plan: tuple[tuple[str, int, Shape], ...]) -> dict[str, tuple[str, object]]:
+        """The cells of a row the plan names, each as its text and its reading (:func:`_cell`), in the plan's order."""
+        width = len(cells)
+        return {name: _cell(shape, cells[col] if col < width else None) for name, col, shape in plan}
+
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, int, Shape], ...]:
+        """Every column read: field, cell index, shape, in the header's order (the order problems are told in)."""
+        return tuple((name, col, BY_FIELD[name].shape) for name, col in self.columns.items())
+
+    @cached_property
+    def _key_plan(self) -> tuple[tuple[str, int, Shape], ...]:
+        return tuple(p for p in self._plan if p[0] in self.key_names)
+
+    @cached_property
+    def _table_fields(self) -> tuple[str, ...]:
+        """The columns of the table as a whole (key and assessment), in the header's order."""
+        return tuple(name for name in self.columns if BY_FIELD[name].level != "indicator")
+
+    @cached_property
+    def _indicator_fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in COLUMNS if c.level == "indicator" and c.field in self.columns)
 
     @cached_property
     def key_names(self) -> tuple[str, ...]:
@@ -390,35 +410,32 @@ class _Reader:
         self.tables += 1
         self.current = _Building(key=key, first_line=line, table=self.tables, owned=not self.follow_only)
 
-    def _merge(self, values: dict[str, _Stated]) -> None:
+    def _merge(self, values: dict[str, object], read: dict[str, tuple[str, object]], line: int) -> None:
+        """The row's table-level cells into its table: the first stated stays, a different one is an R205."""
         current = self.current
         assert current is not None
-        for name, stated in values.items():
-            column = BY_FIELD[name]
-            if column.level == "indicator":
+        for name in self._table_fields:
+            value = values.get(name)
+            if value is None:
                 continue
             before = current.values.get(name)
             if before is None:
-                current.values[name] = stated
-            elif before.value != stated.value:
+                current.values[name] = _Stated(value, read[name][0], line)
+            elif before.value != value:
                 self.error(
-                    stated.line,
-                    f"{column.names[0]}“{stated.text}”与本表第 {before.line} 行的“{before.text}”不一致"
+                    line,
+                    f"{BY_FIELD[name].names[0]}“{read[name][0]}”与本表第 {before.line} 行的“{before.text}”不一致"
                     f"（同一张自评表的表级列应相同），保留第 {before.line} 行的值",
                     name,
                     code="R205",
                 )
 
-    def _indicator(self, values: dict[str, _Stated], texts: dict[str, str], line: int) -> None:
+    def _indicator(self, values: dict[str, object], read: dict[str, tuple[str, object]], line: int) -> None:
         current = self.current
         assert current is not None
-        if not any(texts.get(c.field) for c in COLUMNS if c.level == "indicator"):
+        if not any(read[name][0] for name in self._indicator_fields):
             return  # a row of assessment data only
-
-        def get(name: str) -> Any:
-            stated = values.get(name)
-            return stated.value if stated else None
-
+        get = values.get
         level1, level2 = get("level1"), get("level2")
         if level1 is None:
             level1 = current.level1
