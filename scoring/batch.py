@@ -405,3 +405,21 @@ def csv_cell(value: Any) -> str:
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def csv_row(row: Row, columns: Sequence[str]) -> list[str]:
+    """The row's cells under ``columns``, each its :func:`csv_cell`.
+
+    A batch writes millions of cells, most of them text that starts with no
+    formula character or nothing at all: those are given back at once, the
+    rest go through :func:`csv_cell` (tested equal on random rows).
+    """
+    cells = []
+    for value in map(row.__getitem__, columns):
+        if value is None:
+            cells.append("")
+        elif type(value) is str and not value.startswith(FORMULA_START):
+            cells.append(value)
+        else:
+            cells.append(csv_cell(value))
+    return cells

@@ -38,7 +38,7 @@ from scoring.batch import (
     Duplicates,
     Part,
     Row,
-    csv_cell,
+    csv_row,
 )
 from scoring.rules import RuleSet
 
@@ -60,7 +60,7 @@ class CsvTable:
 
     def write(self, rows: Sequence[Row]) -> None:
         for start in range(0, len(rows), CSV_ROWS):
-            self.writer.writerows([csv_cell(row[n]) for n in self.columns] for row in rows[start : start + CSV_ROWS])
+            self.writer.writerows(csv_row(row, self.columns) for row in rows[start : start + CSV_ROWS])
             self._drain()
 
     def _drain(self, prefix: str = "") -> None:

