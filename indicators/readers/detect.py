@@ -356,7 +356,7 @@ def _read_via_file(raw: bytes, name: str) -> ReadResult:
 
 _TOO_LARGE = (
     f"文件超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB 的上限，未读取（一份自评表或决算公开远小于此；"
-    "更大的平表 .csv 请用 jixiao batch，它分块读取）"
+    "UTF-8 或 GBK 编码的平表 .csv 由 jixiao batch 分块读取，不受此限）"
 )
 
 
