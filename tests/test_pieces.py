@@ -212,3 +212,17 @@ def test_batch_writes_the_same_bytes_whatever_the_jobs(province: list[str], tmp_
     assert outputs["1"] == outputs["2"] == outputs["3"]
     summary = json.loads(outputs["3"]["summary.json"])
     assert (summary["files"], summary["assessments"]) == (3, 30)
+
+
+def test_a_file_over_the_input_limit_is_read_by_batch_in_pieces(
+    province: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The input limit binds a file read whole; batch reads a larger flat CSV piece by piece, within it."""
+    big = province[1]
+    monkeypatch.setattr("indicators.readers.detect.MAX_INPUT_BYTES", Path(big).stat().st_size - 1)
+    monkeypatch.setattr(scoring.pieces, "PIECE_BYTES", 4096)  # as 8 MB pieces of a file over 200 MB
+    whole = read_source(big)
+    assert [e.code for e in whole.errors] == ["R020"] and "jixiao batch 分块读取" in whole.errors[0].message
+    rules, checks = get_ruleset(None), get_checks((), ())
+    ids = [r["id"] for r in score_all([big], rules, checks, jobs=1).assessments]
+    assert ids == [f"{big}#{i}" for i in range(1, 30)]  # every table of it
