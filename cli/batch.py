@@ -55,6 +55,7 @@ from indicators.vocabulary import SEVERITY_LABEL, reaches
 from scoring.batch import CHUNK, OUTPUTS, Row, cores, score_parts
 from scoring.batch_output import BatchOutputs
 from scoring.checks.registry import INTERNAL_ERROR as CHECK_CRASHED
+from scoring.pieces import is_large_csv
 from scoring.pipeline import DocumentResult, RunOptions
 
 REPORTS = {"html": "report.html", "xlsx": "report.xlsx"}  # the review-meeting report, on request (--report)
@@ -74,6 +75,16 @@ def progress_bar(total: int, show: bool | None) -> Iterator[Callable[[int], None
     with Progress(*columns, console=Console(file=stream, force_terminal=True)) as bar:
         task = bar.add_task("读取、评分", total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def _say_cutting(sources: Sequence[str]) -> None:
+    """A large flat CSV is first cut at table starts (one pass over it, before the bar): say so, not sit silent."""
+    for source in filter(is_large_csv, sources):
+        try:
+            size = os.stat(source).st_size / 2**20
+        except OSError:
+            continue  # gone since: its reading says so
+        click.echo(f"{source}：{size:,.0f} MB，先按自评表切分为若干块（读一遍各行的表键），再分块读取……", err=True)
 
 
 def summary_line(totals: dict[str, Any], out: Path) -> str:
@@ -385,6 +396,8 @@ def batch(
         with writing(out):
             outputs = BatchOutputs(lambda name, data: write_file(stage / name, data))
         keep = bool(reports)
+        if not keep and (progress or (progress is None and sys.stderr.isatty())):
+            _say_cutting(sources)
         parts = score_parts(sources, rules, checks, jobs, keep, bar, waivers, client, options)
         with closing(parts):  # an error or a signal stops the workers
             for part in parts:  # each written as it comes, in input order, then let go

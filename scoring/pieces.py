@@ -54,14 +54,17 @@ def plan(sources: Sequence[str], workers: int, size: int, cut_files: bool = True
 
 def pieces_of(source: str, workers: int) -> list[Piece] | None:
     """A large flat CSV's pieces; None for a file read whole (small, not a CSV, or one that cannot be cut)."""
+    return cut(source, workers, PIECE_BYTES) if is_large_csv(source) else None
+
+
+def is_large_csv(source: str) -> bool:
+    """A ``.csv`` over :data:`SPLIT_BYTES`: cut into pieces before it is read, if it can be."""
     if Path(source).suffix.lower() not in SPLIT_SUFFIXES:
-        return None
+        return False
     try:
-        if os.stat(source).st_size <= SPLIT_BYTES:
-            return None
+        return os.stat(source).st_size > SPLIT_BYTES
     except OSError:
-        return None  # gone or unreadable: read whole, and its error said once
-    return cut(source, workers, PIECE_BYTES)
+        return False  # gone or unreadable: read whole, and its error said once
 
 
 def renumbered(table_id: str | None, source: str, offset: int) -> str | None:
