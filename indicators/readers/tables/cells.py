@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from indicators.labels import clean, squash
 from indicators.vocabulary import YEAR
@@ -18,7 +19,13 @@ _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
 def figure(cell: object) -> Decimal | None:
     """A published figure (191.291, 3,222,371.53, 97.86%, -33.07), or None when the cell holds none."""
-    text = squash(clean(cell))
+    return _figure(clean(cell))
+
+
+@lru_cache(maxsize=1 << 16)
+def _figure(cell: str) -> Decimal | None:
+    """:func:`figure` of a cleaned cell (cached: the readers ask about the same cells many times)."""
+    text = squash(cell)
     if text in _EMPTY_FIGURE:
         return None
     text = text.removesuffix("%").removesuffix("万元").removesuffix("元").removesuffix("分").removesuffix("万")
