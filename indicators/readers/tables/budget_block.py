@@ -10,8 +10,9 @@ A row read other than by position is reported (info), never silently.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -205,15 +206,25 @@ def _assignments(
     start: int,
     dropped: int,
     repeated: frozenset[Decimal] = frozenset(),
+    spent: float = 0.0,
+    limit: Callable[[], float] = lambda: math.inf,
 ) -> Iterator[tuple[float, dict[str, Decimal]]]:
     """Order-keeping assignments of figures to fields, with their positional cost.
 
     Only a figure whose value appears twice in the row (a merged cell's
     duplicate) may be left over, once: a figure that disagrees with the rest
     is a publisher's error to report, not one to read around.
+
+    ``spent`` is what the reading has cost before these figures (a whole-row
+    shift, the figures placed), and is included in each cost.  No assignment is
+    made whose cost reaches ``limit()`` (what the best reading found so far
+    costs): costs only grow as figures are placed, so the search drops no
+    assignment the caller would keep, and stops trying the rest of a bad start.
     """
+    if spent >= limit():
+        return
     if not figures:
-        yield 0.0, {}
+        yield spent, {}
         return
     (col, value), rest = figures[0], figures[1:]
     for index in range(start, len(fields)):
@@ -221,12 +232,11 @@ def _assignments(
         distance = abs(col - position)
         if distance > MAX_SHIFT:
             continue
-        for cost, assigned in _assignments(rest, fields, index + 1, dropped, repeated):
+        for cost, assigned in _assignments(rest, fields, index + 1, dropped, repeated, spent + distance, limit):
             if name not in assigned:
-                yield cost + distance, {name: value, **assigned}
+                yield cost, {name: value, **assigned}
     if dropped == 0 and value in repeated:
-        for cost, assigned in _assignments(rest, fields, start, dropped + 1, repeated):
-            yield cost + 3, assigned
+        yield from _assignments(rest, fields, start, dropped + 1, repeated, spent + 3, limit)
 
 
 def _without_holes(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> bool:
@@ -299,24 +309,40 @@ def read_row(
     plain = _plain_reading(figures, columns, weight, whole)
     if plain is not None:
         return _reading(label, plain, note, implausible, weight, percent_marked)
-    values = [value for _, value in figures]
-    repeated = frozenset(v for v in values if values.count(v) > 1)
-    best: tuple[float, float, dict[str, Decimal]] | None = None
-    for offset in (0, 1, -1):
-        shifted = [(col + offset, value) for col, value in figures]
-        for displacement, assigned in _assignments(shifted, fields, 0, 0, repeated):
-            placed = displacement + 0.5 * abs(offset)
-            if best is not None and placed >= best[0]:
-                continue  # its arithmetic cost, never below 0, cannot make it win: not worth computing
-            total = placed + arithmetic_cost(assigned, weight)
-            if best is None or total < best[0]:
-                best = (total, displacement, assigned)
+    best = _best_assignment(figures, fields, weight)
     if best is None:
         return RowReading(label=label, note=note, implausible=implausible)
     _, displacement, assigned = best
     reading = _reading(label, assigned, note, implausible, weight, percent_marked)
     reading.shifted = displacement > 0
     return reading
+
+
+def _best_assignment(
+    figures: list[tuple[int, Decimal]], fields: list[tuple[str, int]], weight: Decimal
+) -> tuple[float, float, dict[str, Decimal]] | None:
+    """The cheapest reading of the row's figures (cost, positional cost, values); the first found among equals.
+
+    Each reading costs its figures' distances from their header columns, half a
+    column for a whole-row shift, and its arithmetic cost.
+    """
+    values = [value for _, value in figures]
+    repeated = frozenset(v for v in values if values.count(v) > 1)
+    best: tuple[float, float, dict[str, Decimal]] | None = None
+
+    def best_cost() -> float:
+        return math.inf if best is None else best[0]
+
+    for offset in (0, 1, -1):
+        shift_cost = 0.5 * abs(offset)
+        shifted = [(col + offset, value) for col, value in figures]
+        for placed, assigned in _assignments(shifted, fields, 0, 0, repeated, shift_cost, best_cost):
+            if best is not None and placed >= best[0]:
+                continue  # its arithmetic cost, never below 0, cannot make it win: not worth computing
+            total = placed + arithmetic_cost(assigned, weight)
+            if best is None or total < best[0]:
+                best = (total, placed - shift_cost, assigned)
+    return best
 
 
 def _reading(
