@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from indicators.disclosure import Claim, ClaimKind
 from indicators.model import SourceRef
 from indicators.readers.documents.lines import Lines
-from indicators.readers.tables.cells import clean
+from indicators.readers.tables.cells import clean, row_texts
 from indicators.units import MONEY_SCALE
 
 NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -197,7 +197,7 @@ def read_claims(
 
     ``lines`` is the document's rows cleaned once (:class:`Lines`), when the caller has them.
     """
-    texts = lines.texts if lines is not None else [[clean(c) for c in row if clean(c)] for row in rows]
+    texts = lines.texts if lines is not None else [row_texts(row) for row in rows]
     inside = {i for start, stop in table_spans for i in range(start, stop)}
     joined = [(i + 1, "\t".join(cells)) for i, cells in enumerate(texts) if i not in inside]
     text = RunningText([(number, line) for number, line in joined if line])

@@ -20,7 +20,7 @@ from indicators.readers.documents.final_accounts import read_final_accounts
 from indicators.readers.documents.lines import Lines
 from indicators.readers.documents.narrative import read_claims
 from indicators.readers.sources.text import rows_of
-from indicators.readers.tables.cells import clean, stated_money_unit
+from indicators.readers.tables.cells import row_texts, stated_money_unit
 from indicators.readers.tables.layout import DRAFT_TITLE, TITLE, Grid, parse_table
 
 _NEXT_PART = re.compile(
@@ -46,7 +46,7 @@ def is_title(row: list[str]) -> bool:
 
     A file name line (附件9:2018年度…自评表(…).xls) is not a title.
     """
-    return _names_a_table([clean(c) for c in row if clean(c)])
+    return _names_a_table(row_texts(row))
 
 
 def _names_a_table(texts: list[str]) -> bool:

@@ -289,9 +289,9 @@ def read_row(
     """
     unreadable = [clean(cell) for cell in row if looks_numeric(cell)]
     texts = [
-        (col, clean(cell))
+        (col, text)
         for col, cell in enumerate(row)
-        if clean(cell) and figure(cell) is None and not looks_numeric(cell)
+        if (text := clean(cell)) and figure(cell) is None and not looks_numeric(cell)
     ]
     if not texts:
         return None

@@ -17,6 +17,11 @@ _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
 
+def row_texts(row: list[str]) -> list[str]:
+    """A row's non-empty cells, cleaned, in order (each cell cleaned once)."""
+    return [text for cell in row if (text := clean(cell))]
+
+
 def figure(cell: object) -> Decimal | None:
     """A published figure (191.291, 3,222,371.53, 97.86%, -33.07), or None when the cell holds none."""
     return _figure(clean(cell))

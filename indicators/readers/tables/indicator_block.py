@@ -25,7 +25,7 @@ from functools import lru_cache
 from indicators import taxonomy
 from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef, within_bounds
 from indicators.readers.problems import Problem
-from indicators.readers.tables.cells import clean, figure, looks_numeric, squash
+from indicators.readers.tables.cells import clean, figure, looks_numeric, row_texts, squash
 from indicators.values import figure_out_of_range, parse_nature
 from indicators.vocabulary import YEAR
 
@@ -124,7 +124,7 @@ _RUNNING_HEAD = re.compile(rf"{YEAR}\s*年.*(?:决算|预算|公开|报告|说�
 
 def is_page_mark(row: list[str]) -> bool:
     """A page number, or a running head repeated at the top of a page (某局2023年度部门决算), alone on its row."""
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     return len(texts) == 1 and bool(_PAGE_MARK.match(texts[0]) or _RUNNING_HEAD.search(texts[0]))
 
 
@@ -392,7 +392,7 @@ def _offset(row: list[str], columns: Columns) -> int | None:
 
 
 def _row_text(row: list[str]) -> str:
-    return " | ".join(clean(c) for c in row if clean(c))
+    return " | ".join(row_texts(row))
 
 
 def _is_placeholder(text: str | None) -> bool:
@@ -453,7 +453,7 @@ class BlockReader:
 
     def read(self, index: int, row: list[str]) -> None:
         """Read one row: where it stands against the header, its labels, then what its cells hold."""
-        cells = [(col, clean(c)) for col, c in enumerate(row) if clean(c)]
+        cells = [(col, text) for col, c in enumerate(row) if (text := clean(c))]
         offset = _offset(row, self.columns)
         shift = offset or 0
         first_level = min(self.columns.level_cols, default=self.columns.name_col) + shift

@@ -19,7 +19,7 @@ from indicators.model import Assessment, Budget, BudgetLine, Goals, OtherRow, So
 from indicators.readers.base import ReadError
 from indicators.readers.problems import Problem
 from indicators.readers.tables import budget_block
-from indicators.readers.tables.cells import clean, figure, money_unit, squash, stated_money_unit, year_in
+from indicators.readers.tables.cells import clean, figure, money_unit, row_texts, squash, stated_money_unit, year_in
 from indicators.readers.tables.indicator_block import (
     BlockReader,
     BlockReading,
@@ -102,15 +102,15 @@ class Grid:
 
 
 def _first(row: list[str], words: tuple[str, ...]) -> bool:
-    texts = [squash(c) for c in row if clean(c)]
-    return bool(texts) and texts[0].startswith(words)
+    lead = _lead(row)
+    return lead is not None and lead[1].startswith(words)
 
 
 def _value_after(row: list[str], words: tuple[str, ...]) -> tuple[str | None, int]:
     """The first non-empty cell after a cell holding one of ``words``, and that label's column."""
     for col, cell in enumerate(row):
         if squash(cell).startswith(words):
-            rest = [clean(c) for c in row[col + 1 :] if clean(c)]
+            rest = row_texts(row[col + 1 :])
             return (rest[0] if rest else None), col
     return None, -1
 
@@ -198,7 +198,7 @@ def _read_total(grid: Grid, index: int, columns: dict[str, int]) -> Stated:
 
 def _grade_row(row: list[str]) -> str | None:
     """A row under 总分 that states the grade: 评价结论 | 优秀, 自评等级 | 良."""
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     if not texts or not squash(texts[0]).startswith(GRADE_LABELS):
         return None
     return next((g for t in texts if (g := _grade_of(t)) is not None), None)
@@ -221,14 +221,14 @@ def _read_analysis(grid: Grid, start: int, stop: int, skip: frozenset[int] = fro
 
 def _read_goals(grid: Grid, index: int) -> Goals:
     row = grid.rows[index]
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     label_like = [t for t in texts if any(w in squash(t) for w in GOAL_WORDS) or "实际完成" in squash(t)]
     inline = [t for t in texts if t not in label_like]
     if inline:  # 部门年度目标 | text … on one row
         return Goals(target=inline[0], actual=inline[1] if len(inline) > 1 else None, source=grid.ref(index))
     below = grid.rows[index + 1] if index + 1 < len(grid.rows) else None
     if below is not None and not grid.headers.any(index + 1):
-        values = [clean(c) for c in below if clean(c)]
+        values = row_texts(below)
         if values:
             return Goals(target=values[0], actual=values[1] if len(values) > 1 else None, source=grid.ref(index + 1))
     return Goals(source=grid.ref(index))
@@ -509,8 +509,8 @@ def _lead(row: list[str]) -> tuple[int, str] | None:
 
 def _first_goal(row: list[str], indicator_header: bool) -> bool:
     """The 年度总体目标 row (not an indicator header whose first cell is 年度绩效目标(80分))."""
-    texts = [squash(c) for c in row if clean(c)]
-    return bool(texts) and len(texts[0]) <= 12 and any(w in texts[0] for w in GOAL_WORDS) and not indicator_header
+    lead = _lead(row)
+    return lead is not None and len(lead[1]) <= 12 and any(w in lead[1] for w in GOAL_WORDS) and not indicator_header
 
 
 def _value_after_rows(grid: Grid, words: tuple[str, ...]) -> tuple[str | None, int]:
