@@ -92,6 +92,8 @@ def is_header(row: list[str]) -> bool:
     and one money column: 项目资金（万元） | 年度预算数 | 分值.
     """
     columns = header_columns(row)
+    if not columns:  # most rows of a document name no budget field
+        return False
     money_columns = len(MONEY_FIELDS & set(columns))
     if len(columns) >= 3 and money_columns >= 2:
         return True

@@ -85,6 +85,8 @@ HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("序号", "seq"),
 )
 LEVELS = ("level1", "level2", "name", "level4")
+_LEVEL_FIELDS = frozenset(LEVELS)
+_SCORED = frozenset({"weight", "score"})
 _NOT_COUNTED = {"extra", "seq"}
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")  # a cell with something to read, not dashes or operators
 _PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]?|[…\.。·]{2,}|/|／|-|—+|\*+)$")
@@ -115,8 +117,10 @@ def indicator_header(row: list[str]) -> dict[str, int]:
 def is_indicator_header(row: list[str]) -> bool:
     """Two level words (一级 / 二级 / 三级 …), three other field words, or a name column with 分值 or 得分."""
     names = set(indicator_header(row))
-    levels = names & set(LEVELS)
-    return len(levels) >= 2 or len(names - set(LEVELS)) >= 3 or ("name" in names and bool(names & {"weight", "score"}))
+    if len(names) < 2:  # every test below needs two fields: most rows of a document name none
+        return False
+    levels = names & _LEVEL_FIELDS
+    return len(levels) >= 2 or len(names - _LEVEL_FIELDS) >= 3 or ("name" in names and bool(names & _SCORED))
 
 
 _RUNNING_HEAD = re.compile(rf"{YEAR}\s*年.*(?:决算|预算|公开|报告|说明)")
