@@ -22,10 +22,10 @@ _OUTLINE = (
 
 def clean(cell: object) -> str:
     """A cell as text: None → "", NFKC-normalised spaces, stripped."""
+    if isinstance(cell, str):  # nearly every cell: asked first
+        return _clean_text(cell)
     if cell is None:
         return ""
-    if isinstance(cell, str):
-        return _clean_text(cell)
     return _clean_text(str(cell))
 
 

@@ -24,13 +24,13 @@ def row_texts(row: list[str]) -> list[str]:
 
 def figure(cell: object) -> Decimal | None:
     """A published figure (191.291, 3,222,371.53, 97.86%, -33.07), or None when the cell holds none."""
-    return _figure(clean(cell))
+    return _figure(cell if isinstance(cell, str) else clean(cell))
 
 
 @lru_cache(maxsize=1 << 16)
 def _figure(cell: str) -> Decimal | None:
-    """:func:`figure` of a cleaned cell (cached: the readers ask about the same cells many times)."""
-    text = squash(cell)
+    """:func:`figure` of a text cell (cached: the readers ask about the same cells many times)."""
+    text = squash(clean(cell))
     if text in _EMPTY_FIGURE:
         return None
     text = text.removesuffix("%").removesuffix("万元").removesuffix("元").removesuffix("分").removesuffix("万")
