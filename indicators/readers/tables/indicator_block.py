@@ -390,7 +390,10 @@ def _fit(row: list[str], columns: Columns, offset: int) -> tuple[float, float]:
 
 def _offset(row: list[str], columns: Columns) -> int | None:
     """How far the row's cells stand from the header: 0 unless the figures fit better elsewhere."""
-    fits = {offset: _fit(row, columns, offset) for offset in (0, 1, -1)}
+    in_place = _fit(row, columns, 0)
+    if in_place[0] == sum(name in columns.fields for name in ("weight", "score")):
+        return 0  # every figure column read in place: no offset fits better, and 0 wins a tie
+    fits = {0: in_place, 1: _fit(row, columns, 1), -1: _fit(row, columns, -1)}
     best = max(fits, key=lambda o: (fits[o][0], o == 0, fits[o][1]))
     return best if fits[best][0] >= 0 else None
 

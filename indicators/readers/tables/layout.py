@@ -483,11 +483,13 @@ END_OF_INDICATORS_AT_LEFT = (
 
 def _ends_block(row: list[str], columns: Columns) -> bool:
     """The total, the analysis or a note: the indicator rows are over."""
-    if _first(row, END_OF_INDICATORS):
-        return True
     lead = _lead(row)
+    if lead is None:
+        return False
+    if lead[1].startswith(END_OF_INDICATORS):
+        return True
     left = min(columns.fields.values(), default=0)
-    return lead is not None and lead[0] <= left and lead[1].startswith(END_OF_INDICATORS_AT_LEFT)
+    return lead[0] <= left and lead[1].startswith(END_OF_INDICATORS_AT_LEFT)
 
 
 def _between_blocks(grid: Grid, index: int, columns: Columns) -> bool:
