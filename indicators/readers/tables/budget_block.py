@@ -72,6 +72,8 @@ def header_field(cell: str) -> str | None:
 def header_columns(row: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for col, cell in enumerate(row):
+        if not cell:  # names no field; half the cells of a document are empty, not worth a lookup
+            continue
         name = header_field(cell)
         if name and name not in columns:
             columns[name] = col

@@ -108,6 +108,8 @@ def indicator_header(row: list[str]) -> dict[str, int]:
     """Field → column of a header row (the first column naming a field wins)."""
     columns: dict[str, int] = {}
     for col, cell in enumerate(row):
+        if not cell:  # names no field; half the cells of a document are empty, not worth a lookup
+            continue
         name = header_field(cell)
         if name and name not in _NOT_COUNTED:
             columns.setdefault(name, col)
