@@ -210,7 +210,7 @@ def _read_analysis(grid: Grid, start: int, stop: int, skip: frozenset[int] = fro
     for index in range(start, stop):
         if index in skip:
             continue
-        cells = [clean(c) for c in grid.rows[index] if _WORDS.search(clean(c))]
+        cells = [text for c in grid.rows[index] if _WORDS.search(text := clean(c))]
         if len(cells) < 2 or cells[0].startswith("备注"):
             continue
         headings = [c for c in cells[:-1] if len(c) <= 30 and "<p>" not in c and figure(c) is None]
