@@ -22,7 +22,7 @@ from indicators.model import within_bounds
 from indicators.readers.tables.cells import clean, figure, looks_numeric, money, squash
 from indicators.units import in_money_unit
 
-# Header words → field, most specific first (全年执行数 before 执行数).
+# Header words → field, most specific first (全年执行数 before 执行数); all Chinese (header_field relies on it).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("得分计算方法", "note"),  # a text column: its 得分 is not the 得分 column
     ("计分方法", "note"),
@@ -60,6 +60,8 @@ _FORMULA_NOTE = re.compile(r"[(（][^()（）]*[*×/][^()（）]*[)）]")  # 得
 @lru_cache(maxsize=1 << 14)
 def header_field(cell: str) -> str | None:
     """The field a header cell names, if any (cached: the same cells are asked about many times)."""
+    if squash(cell).isascii():  # a figure, a dash: every header word is Chinese
+        return None
     text = _FORMULA_NOTE.sub("", squash(cell)) or squash(cell)
     if not text or len(text) > 30:
         return None

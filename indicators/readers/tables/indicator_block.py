@@ -31,6 +31,7 @@ from indicators.vocabulary import YEAR
 
 # Header words → field, most specific first: the words of extra text columns come before the
 # words they contain (得分计算方法 before 得分, 上年完成值 before 完成值, 指标值设置依据 before 指标值).
+# All are Chinese: header_field answers a cell without a Chinese character (a figure) at once.
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("得分计算方法", "extra"),
     ("计分方法", "extra"),
@@ -99,7 +100,7 @@ MAX_HEADER_CELL = 24
 def header_field(cell: str) -> str | None:
     """The field a header cell names, if any (cached: the same cells are asked about many times)."""
     text = squash(cell)
-    if not text or len(text) > MAX_HEADER_CELL:
+    if not text or len(text) > MAX_HEADER_CELL or text.isascii():  # every header word is Chinese
         return None
     return next((name for word, name in HEADER_WORDS if word in text), None)
 
