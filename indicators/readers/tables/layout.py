@@ -318,12 +318,8 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
     return total, unit
 
 
-def _find(grid: Grid, start: int, test) -> int | None:  # type: ignore[no-untyped-def]
-    return next((i for i in range(start, len(grid.rows)) if test(grid.rows[i])), None)
-
-
-def _find_index(grid: Grid, start: int, test: Callable[[int], bool]) -> int | None:
-    """The first row from ``start`` whose index passes ``test`` (a test of what the grid knows of its rows)."""
+def _find(grid: Grid, start: int, test: Callable[[int], bool]) -> int | None:
+    """The first row from ``start`` that passes ``test``, given the row's index (the grid knows its header rows)."""
     return next((i for i in range(start, len(grid.rows)) if test(i)), None)
 
 
@@ -343,9 +339,9 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         prefix = title.split("部门整体")[0]
         unit = prefix if prefix and year_in(prefix) is None else None
 
-    budget_at = _find_index(grid, body, lambda i: grid.headers.budget[i])
-    indicators_at = _find_index(grid, body, grid.headers.indicator_only)
-    goals_at = _find_index(grid, body, lambda i: _first_goal(grid.rows[i], grid.headers.indicator[i]))
+    budget_at = _find(grid, body, lambda i: grid.headers.budget[i])
+    indicators_at = _find(grid, body, grid.headers.indicator_only)
+    goals_at = _find(grid, body, lambda i: _first_goal(grid.rows[i], grid.headers.indicator[i]))
     boundaries = [i for i in (goals_at, indicators_at) if i is not None]
     budget, unit_of_money = (None, None)
     if budget_at is not None:
@@ -361,7 +357,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         reading, columns, end, truncated = _read_indicator_blocks(state, indicators_at)
         form = "indicators" if any(c.has_targets for c in columns) else "criteria"
         # 总分 may follow 其他需要说明事项 (the 10号 template) or stand right under the indicators
-        total_at = _find(grid, end, lambda row: _first(row, ("总分",)))
+        total_at = _find(grid, end, lambda i: _first(grid.rows[i], ("总分",)))
         skip: set[int] = set()
         if total_at is not None:
             stated = _read_total(grid, total_at, columns[-1].fields)
@@ -370,7 +366,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
                 grade = _grade_row(grid.rows[total_at + 1])
                 if grade is not None:
                     stated = stated.model_copy(update={"grade": grade})
-        analysis_at = _find(grid, end, lambda row: _first(row, ANALYSIS_START))
+        analysis_at = _find(grid, end, lambda i: _first(grid.rows[i], ANALYSIS_START))
         if analysis_at is not None:
             analysis = _read_analysis(grid, analysis_at, len(grid.rows), frozenset(skip))
     indicators = reading.indicators
