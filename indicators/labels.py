@@ -20,12 +20,15 @@ _OUTLINE = (
 )
 
 
+_SPACES = re.compile(r"\s+")  # compiled once: re.sub with a pattern string looks its compiled form up on every call
+
+
 def clean(cell: object) -> str:
     """A cell as text: None → "", NFKC-normalised spaces, stripped."""
+    if isinstance(cell, str):  # nearly every cell: asked first
+        return _clean_text(cell)
     if cell is None:
         return ""
-    if isinstance(cell, str):
-        return _clean_text(cell)
     return _clean_text(str(cell))
 
 
@@ -38,7 +41,7 @@ def _clean_text(cell: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """For comparing labels: NFKC, no whitespace, no trailing colon."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(":：")
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).rstrip(":：")
 
 
 def is_total_word(text: str) -> bool:

@@ -78,7 +78,7 @@ _TABLE_TITLE = re.compile(r"表(?:[(（][^()（）]{1,20}[)）])?$")
 _SENTENCE_MARK = re.compile(r"[，。；;！？]")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _NOTE = re.compile(r"^(?:注|备注|说明)\s*(?:[:：]|\d)")
-_NO_DATA = re.compile(r"无数据")
+_NO_DATA = "无数据"  # a plain word: looked for with `in`, in every cell of a table
 _UNIT_NAME = re.compile(r"^(?:部门名称|部门|单位名称|单位|填报单位|编制单位)\s*[:：]\s*(.*)$")
 _YEAR = re.compile(rf"^[(（]?{YEAR}\s*年度?[)）]?$")
 _CODE = re.compile(r"^(\d{3}|\d{5}|\d{7})(?:\s+(\S.*))?$")
@@ -371,8 +371,8 @@ class _TableReader:
     def no_data(self) -> str | None:
         for i in range(self.block.number_line + 1, self.block.end):
             for cell in self.cells(i):
-                if _NO_DATA.search(cell):
-                    sentence = next(s for s in _SENTENCES.findall(cell) if _NO_DATA.search(s))
+                if _NO_DATA in cell:
+                    sentence = next(s for s in _SENTENCES.findall(cell) if _NO_DATA in s)
                     return sentence.strip()
         return None
 
@@ -846,8 +846,9 @@ def no_project_statements(rows: list[list[str]], file: str, lines: Lines | None 
 def _other_unit_names(lines: Lines, file: str, skip: list[tuple[int, int]], taken: set[int]) -> list[UnitName]:
     """部门：… lines outside the 决算 tables and the self-assessments (the narrative's own heading)."""
     found = []
+    skipped = {i for a, b in skip for i in range(a, b)}
     for i, texts in enumerate(lines.texts):
-        if i in taken or len(texts) != 1 or any(a <= i < b for a, b in skip) or stated_money_unit(texts[0]):
+        if len(texts) != 1 or i in taken or i in skipped or stated_money_unit(texts[0]):
             continue
         match = _UNIT_NAME.match(texts[0])
         if match and clean(match.group(1)) and not _SENTENCE_MARK.search(texts[0]):

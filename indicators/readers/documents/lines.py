@@ -4,14 +4,17 @@ The self-assessment finder, the 决算 table finder and reader, the unit-name
 and statement searches and the narrative all look at the same rows, most
 of them more than once; cleaning every cell again at each look was most of
 the time a disclosure took to read (issue 14).  :class:`Lines` cleans each
-cell once and keeps, per row, its cleaned cells and its non-empty texts.
+cell once and keeps, per row, its cleaned cells and its non-empty texts;
+and tests each row once for a table's headers (:attr:`Lines.headers`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from indicators.readers.tables.cells import clean
+from indicators.readers.tables.layout import HeaderRows
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class Lines:
     def of(cls, rows: list[list[str]]) -> Lines:
         cells = [[clean(c) for c in row] for row in rows]
         return cls(rows=rows, cells=cells, texts=[[c for c in row if c] for row in cells])
+
+    @cached_property
+    def headers(self) -> HeaderRows:
+        """Which rows are budget block headers and which indicator block headers."""
+        return HeaderRows.of(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from indicators.disclosure import Claim, ClaimKind
 from indicators.model import SourceRef
 from indicators.readers.documents.lines import Lines
-from indicators.readers.tables.cells import clean
+from indicators.readers.tables.cells import clean, row_texts
 from indicators.units import MONEY_SCALE
 
 NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -41,6 +41,7 @@ PERCENT_OF_BUDGET = re.compile(
 SHARE_OF_BUDGET = re.compile(rf"{MONEY}[^。；]{{0,40}}?完成预算(?:数)?\s*{MONEY}\s*的\s*{NUM}\s*%")
 GRADE_COUNT = re.compile(r"(\d+)个项目自评等级为[“\"]?(优|良|中|差)[”\"]?")
 SUBJECT_START = re.compile(r"[。；）)\t：:，,]")
+_CLAUSE_END = re.compile(r"[。；]")  # no claim of SHARE_OF_BUDGET or GRADE_COUNT runs over one
 SEARCH_AHEAD = 600  # how far after a summary's heading its figures are looked for
 
 
@@ -70,6 +71,20 @@ class RunningText:
     def line_start(self, position: int) -> int:
         """Where the line holding ``position`` begins in the running text."""
         return self._starts[max(bisect_right(self._starts, position) - 1, 0)]
+
+    def matches_in_clauses(self, pattern: re.Pattern[str], word: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(self.text)`` for a pattern whose matches hold ``word`` and never a 。 or ；.
+
+        Such a match stands inside one clause, so only the clauses holding
+        ``word`` are searched (the same matches, at the same positions):
+        a pattern that starts at any figure would otherwise be tried at every
+        digit of the text.
+        """
+        start = 0
+        for end in [m.start() for m in _CLAUSE_END.finditer(self.text)] + [len(self.text)]:
+            if self.text.find(word, start, end) >= 0:
+                yield from pattern.finditer(self.text, start, end)
+            start = end + 1
 
     def sentence(self, start: int, end: int) -> str:
         """The sentence around a match: from the previous 。 (or its line's start) to the next 。."""
@@ -116,7 +131,7 @@ def _percents(text: RunningText, file: str) -> Iterator[Claim]:
     for found in PERCENT_OF_BUDGET.finditer(text.text):
         budget, budget_unit, actual, actual_unit, percent = found.groups()
         yield from _percent(text, file, found, actual, actual_unit, budget, budget_unit, percent)
-    for found in SHARE_OF_BUDGET.finditer(text.text):
+    for found in text.matches_in_clauses(SHARE_OF_BUDGET, "完成预算"):
         actual, actual_unit, budget, budget_unit, percent = found.groups()
         yield from _percent(text, file, found, actual, actual_unit, budget, budget_unit, percent)
 
@@ -147,7 +162,7 @@ def _percent(
 
 
 def _grade_counts(text: RunningText, file: str) -> Iterator[Claim]:
-    for found in GRADE_COUNT.finditer(text.text):
+    for found in text.matches_in_clauses(GRADE_COUNT, "个项目自评等级为"):
         yield Claim(
             kind="grade_count",
             value=Decimal(found.group(1)),
@@ -182,7 +197,7 @@ def read_claims(
 
     ``lines`` is the document's rows cleaned once (:class:`Lines`), when the caller has them.
     """
-    texts = lines.texts if lines is not None else [[clean(c) for c in row if clean(c)] for row in rows]
+    texts = lines.texts if lines is not None else [row_texts(row) for row in rows]
     inside = {i for start, stop in table_spans for i in range(start, stop)}
     joined = [(i + 1, "\t".join(cells)) for i, cells in enumerate(texts) if i not in inside]
     text = RunningText([(number, line) for number, line in joined if line])

@@ -20,9 +20,8 @@ from indicators.readers.documents.final_accounts import read_final_accounts
 from indicators.readers.documents.lines import Lines
 from indicators.readers.documents.narrative import read_claims
 from indicators.readers.sources.text import rows_of
-from indicators.readers.tables import budget_block
-from indicators.readers.tables.cells import clean, stated_money_unit
-from indicators.readers.tables.layout import DRAFT_TITLE, TITLE, Grid, is_indicator_header, parse_table
+from indicators.readers.tables.cells import row_texts, stated_money_unit
+from indicators.readers.tables.layout import DRAFT_TITLE, TITLE, Grid, parse_table
 
 _NEXT_PART = re.compile(
     r"^(?:公开\s*\d+\s*表|第[一二三四五六七八九十]+部分|附件\s*\d*$|\S{2,30}(?:决算表|情况表|明细表)$)"
@@ -47,7 +46,7 @@ def is_title(row: list[str]) -> bool:
 
     A file name line (附件9:2018年度…自评表(…).xls) is not a title.
     """
-    return _names_a_table([clean(c) for c in row if clean(c)])
+    return _names_a_table(row_texts(row))
 
 
 def _names_a_table(texts: list[str]) -> bool:
@@ -104,7 +103,7 @@ def find_tables(rows: list[list[str]], lines: Lines | None = None) -> list[Span]
     """
     if lines is None:
         lines = Lines.of(rows)
-    headers = [i for i, row in enumerate(rows) if is_header(row)]
+    headers = [i for i in range(len(rows)) if lines.headers.any(i)]
     titles = [i for i, texts in enumerate(lines.texts) if _names_a_table(texts)]
     titles = [t for n, t in enumerate(titles) if n + 1 == len(titles) or _has_body(lines, headers, t, titles[n + 1])]
     spans = [
@@ -142,16 +141,10 @@ def _span(lines: Lines, headers: list[int], start: int, stop: int, titled: bool 
 
 def _caption_inside(lines: Lines, start: int, at: int, stop: int) -> bool:
     """A caption line followed by the indicator block of a table that has none yet."""
-    rows = lines.rows
-    if any(is_indicator_header(rows[i]) for i in range(start, at)):
+    if any(lines.headers.indicator[i] for i in range(start, at)):
         return False
     following = [i for i in range(at + 1, min(at + 4, stop)) if lines.texts[i]]
-    return bool(following) and is_indicator_header(rows[following[0]])
-
-
-def is_header(row: list[str]) -> bool:
-    """A budget block header or an indicator block header."""
-    return budget_block.is_header(row) or is_indicator_header(row)
+    return bool(following) and lines.headers.indicator[following[0]]
 
 
 def read_tables(
@@ -178,6 +171,7 @@ def read_tables(
             table=table,
             title=title,
             ends_document=last_text < span.stop,  # nothing but blank lines after the table
+            header_rows=lines.headers.taking(kept),
         )
         try:
             assessment, problems = parse_table(grid)

@@ -40,7 +40,8 @@ def lines_of(text: str) -> list[str]:
     ``str.splitlines`` also breaks at form feeds, vertical tabs and other
     separators, which shifted every reported line after a page break.
     """
-    lines = _LINE_BREAK.split(text)
+    # without a CR only LF breaks a line: str.split gives the same lines, several times faster than the regex
+    lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     if "\f" in text or "\v" in text:  # pdftotext puts \f where a page begins

@@ -10,8 +10,9 @@ A row read other than by position is reported (info), never silently.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -21,7 +22,7 @@ from indicators.model import within_bounds
 from indicators.readers.tables.cells import clean, figure, looks_numeric, money, squash
 from indicators.units import in_money_unit
 
-# Header words → field, most specific first (全年执行数 before 执行数).
+# Header words → field, most specific first (全年执行数 before 执行数); all Chinese (header_field relies on it).
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("得分计算方法", "note"),  # a text column: its 得分 is not the 得分 column
     ("计分方法", "note"),
@@ -59,6 +60,8 @@ _FORMULA_NOTE = re.compile(r"[(（][^()（）]*[*×/][^()（）]*[)）]")  # 得
 @lru_cache(maxsize=1 << 14)
 def header_field(cell: str) -> str | None:
     """The field a header cell names, if any (cached: the same cells are asked about many times)."""
+    if squash(cell).isascii():  # a figure, a dash: every header word is Chinese
+        return None
     text = _FORMULA_NOTE.sub("", squash(cell)) or squash(cell)
     if not text or len(text) > 30:
         return None
@@ -71,6 +74,8 @@ def header_field(cell: str) -> str | None:
 def header_columns(row: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for col, cell in enumerate(row):
+        if not cell:  # names no field; half the cells of a document are empty, not worth a lookup
+            continue
         name = header_field(cell)
         if name and name not in columns:
             columns[name] = col
@@ -91,6 +96,8 @@ def is_header(row: list[str]) -> bool:
     and one money column: 项目资金（万元） | 年度预算数 | 分值.
     """
     columns = header_columns(row)
+    if not columns:  # most rows of a document name no budget field
+        return False
     money_columns = len(MONEY_FIELDS & set(columns))
     if len(columns) >= 3 and money_columns >= 2:
         return True
@@ -205,15 +212,25 @@ def _assignments(
     start: int,
     dropped: int,
     repeated: frozenset[Decimal] = frozenset(),
+    spent: float = 0.0,
+    limit: Callable[[], float] = lambda: math.inf,
 ) -> Iterator[tuple[float, dict[str, Decimal]]]:
     """Order-keeping assignments of figures to fields, with their positional cost.
 
     Only a figure whose value appears twice in the row (a merged cell's
     duplicate) may be left over, once: a figure that disagrees with the rest
     is a publisher's error to report, not one to read around.
+
+    ``spent`` is what the reading has cost before these figures (a whole-row
+    shift, the figures placed), and is included in each cost.  No assignment is
+    made whose cost reaches ``limit()`` (what the best reading found so far
+    costs): costs only grow as figures are placed, so the search drops no
+    assignment the caller would keep, and stops trying the rest of a bad start.
     """
+    if spent >= limit():
+        return
     if not figures:
-        yield 0.0, {}
+        yield spent, {}
         return
     (col, value), rest = figures[0], figures[1:]
     for index in range(start, len(fields)):
@@ -221,12 +238,11 @@ def _assignments(
         distance = abs(col - position)
         if distance > MAX_SHIFT:
             continue
-        for cost, assigned in _assignments(rest, fields, index + 1, dropped, repeated):
+        for cost, assigned in _assignments(rest, fields, index + 1, dropped, repeated, spent + distance, limit):
             if name not in assigned:
-                yield cost + distance, {name: value, **assigned}
+                yield cost, {name: value, **assigned}
     if dropped == 0 and value in repeated:
-        for cost, assigned in _assignments(rest, fields, start, dropped + 1, repeated):
-            yield cost + 3, assigned
+        yield from _assignments(rest, fields, start, dropped + 1, repeated, spent + 3, limit)
 
 
 def _without_holes(figures: list[tuple[int, Decimal]], columns: dict[str, int]) -> bool:
@@ -279,9 +295,9 @@ def read_row(
     """
     unreadable = [clean(cell) for cell in row if looks_numeric(cell)]
     texts = [
-        (col, clean(cell))
+        (col, text)
         for col, cell in enumerate(row)
-        if clean(cell) and figure(cell) is None and not looks_numeric(cell)
+        if (text := clean(cell)) and figure(cell) is None and not looks_numeric(cell)
     ]
     if not texts:
         return None
@@ -299,24 +315,40 @@ def read_row(
     plain = _plain_reading(figures, columns, weight, whole)
     if plain is not None:
         return _reading(label, plain, note, implausible, weight, percent_marked)
-    values = [value for _, value in figures]
-    repeated = frozenset(v for v in values if values.count(v) > 1)
-    best: tuple[float, float, dict[str, Decimal]] | None = None
-    for offset in (0, 1, -1):
-        shifted = [(col + offset, value) for col, value in figures]
-        for displacement, assigned in _assignments(shifted, fields, 0, 0, repeated):
-            placed = displacement + 0.5 * abs(offset)
-            if best is not None and placed >= best[0]:
-                continue  # its arithmetic cost, never below 0, cannot make it win: not worth computing
-            total = placed + arithmetic_cost(assigned, weight)
-            if best is None or total < best[0]:
-                best = (total, displacement, assigned)
+    best = _best_assignment(figures, fields, weight)
     if best is None:
         return RowReading(label=label, note=note, implausible=implausible)
     _, displacement, assigned = best
     reading = _reading(label, assigned, note, implausible, weight, percent_marked)
     reading.shifted = displacement > 0
     return reading
+
+
+def _best_assignment(
+    figures: list[tuple[int, Decimal]], fields: list[tuple[str, int]], weight: Decimal
+) -> tuple[float, float, dict[str, Decimal]] | None:
+    """The cheapest reading of the row's figures (cost, positional cost, values); the first found among equals.
+
+    Each reading costs its figures' distances from their header columns, half a
+    column for a whole-row shift, and its arithmetic cost.
+    """
+    values = [value for _, value in figures]
+    repeated = frozenset(v for v in values if values.count(v) > 1)
+    best: tuple[float, float, dict[str, Decimal]] | None = None
+
+    def best_cost() -> float:
+        return math.inf if best is None else best[0]
+
+    for offset in (0, 1, -1):
+        shift_cost = 0.5 * abs(offset)
+        shifted = [(col + offset, value) for col, value in figures]
+        for placed, assigned in _assignments(shifted, fields, 0, 0, repeated, shift_cost, best_cost):
+            if best is not None and placed >= best[0]:
+                continue  # its arithmetic cost, never below 0, cannot make it win: not worth computing
+            total = placed + arithmetic_cost(assigned, weight)
+            if best is None or total < best[0]:
+                best = (total, placed - shift_cost, assigned)
+    return best
 
 
 def _reading(

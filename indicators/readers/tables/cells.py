@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from indicators.labels import clean, squash
 from indicators.vocabulary import YEAR
@@ -16,8 +17,19 @@ _FIGURE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY_FIGURE = {"", "—", "——", "-", "－", "/", "无", "空"}
 
 
+def row_texts(row: list[str]) -> list[str]:
+    """A row's non-empty cells, cleaned, in order (each cell cleaned once)."""
+    return [text for cell in row if (text := clean(cell))]
+
+
 def figure(cell: object) -> Decimal | None:
     """A published figure (191.291, 3,222,371.53, 97.86%, -33.07), or None when the cell holds none."""
+    return _figure(cell if isinstance(cell, str) else clean(cell))
+
+
+@lru_cache(maxsize=1 << 16)
+def _figure(cell: str) -> Decimal | None:
+    """:func:`figure` of a text cell (cached: the readers ask about the same cells many times)."""
     text = squash(clean(cell))
     if text in _EMPTY_FIGURE:
         return None

@@ -25,12 +25,13 @@ from functools import lru_cache
 from indicators import taxonomy
 from indicators.model import Block, Indicator, OtherRow, RowKind, SourceRef, within_bounds
 from indicators.readers.problems import Problem
-from indicators.readers.tables.cells import clean, figure, looks_numeric, squash
+from indicators.readers.tables.cells import clean, figure, looks_numeric, row_texts, squash
 from indicators.values import figure_out_of_range, parse_nature
 from indicators.vocabulary import YEAR
 
 # Header words → field, most specific first: the words of extra text columns come before the
 # words they contain (得分计算方法 before 得分, 上年完成值 before 完成值, 指标值设置依据 before 指标值).
+# All are Chinese: header_field answers a cell without a Chinese character (a figure) at once.
 HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("得分计算方法", "extra"),
     ("计分方法", "extra"),
@@ -85,6 +86,8 @@ HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("序号", "seq"),
 )
 LEVELS = ("level1", "level2", "name", "level4")
+_LEVEL_FIELDS = frozenset(LEVELS)
+_SCORED = frozenset({"weight", "score"})
 _NOT_COUNTED = {"extra", "seq"}
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")  # a cell with something to read, not dashes or operators
 _PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]?|[…\.。·]{2,}|/|／|-|—+|\*+)$")
@@ -97,7 +100,7 @@ MAX_HEADER_CELL = 24
 def header_field(cell: str) -> str | None:
     """The field a header cell names, if any (cached: the same cells are asked about many times)."""
     text = squash(cell)
-    if not text or len(text) > MAX_HEADER_CELL:
+    if not text or len(text) > MAX_HEADER_CELL or text.isascii():  # every header word is Chinese
         return None
     return next((name for word, name in HEADER_WORDS if word in text), None)
 
@@ -106,6 +109,8 @@ def indicator_header(row: list[str]) -> dict[str, int]:
     """Field → column of a header row (the first column naming a field wins)."""
     columns: dict[str, int] = {}
     for col, cell in enumerate(row):
+        if not cell:  # names no field; half the cells of a document are empty, not worth a lookup
+            continue
         name = header_field(cell)
         if name and name not in _NOT_COUNTED:
             columns.setdefault(name, col)
@@ -115,8 +120,10 @@ def indicator_header(row: list[str]) -> dict[str, int]:
 def is_indicator_header(row: list[str]) -> bool:
     """Two level words (一级 / 二级 / 三级 …), three other field words, or a name column with 分值 or 得分."""
     names = set(indicator_header(row))
-    levels = names & set(LEVELS)
-    return len(levels) >= 2 or len(names - set(LEVELS)) >= 3 or ("name" in names and bool(names & {"weight", "score"}))
+    if len(names) < 2:  # every test below needs two fields: most rows of a document name none
+        return False
+    levels = names & _LEVEL_FIELDS
+    return len(levels) >= 2 or len(names - _LEVEL_FIELDS) >= 3 or ("name" in names and bool(names & _SCORED))
 
 
 _RUNNING_HEAD = re.compile(rf"{YEAR}\s*年.*(?:决算|预算|公开|报告|说明)")
@@ -124,7 +131,7 @@ _RUNNING_HEAD = re.compile(rf"{YEAR}\s*年.*(?:决算|预算|公开|报告|说�
 
 def is_page_mark(row: list[str]) -> bool:
     """A page number, or a running head repeated at the top of a page (某局2023年度部门决算), alone on its row."""
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     return len(texts) == 1 and bool(_PAGE_MARK.match(texts[0]) or _RUNNING_HEAD.search(texts[0]))
 
 
@@ -386,13 +393,16 @@ def _fit(row: list[str], columns: Columns, offset: int) -> tuple[float, float]:
 
 def _offset(row: list[str], columns: Columns) -> int | None:
     """How far the row's cells stand from the header: 0 unless the figures fit better elsewhere."""
-    fits = {offset: _fit(row, columns, offset) for offset in (0, 1, -1)}
+    in_place = _fit(row, columns, 0)
+    if in_place[0] == sum(name in columns.fields for name in ("weight", "score")):
+        return 0  # every figure column read in place: no offset fits better, and 0 wins a tie
+    fits = {0: in_place, 1: _fit(row, columns, 1), -1: _fit(row, columns, -1)}
     best = max(fits, key=lambda o: (fits[o][0], o == 0, fits[o][1]))
     return best if fits[best][0] >= 0 else None
 
 
 def _row_text(row: list[str]) -> str:
-    return " | ".join(clean(c) for c in row if clean(c))
+    return " | ".join(row_texts(row))
 
 
 def _is_placeholder(text: str | None) -> bool:
@@ -453,7 +463,7 @@ class BlockReader:
 
     def read(self, index: int, row: list[str]) -> None:
         """Read one row: where it stands against the header, its labels, then what its cells hold."""
-        cells = [(col, clean(c)) for col, c in enumerate(row) if clean(c)]
+        cells = [(col, text) for col, c in enumerate(row) if (text := clean(c))]
         offset = _offset(row, self.columns)
         shift = offset or 0
         first_level = min(self.columns.level_cols, default=self.columns.name_col) + shift

@@ -10,14 +10,16 @@ goals, the total, the analysis); the rows of an indicator block are read by
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from indicators.model import Assessment, Budget, BudgetLine, Goals, OtherRow, SourceRef, Stated, within_bounds
 from indicators.readers.base import ReadError
 from indicators.readers.problems import Problem
 from indicators.readers.tables import budget_block
-from indicators.readers.tables.cells import clean, figure, money_unit, squash, stated_money_unit, year_in
+from indicators.readers.tables.cells import clean, figure, money_unit, row_texts, squash, stated_money_unit, year_in
 from indicators.readers.tables.indicator_block import (
     BlockReader,
     BlockReading,
@@ -47,6 +49,37 @@ _GRADE_CELL = re.compile(rf"^[(“\"]?(?:{_GRADE_WORDS}|自评等级)[)”\"]?$"
 _FIGURE_AND_GRADE = re.compile(rf"^(?P<figure>[+-]?[\d,]+(?:\.\d+)?)分?[(“\"]?(?P<grade>{_GRADE_WORDS})[)”\"]?$")
 
 
+@dataclass(frozen=True)
+class HeaderRows:
+    """Which rows are budget block headers and which indicator block headers, each row tested once.
+
+    The table finder and the table reader ask the same of the same rows: a
+    document's rows are tested once, and each table is given its own rows' answers.
+    """
+
+    budget: list[bool]  # budget_block.is_header
+    indicator: list[bool]  # is_indicator_header
+
+    @classmethod
+    def of(cls, rows: list[list[str]]) -> HeaderRows:
+        return cls(
+            budget=[budget_block.is_header(row) for row in rows],
+            indicator=[is_indicator_header(row) for row in rows],
+        )
+
+    def taking(self, indexes: list[int]) -> HeaderRows:
+        """The answers for the rows at ``indexes``, in that order (a table's rows out of the document's)."""
+        return HeaderRows(budget=[self.budget[i] for i in indexes], indicator=[self.indicator[i] for i in indexes])
+
+    def any(self, index: int) -> bool:
+        """A budget block header or an indicator block header."""
+        return self.budget[index] or self.indicator[index]
+
+    def indicator_only(self, index: int) -> bool:
+        """An indicator block header that is no budget header (a 资金管理情况 | 分值 | 得分 block's is both)."""
+        return self.indicator[index] and not self.budget[index]
+
+
 @dataclass
 class Grid:
     """The rows of one table: cell texts and the source row number of each."""
@@ -57,21 +90,27 @@ class Grid:
     table: int
     title: str | None = None  # when the table has no title row of its own ("" when none was printed)
     ends_document: bool = True  # nothing follows the table: a block that runs to its end may be cut
+    header_rows: HeaderRows | None = None  # the rows' header tests, when the caller has made them
+
+    @cached_property
+    def headers(self) -> HeaderRows:
+        """Which of the rows are budget and indicator block headers."""
+        return self.header_rows or HeaderRows.of(self.rows)
 
     def ref(self, index: int, column: int | None = None) -> SourceRef:
         return SourceRef(row=self.numbers[index], column=column)
 
 
 def _first(row: list[str], words: tuple[str, ...]) -> bool:
-    texts = [squash(c) for c in row if clean(c)]
-    return bool(texts) and texts[0].startswith(words)
+    lead = _lead(row)
+    return lead is not None and lead[1].startswith(words)
 
 
 def _value_after(row: list[str], words: tuple[str, ...]) -> tuple[str | None, int]:
     """The first non-empty cell after a cell holding one of ``words``, and that label's column."""
     for col, cell in enumerate(row):
         if squash(cell).startswith(words):
-            rest = [clean(c) for c in row[col + 1 :] if clean(c)]
+            rest = row_texts(row[col + 1 :])
             return (rest[0] if rest else None), col
     return None, -1
 
@@ -159,7 +198,7 @@ def _read_total(grid: Grid, index: int, columns: dict[str, int]) -> Stated:
 
 def _grade_row(row: list[str]) -> str | None:
     """A row under 总分 that states the grade: 评价结论 | 优秀, 自评等级 | 良."""
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     if not texts or not squash(texts[0]).startswith(GRADE_LABELS):
         return None
     return next((g for t in texts if (g := _grade_of(t)) is not None), None)
@@ -171,7 +210,7 @@ def _read_analysis(grid: Grid, start: int, stop: int, skip: frozenset[int] = fro
     for index in range(start, stop):
         if index in skip:
             continue
-        cells = [clean(c) for c in grid.rows[index] if _WORDS.search(clean(c))]
+        cells = [text for c in grid.rows[index] if _WORDS.search(text := clean(c))]
         if len(cells) < 2 or cells[0].startswith("备注"):
             continue
         headings = [c for c in cells[:-1] if len(c) <= 30 and "<p>" not in c and figure(c) is None]
@@ -182,14 +221,14 @@ def _read_analysis(grid: Grid, start: int, stop: int, skip: frozenset[int] = fro
 
 def _read_goals(grid: Grid, index: int) -> Goals:
     row = grid.rows[index]
-    texts = [clean(c) for c in row if clean(c)]
+    texts = row_texts(row)
     label_like = [t for t in texts if any(w in squash(t) for w in GOAL_WORDS) or "实际完成" in squash(t)]
     inline = [t for t in texts if t not in label_like]
     if inline:  # 部门年度目标 | text … on one row
         return Goals(target=inline[0], actual=inline[1] if len(inline) > 1 else None, source=grid.ref(index))
     below = grid.rows[index + 1] if index + 1 < len(grid.rows) else None
-    if below is not None and not is_indicator_header(below) and not budget_block.is_header(below):
-        values = [clean(c) for c in below if clean(c)]
+    if below is not None and not grid.headers.any(index + 1):
+        values = row_texts(below)
         if values:
             return Goals(target=values[0], actual=values[1] if len(values) > 1 else None, source=grid.ref(index + 1))
     return Goals(source=grid.ref(index))
@@ -236,7 +275,7 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
         if budget_block.is_sub_header(row):
             columns = budget_block.merge_sub_header(columns, row)
             continue
-        if budget_block.is_header(row):
+        if grid.headers.budget[index]:
             section = budget_block.section_of(row) or section
             continue
         if (headings := budget_block.sections_by_column(row)) and all(figure(c) is None for c in row):
@@ -279,8 +318,9 @@ def _read_budget(state: _State, start: int, stop: int) -> tuple[Budget | None, s
     return total, unit
 
 
-def _find(grid: Grid, start: int, test) -> int | None:  # type: ignore[no-untyped-def]
-    return next((i for i in range(start, len(grid.rows)) if test(grid.rows[i])), None)
+def _find(grid: Grid, start: int, test: Callable[[int], bool]) -> int | None:
+    """The first row from ``start`` that passes ``test``, given the row's index (the grid knows its header rows)."""
+    return next((i for i in range(start, len(grid.rows)) if test(i)), None)
 
 
 def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
@@ -299,9 +339,9 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         prefix = title.split("部门整体")[0]
         unit = prefix if prefix and year_in(prefix) is None else None
 
-    budget_at = _find(grid, body, budget_block.is_header)
-    indicators_at = _find(grid, body, lambda row: is_indicator_header(row) and not budget_block.is_header(row))
-    goals_at = _find(grid, body, lambda row: _first_goal(row))
+    budget_at = _find(grid, body, lambda i: grid.headers.budget[i])
+    indicators_at = _find(grid, body, grid.headers.indicator_only)
+    goals_at = _find(grid, body, lambda i: _first_goal(grid.rows[i], grid.headers.indicator[i]))
     boundaries = [i for i in (goals_at, indicators_at) if i is not None]
     budget, unit_of_money = (None, None)
     if budget_at is not None:
@@ -317,7 +357,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
         reading, columns, end, truncated = _read_indicator_blocks(state, indicators_at)
         form = "indicators" if any(c.has_targets for c in columns) else "criteria"
         # 总分 may follow 其他需要说明事项 (the 10号 template) or stand right under the indicators
-        total_at = _find(grid, end, lambda row: _first(row, ("总分",)))
+        total_at = _find(grid, end, lambda i: _first(grid.rows[i], ("总分",)))
         skip: set[int] = set()
         if total_at is not None:
             stated = _read_total(grid, total_at, columns[-1].fields)
@@ -326,7 +366,7 @@ def parse_table(grid: Grid) -> tuple[Assessment | None, list[ReadError]]:
                 grade = _grade_row(grid.rows[total_at + 1])
                 if grade is not None:
                     stated = stated.model_copy(update={"grade": grade})
-        analysis_at = _find(grid, end, lambda row: _first(row, ANALYSIS_START))
+        analysis_at = _find(grid, end, lambda i: _first(grid.rows[i], ANALYSIS_START))
         if analysis_at is not None:
             analysis = _read_analysis(grid, analysis_at, len(grid.rows), frozenset(skip))
     indicators = reading.indicators
@@ -389,7 +429,7 @@ def _read_indicator_blocks(state: _State, at: int) -> tuple[BlockReading, list[C
     between = False  # past a block, in the goals or another part, until the next indicator header
     while index < len(grid.rows):
         row = grid.rows[index]
-        if is_indicator_header(row) and not budget_block.is_header(row):
+        if grid.headers.indicator_only(index):
             columns, first = read_columns(grid.rows, index)
             if reader is None or between or columns.fields != reader.columns.fields:
                 _merge(reading, reader)
@@ -402,7 +442,7 @@ def _read_indicator_blocks(state: _State, at: int) -> tuple[BlockReading, list[C
             continue
         if reader is None or _ends_block(row, reader.columns):
             break
-        between = between or _between_blocks(row, reader.columns)
+        between = between or _between_blocks(grid, index, reader.columns)
         if not between and not is_page_mark(row):
             reader.read(index, row)
         index += 1
@@ -439,36 +479,36 @@ END_OF_INDICATORS_AT_LEFT = (
 
 def _ends_block(row: list[str], columns: Columns) -> bool:
     """The total, the analysis or a note: the indicator rows are over."""
-    if _first(row, END_OF_INDICATORS):
-        return True
     lead = _lead(row)
+    if lead is None:
+        return False
+    if lead[1].startswith(END_OF_INDICATORS):
+        return True
     left = min(columns.fields.values(), default=0)
-    return lead is not None and lead[0] <= left and lead[1].startswith(END_OF_INDICATORS_AT_LEFT)
+    return lead[0] <= left and lead[1].startswith(END_OF_INDICATORS_AT_LEFT)
 
 
-def _between_blocks(row: list[str], columns: Columns) -> bool:
+def _between_blocks(grid: Grid, index: int, columns: Columns) -> bool:
     """A row of another part standing between two indicator blocks: the goals, a budget header.
 
     A goal row starts left of the level columns (a 二级 may be called 绩效目标, under 决策).
     """
+    if grid.headers.budget[index]:
+        return True
+    row = grid.rows[index]
     lead = _lead(row)
     left = min(columns.fields.values(), default=0)
-    return budget_block.is_header(row) or (lead is not None and lead[0] <= left and _first_goal(row))
+    return lead is not None and lead[0] <= left and _first_goal(row, grid.headers.indicator[index])
 
 
 def _lead(row: list[str]) -> tuple[int, str] | None:
     return next(((col, squash(c)) for col, c in enumerate(row) if clean(c)), None)
 
 
-def _first_goal(row: list[str]) -> bool:
+def _first_goal(row: list[str], indicator_header: bool) -> bool:
     """The 年度总体目标 row (not an indicator header whose first cell is 年度绩效目标(80分))."""
-    texts = [squash(c) for c in row if clean(c)]
-    return (
-        bool(texts)
-        and len(texts[0]) <= 12
-        and any(w in texts[0] for w in GOAL_WORDS)
-        and not is_indicator_header(row)
-    )
+    lead = _lead(row)
+    return lead is not None and len(lead[1]) <= 12 and any(w in lead[1] for w in GOAL_WORDS) and not indicator_header
 
 
 def _value_after_rows(grid: Grid, words: tuple[str, ...]) -> tuple[str | None, int]:
