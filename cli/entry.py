@@ -2,8 +2,10 @@
 
 Loading jixiao (pandas, pyarrow, openpyxl …) takes a second or two; a
 Ctrl-C or SIGTERM in that time would otherwise print a traceback from deep
-inside an import.  Here both are caught before anything is loaded, and end
-the run as the loaded program does: one line, exit 130 / 143, nothing written.
+inside an import, or, raised inside a library that catches everything
+there, be lost (the run then went on and exited 1).  Here both are only
+remembered while loading, and once it is done end the run as the loaded
+program does: one line, exit 130 / 143, nothing written.
 """
 
 from __future__ import annotations
@@ -21,26 +23,22 @@ EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + the signal's number, as a shell re
 INTERRUPTED, TERMINATED = "jixiao: 已中断（SIGINT）", "jixiao: 已终止（SIGTERM）"
 
 
-class _TerminatedWhileLoading(BaseException):
-    pass
-
-
-def _terminated(signum: int, frame: FrameType | None) -> None:
-    raise _TerminatedWhileLoading
-
-
 def main() -> None:
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    received: list[int] = []
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)  # acted on once loading is done: raised inside an import, a library may swallow it
+
+    previous = {signum: signal.signal(signum, remember) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         from cli.main import cli
-    except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
-        raise SystemExit(EXIT_SIGINT) from None
-    except _TerminatedWhileLoading:
-        print(TERMINATED, file=sys.stderr)
-        raise SystemExit(EXIT_SIGTERM) from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        interrupted = received[0] == signal.SIGINT
+        print(INTERRUPTED if interrupted else TERMINATED, file=sys.stderr)
+        raise SystemExit(EXIT_SIGINT if interrupted else EXIT_SIGTERM)
     gc.set_threshold(*GC_THRESHOLD)
     gc.freeze()  # what the imports made lives as long as the process: never walked again
     cli(prog_name="jixiao")
