@@ -116,9 +116,9 @@ def flat_table(assessments: list[Assessment], table_id: bool = False) -> tuple[l
     return header, rows
 
 
-def to_csv(header: list[str], rows: list[list[object]]) -> str:
+def to_csv(header: list[str], rows: list[list[object]], sep: str = ",") -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([[str(c) for c in row] for row in rows])
     return out.getvalue()

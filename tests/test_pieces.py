@@ -11,8 +11,6 @@ several lines, GBK, a BOM.  A file that cannot be cut exactly is read whole.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -66,13 +64,6 @@ def _pieces(path: Path, piece_bytes: int, workers: int = 1) -> tuple[list[object
     return [a for p in parts for a in p.assessments], [e for p in parts for e in p.errors]
 
 
-def _csv(header: list[str], rows: list[list[object]], sep: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
-    writer.writerows([header, *([str(c) for c in row] for row in rows)])
-    return out.getvalue()
-
-
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     header=st.sampled_from(HEADERS),
@@ -86,7 +77,7 @@ def _csv(header: list[str], rows: list[list[object]], sep: str) -> str:
 def test_pieces_read_as_the_whole(
     header: list[str], rows: list[list[object]], piece_bytes: int, encoding: str, newline: str, sep: str, title: str
 ) -> None:
-    text = (title + _csv(header, rows, sep)).replace("\n", newline)
+    text = (title + to_csv(header, rows, sep)).replace("\n", newline)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "big.csv")
         try:

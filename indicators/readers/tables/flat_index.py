@@ -23,11 +23,12 @@ import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import BinaryIO
 
 from indicators.readers.base import Piece, ReadError, ReadResult
 from indicators.readers.sources.csv import csv_grid, delimiter
-from indicators.readers.tables.flat import _find_header, _map_header, _parse_grid, _Reader, beyond
+from indicators.readers.tables.flat import _Building, _find_header, _map_header, _parse_grid, _Reader, beyond
 
 __all__ = ["cut", "read_piece"]
 
@@ -123,16 +124,17 @@ def _cut(path: str, encoding: str, pieces: int, piece_bytes: int) -> list[Piece]
     if at is None:
         return None
     header = head[at]
-    mapped = _map_header(header.cells, path, header.line, None, ReadResult(path))
+    unsaid = ReadResult(path)  # problems met while cutting: not said here, each piece says its own
+    mapped = _map_header(header.cells, path, header.line, None, unsaid)
     if mapped is None:
         return None
     columns, headers, unit = mapped
-    reader = _Reader(path, columns, headers, None, unit, ReadResult(path), follow_only=True)
+    reader = _Reader(path, columns, headers, None, unit, unsaid, follow_only=True)
     spans = [_Span(0, 1, 0, {})]
     table_span: _Span = spans[0]  # the span the table being followed started in
     beyond_line: int | None = None
     width = len(header.cells)
-    for record in _chain(head[at + 1 :], records):
+    for record in chain(head[at + 1 :], records):
         if beyond_line is None and beyond(record.cells, width):
             beyond_line = record.line
         before, tables, known = reader.current, reader.tables, len(reader.finished)
@@ -178,16 +180,11 @@ def _follow(reader: _Reader, record: _Record) -> None:
         raise _NotStreamable from exc
 
 
-def _chain(first: list[_Record], rest: Iterator[_Record]) -> Iterator[_Record]:
-    yield from first
-    yield from rest
-
-
-def _note_repeat(reader: _Reader, table: object, known: int, span: _Span) -> None:
+def _note_repeat(reader: _Reader, table: _Building, known: int, span: _Span) -> None:
     """A table that just ended with the key of an earlier one: its piece is told where that one was (R011)."""
     if len(reader.finished) != known:
         return  # a new key
-    key = tuple(sorted(table.key.items()))  # type: ignore[attr-defined]
+    key = tuple(sorted(table.key.items()))
     first, last = reader.finished[key]
     if first < span.line:  # in an earlier piece; within its own piece the reader sees it itself
         span.seen.setdefault(key, (first, last))
