@@ -64,11 +64,16 @@ def _pieces(path: Path, piece_bytes: int, workers: int = 1) -> tuple[list[object
     return [a for p in parts for a in p.assessments], [e for p in parts for e in p.errors]
 
 
+def _streamable(cell: object) -> object:
+    """A cell without CR or NUL: a file holding them is read whole, never cut (tested on its own below)."""
+    return cell.replace("\r", " ").replace("\x00", " ") if isinstance(cell, str) else cell
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     header=st.sampled_from(HEADERS),
-    rows=st.lists(st.lists(st.one_of(keys, keys, cells), min_size=0, max_size=12), max_size=30),
-    piece_bytes=st.integers(min_value=1, max_value=400),
+    rows=st.lists(st.lists(st.one_of(keys, keys, cells).map(_streamable), min_size=0, max_size=12), max_size=30),
+    piece_bytes=st.integers(min_value=1, max_value=200),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
     newline=st.sampled_from(["\n", "\r\n"]),
     sep=st.sampled_from([",", "\t"]),
@@ -77,6 +82,7 @@ def _pieces(path: Path, piece_bytes: int, workers: int = 1) -> tuple[list[object
 def test_pieces_read_as_the_whole(
     header: list[str], rows: list[list[object]], piece_bytes: int, encoding: str, newline: str, sep: str, title: str
 ) -> None:
+    rows = [["2022"], ["2023"], *rows]  # two tables at least (a 项目名称, 自评表编号 or 年度 of its own): a file to cut
     text = (title + to_csv(header, rows, sep)).replace("\n", newline)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "big.csv")
