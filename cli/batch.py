@@ -398,7 +398,7 @@ def batch(
         keep = bool(reports)
         if not keep and (progress or (progress is None and sys.stderr.isatty())):
             _say_cutting(sources)
-        parts = score_parts(sources, rules, checks, jobs, keep, bar, waivers, client, options)
+        parts = score_parts(sources, rules, checks, jobs, keep, bar, waivers, client, options, encode=True)
         with closing(parts):  # an error or a signal stops the workers
             for part in parts:  # each written as it comes, in input order, then let go
                 with writing(out):

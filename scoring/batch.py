@@ -15,8 +15,8 @@ Here too: the tables' columns, and a CSV cell no spreadsheet runs.
 from __future__ import annotations
 
 import os
-import re
 import signal
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
@@ -26,9 +26,11 @@ from typing import Any, TypeVar
 
 from indicators.readers.base import Piece
 from indicators.readers.problems import INTERNAL_ERROR
-from indicators.values import repeated_text
 from indicators.vocabulary import SEVERITIES
 from scoring.checks import Check
+from scoring.encoding import Encoded, Row, Schema, encode, renumbered_ids, shifted
+from scoring.encoding import csv_cell as csv_cell  # where the tests and callers know it
+from scoring.encoding import csv_row as csv_row
 from scoring.pieces import joined, plan
 from scoring.pipeline import DocumentResult, RunOptions, Source, Unit, run
 from scoring.records import assessment_record, content_digest, finding_record, indicator_record, severity_counts
@@ -112,6 +114,11 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "string"),
     ("met", "bool"),
 )
+TABLES: dict[str, Schema] = {  # the outputs written both as CSV and as parquet, by their Part's attribute
+    "assessments": ASSESSMENT_COLUMNS,
+    "findings": FINDING_COLUMNS,
+    "indicators": INDICATOR_COLUMNS,
+}
 # at: the page, table and row of a PDF or Word file
 ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")
 
@@ -125,8 +132,6 @@ OUTPUTS = (
     "errors.csv",
     "summary.json",
 )
-
-Row = dict[str, Any]
 
 
 # --- one chunk of files → rows (in a worker process, or in this one) ---
@@ -145,6 +150,11 @@ class Part:
     waived: int = 0  # findings a waiver took out of the tables
     waivers_used: set[int] = field(default_factory=set)  # the waivers (by index) that matched a finding
     piece: tuple[str, Piece] | None = None  # the one piece of a large file this part holds (scoring.pieces)
+    # Set by encode(), in the process that scored the chunk: the findings' and indicators' rows as their
+    # outputs' CSV lines and pyarrow tables (the rows are then let go), and the findings counted first.
+    encoded: dict[str, Encoded] = field(default_factory=dict)
+    tally: Counter[tuple[str, str]] | None = None  # (severity, code) → findings
+    numbered_from: int = 0  # the tables of its file its ids were numbered on from (a later piece's: see renumber)
 
     def add(self, doc: DocumentResult) -> None:
         self.files.append((doc.source, file_state(doc)))
@@ -158,6 +168,40 @@ class Part:
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
         self.waived += len(doc.waived)
+
+    def finding_tally(self) -> Counter[tuple[str, str]]:
+        """How many findings of each severity and code the part holds."""
+        if self.tally is not None:
+            return self.tally
+        return Counter((f["severity"], f["code"]) for f in self.findings)
+
+    def encode(self) -> None:
+        """The findings and indicators encoded here, so that the run's parent only appends them.
+
+        A later piece of a large file numbers its tables on from the tables
+        its file had before it when the file was cut: its ids are then those
+        of the whole file, unless a table before it could not be read
+        (:func:`scoring.pieces.joined` mends that, and only that).
+        """
+        if self.piece is not None:
+            self.renumber(self.piece[0], self.piece[1].tables)
+        self.tally = self.finding_tally()
+        for name in ("findings", "indicators"):
+            self.encoded[name] = encode(getattr(self, name), TABLES[name])
+            setattr(self, name, [])
+
+    def renumber(self, source: str, shift: int) -> None:
+        """Its tables' ids ``source#N`` made ``source#(N + shift)``, in every row and every encoded table."""
+        if shift == 0:
+            return
+        prefix = f"{source}#"
+        for row in self.assessments:
+            row["id"] = shifted(row["id"], prefix, shift)
+        for row in (*self.findings, *self.indicators):  # both name their table by its id
+            row["assessment"] = shifted(row["assessment"], prefix, shift)
+        for name, encoded in self.encoded.items():
+            self.encoded[name] = renumbered_ids(encoded, "assessment", TABLES[name], prefix, shift)
+        self.numbered_from += shift
 
 
 def _tabular(record: Row) -> Row:
@@ -191,11 +235,13 @@ def score_chunk(
     keep: bool = False,
     progress: Callable[[Unit], None] | None = None,
     settings: Settings | None = None,
+    encode: bool = False,
 ) -> Part:
     """Read, score and check a chunk of files (``keep``: with their results); a file that raises is an error.
 
     ``settings``: the rule set, checks and waivers, when not those of :func:`setup` (a Dask task is given
-    them, as a worker's threads may serve several runs).
+    them, as a worker's threads may serve several runs); ``encode``: the part's findings and indicators
+    encoded for the outputs here (:meth:`Part.encode`), not sent back as rows.
     """
     settings = settings or _SETUP
     assert settings is not None, "setup() first"
@@ -207,6 +253,8 @@ def score_chunk(
         part.add(doc)
     if keep:
         part.documents = documents
+    if encode:
+        part.encode()
     return part
 
 
@@ -235,6 +283,7 @@ def score_parts(
     waivers: Sequence[Waiver] = (),
     client: Any = None,
     options: RunOptions | None = None,
+    encode: bool = False,
 ) -> Iterator[Part]:
     """Every file, in chunks: each chunk's part as soon as it and those before it are done, in input order.
 
@@ -243,26 +292,21 @@ def score_parts(
     a context manager giving a function told of every n files done, entered
     once the workers have started (a progress bar's thread must not be forked);
     ``client``: a ``dask.distributed.Client`` whose cluster scores the chunks
-    instead (``jobs`` is then the cluster's business); ``options``: ``--draft`` and ``--previous``.
+    instead (``jobs`` is then the cluster's business); ``options``: ``--draft`` and ``--previous``;
+    ``encode``: each part's findings and indicators encoded where it was scored (:meth:`Part.encode`),
+    so that a writer of the outputs (:mod:`scoring.batch_output`) only appends them.
 
     Only the parts that finished before an earlier one are held here; a part
     handed on is the caller's, kept by nothing here.  Close the iterator (or
     run it out) to stop the workers.
     """
     options = options or RunOptions()
-    yield from joined(_score_chunks(sources, ruleset, checks, jobs, keep, progress, waivers, client, options))
+    settings = (ruleset, checks, waivers, options)
+    yield from joined(_score_chunks(sources, settings, jobs, keep, progress, client, encode))
 
 
 def _score_chunks(
-    sources: list[str],
-    ruleset: RuleSet,
-    checks: Sequence[Check],
-    jobs: int,
-    keep: bool,
-    progress: Progress,
-    waivers: Sequence[Waiver],
-    client: Any,
-    options: RunOptions,
+    sources: list[str], settings: Settings, jobs: int, keep: bool, progress: Progress, client: Any, encode: bool
 ) -> Iterator[Part]:
     """The parts of every chunk in input order, a large file's pieces each a chunk of their own (not yet joined).
 
@@ -271,17 +315,17 @@ def _score_chunks(
     helpers = _cluster_workers(client) if client is not None else (jobs or cores())
     chunks = plan(sources, helpers, CHUNK, cut_files=not keep)  # a report is made of whole documents
     workers = min(jobs or cores(), len(chunks))
-    setup(ruleset, checks, waivers, options)
+    setup(*settings)
     if client is not None:
         from scoring.distributed import score_on_cluster  # here: dask only for --dask
 
-        yield from score_on_cluster(client, chunks, keep, (ruleset, checks, waivers, options), progress)
+        yield from score_on_cluster(client, chunks, keep, settings, progress, encode)
     elif workers <= 1:
         with progress(sum(map(len, chunks))) as advance:
             for chunk in chunks:
-                yield score_chunk(chunk, keep, lambda _: advance(1))
+                yield score_chunk(chunk, keep, lambda _: advance(1), encode=encode)
     else:
-        yield from _score_in_pool(chunks, workers, keep, (ruleset, checks, waivers, options), progress)
+        yield from _score_in_pool(chunks, workers, keep, settings, progress, encode)
 
 
 def _cluster_workers(client: Any) -> int:
@@ -293,19 +337,19 @@ def _cluster_workers(client: Any) -> int:
 
 
 def _score_in_pool(
-    chunks: list[list[Source]], workers: int, keep: bool, settings: Settings, progress: Progress
+    chunks: list[list[Source]], workers: int, keep: bool, settings: Settings, progress: Progress, encode: bool
 ) -> Iterator[Part]:
     pool = ProcessPoolExecutor(workers, initializer=worker_setup, initargs=settings)
     try:
         # every chunk submitted (so the workers forked) before the progress bar starts its thread
-        futures = {pool.submit(score_chunk, chunk, keep): n for n, chunk in enumerate(chunks)}
+        futures = {pool.submit(score_chunk, chunk, keep, encode=encode): n for n, chunk in enumerate(chunks)}
         with progress(sum(map(len, chunks))) as advance:
 
             def done() -> Iterator[tuple[int, Part]]:
                 for future in as_completed(futures):
                     n = futures.pop(future)  # the future (and the part it holds) is not kept here
                     advance(len(chunks[n]))
-                    yield n, _result(future, chunks[n], keep)
+                    yield n, _result(future, chunks[n], keep, encode)
 
             yield from in_input_order(done())
     except BaseException:  # interrupted: the chunks not started are dropped, not waited for
@@ -379,47 +423,8 @@ class Duplicates:
             self.first.setdefault(row["content"], row["id"])
 
 
-def _result(future: Future[Part], chunk: list[Source], keep: bool) -> Part:
+def _result(future: Future[Part], chunk: list[Source], keep: bool, encode: bool) -> Part:
     try:
         return future.result()
     except Exception:  # a worker that died (out of memory, killed): this chunk again, here
-        return score_chunk(chunk, keep)
-
-
-# --- outputs ---
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel and WPS read a cell as a formula (OWASP)
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell no spreadsheet runs: text starting with = + - @ TAB CR gets a leading ' (as OWASP advises).
-
-    A cell that is wholly a number (``-3.5``, ``-1E+2``) is no formula and is
-    written as it is, so that figures stay figures; anything else starting
-    with one of those characters (``=HYPERLINK(…)``, ``-1+cmd|…``, ``@SUM(…)``)
-    is text and is kept as text.
-    """
-    text = repeated_text(value)
-    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def csv_row(row: Row, columns: Sequence[str]) -> list[str]:
-    """The row's cells under ``columns``, each its :func:`csv_cell`.
-
-    A batch writes millions of cells, most of them text that starts with no
-    formula character or nothing at all: those are given back at once, the
-    rest go through :func:`csv_cell` (tested equal on random rows).
-    """
-    cells = []
-    for value in map(row.__getitem__, columns):
-        if value is None:
-            cells.append("")
-        elif type(value) is str and not value.startswith(FORMULA_START):
-            cells.append(value)
-        else:
-            cells.append(csv_cell(value))
-    return cells
+        return score_chunk(chunk, keep, encode=encode)

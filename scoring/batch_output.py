@@ -20,32 +20,19 @@ Where the bytes go (a staging folder swapped in whole) is ``cli/batch.py``'s.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from indicators.values import repeated_text
 from indicators.vocabulary import SEVERITIES, VERSION
-from scoring.batch import (
-    ASSESSMENT_COLUMNS,
-    ERROR_COLUMNS,
-    FINDING_COLUMNS,
-    INDICATOR_COLUMNS,
-    NO_GRADE,
-    Duplicates,
-    Part,
-    Row,
-    csv_row,
-)
+from scoring.batch import ERROR_COLUMNS, NO_GRADE, TABLES, Duplicates, Part, Row
+from scoring.encoding import Schema, arrow_schema, arrow_table, csv_lines, csv_text, encode
 from scoring.rules import RuleSet
 
 Emit = Callable[[str, bytes], None]  # (output's name, bytes to append to it)
 
 ROW_GROUP = 65_536  # rows per parquet row group: what one table may hold in memory before it is written
-CSV_ROWS = 4_096  # CSV rows encoded at a time, so that one large chunk is not one large string
 
 
 class CsvTable:
@@ -53,21 +40,15 @@ class CsvTable:
 
     def __init__(self, name: str, columns: Iterable[str], emit: Emit) -> None:
         self.name, self.columns, self.emit = name, list(columns), emit
-        self.text = io.StringIO()
-        self.writer = csv.writer(self.text, lineterminator="\n")
-        self.writer.writerow(self.columns)
-        self._drain("\ufeff")
+        self.emit(self.name, ("\ufeff" + csv_text([self.columns])).encode("utf-8"))
 
     def write(self, rows: Sequence[Row]) -> None:
-        for start in range(0, len(rows), CSV_ROWS):
-            self.writer.writerows(csv_row(row, self.columns) for row in rows[start : start + CSV_ROWS])
-            self._drain()
+        self.append(csv_lines(rows, self.columns))
 
-    def _drain(self, prefix: str = "") -> None:
-        data = (prefix + self.text.getvalue()).encode("utf-8")
-        self.text.seek(0)
-        self.text.truncate()
-        self.emit(self.name, data)
+    def append(self, lines: bytes) -> None:
+        """Rows already encoded (:func:`scoring.encoding.csv_lines`), as they are."""
+        if lines:
+            self.emit(self.name, lines)
 
 
 class _Drained:
@@ -92,12 +73,11 @@ class _Drained:
 class ParquetTable:
     """One parquet output: rows gathered as columns until a row group's worth, which is then written."""
 
-    def __init__(self, name: str, columns: Sequence[tuple[str, str]], emit: Emit) -> None:
-        import pyarrow as pa  # here, not at start-up: every other command would pay for it
-        import pyarrow.parquet as pq
+    def __init__(self, name: str, columns: Schema, emit: Emit) -> None:
+        import pyarrow.parquet as pq  # here, not at start-up: every other command would pay for it
 
         self.name, self.columns, self.emit = name, columns, emit
-        self.schema = pa.schema([pa.field(column, kind) for column, kind in columns])
+        self.schema = arrow_schema(columns)
         self.file = _Drained()
         self.writer = pq.ParquetWriter(self.file, self.schema, compression="snappy")
         self.pending: list[Any] = []  # pyarrow tables, fewer than ROW_GROUP rows in all
@@ -106,11 +86,16 @@ class ParquetTable:
 
     def write(self, rows: Sequence[Row]) -> None:
         for start in range(0, len(rows), ROW_GROUP):  # a large chunk (one large file) a row group at a time
-            some = rows[start : start + ROW_GROUP]
-            self.pending.append(self.table(some))
-            self.pending_rows += len(some)
-            while self.pending_rows >= ROW_GROUP:
-                self._write_group(ROW_GROUP)
+            self.append(self.table(rows[start : start + ROW_GROUP]))
+
+    def append(self, table: Any) -> None:
+        """Rows already a table of this schema (:func:`scoring.encoding.arrow_table`): row groups as they fill."""
+        if not table.num_rows:
+            return
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= ROW_GROUP:
+            self._write_group(ROW_GROUP)
 
     def close(self) -> None:
         if self.pending_rows or not self.written:  # no rows at all: one empty row group, as write_table makes
@@ -120,17 +105,7 @@ class ParquetTable:
 
     def table(self, rows: Sequence[Row]) -> Any:
         """The rows as a pyarrow table of the fixed schema (a finding's figures as the CSV says them)."""
-        import pyarrow as pa
-
-        arrays = []
-        for name, kind in self.columns:
-            values = [row[name] for row in rows]
-            if kind == "float64":
-                values = [None if v is None else float(v) for v in values]
-            elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级
-                values = [None if v is None else repeated_text(v) for v in values]
-            arrays.append(pa.array(values, type=kind))
-        return pa.Table.from_arrays(arrays, schema=self.schema)
+        return arrow_table(rows, self.columns)
 
     def _write_group(self, size: int) -> None:
         """The first ``size`` pending rows as one row group, from contiguous columns (as one table would be)."""
@@ -171,9 +146,10 @@ class Totals:
             self.grades["recomputed"][recomputed or NO_GRADE] += 1
             self.duplicates += row["duplicate_of"] is not None
             self.grade_changes += bool(stated and recomputed and stated != recomputed)
-        self.findings += len(part.findings)
-        self.severities.update(f["severity"] for f in part.findings)
-        self.codes.update(f["code"] for f in part.findings)
+        for (severity, code), count in part.finding_tally().items():
+            self.findings += count
+            self.severities[severity] += count
+            self.codes[code] += count
         self.waived += part.waived
 
     def summary(self, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:
@@ -217,26 +193,19 @@ class BatchOutputs:
         self.emit = emit
         self.duplicates = Duplicates()
         self.totals = Totals()
-        self.csv = [
-            CsvTable("assessments.csv", (n for n, _ in ASSESSMENT_COLUMNS), emit),
-            CsvTable("findings.csv", (n for n, _ in FINDING_COLUMNS), emit),
-            CsvTable("indicators.csv", (n for n, _ in INDICATOR_COLUMNS), emit),
-            CsvTable("errors.csv", ERROR_COLUMNS, emit),
-        ]
-        self.parquet = [
-            ParquetTable("assessments.parquet", ASSESSMENT_COLUMNS, emit),
-            ParquetTable("findings.parquet", FINDING_COLUMNS, emit),
-            ParquetTable("indicators.parquet", INDICATOR_COLUMNS, emit),
-        ]
+        self.csv = [CsvTable(f"{name}.csv", (n for n, _ in columns), emit) for name, columns in TABLES.items()]
+        self.csv.append(CsvTable("errors.csv", ERROR_COLUMNS, emit))
+        self.parquet = [ParquetTable(f"{name}.parquet", columns, emit) for name, columns in TABLES.items()]
 
     def add(self, part: Part) -> None:
-        """The next part's rows, written (the part can go once this returns)."""
+        """The next part's rows, written (the part can go once this returns): those its worker encoded, appended."""
         self.duplicates.mark(part.assessments)
         self.totals.add(part)
-        for table, rows in zip(self.csv, (part.assessments, part.findings, part.indicators, part.errors), strict=True):
-            table.write(rows)
-        for parquet, rows in zip(self.parquet, (part.assessments, part.findings, part.indicators), strict=True):
-            parquet.write(rows)
+        for (name, columns), table, parquet in zip(TABLES.items(), self.csv, self.parquet, strict=False):
+            encoded = part.encoded.get(name) or encode(getattr(part, name), columns)
+            table.append(encoded.csv)
+            parquet.append(encoded.table)
+        self.csv[-1].write(part.errors)
 
     def close(self, ruleset: RuleSet, inputs: Sequence[str]) -> dict[str, Any]:
         """The last row groups and the summary, written; the summary returned."""

@@ -111,7 +111,12 @@ def worker_view(probe: str) -> tuple[str, bool]:
 
 
 def score_on_cluster(
-    client: Client, chunks: Sequence[list[Source]], keep: bool, settings: Settings, progress: Progress
+    client: Client,
+    chunks: Sequence[list[Source]],
+    keep: bool,
+    settings: Settings,
+    progress: Progress,
+    encode: bool = False,
 ) -> Iterator[Part]:
     """Each chunk scored by a Dask task, the progress advanced as tasks finish; the parts in input order.
 
@@ -119,7 +124,7 @@ def score_on_cluster(
     until its turn: only the part handed on is fetched.
     """
     [shared] = client.scatter([settings], broadcast=True, hash=False)
-    futures = [client.submit(score_chunk, chunk, keep, None, shared, pure=False) for chunk in chunks]
+    futures = [client.submit(score_chunk, chunk, keep, None, shared, encode, pure=False) for chunk in chunks]
     index = {future.key: n for n, future in enumerate(futures)}
     try:
         with progress(sum(map(len, chunks))) as advance:

@@ -67,15 +67,6 @@ def is_large_csv(source: str) -> bool:
         return False  # gone or unreadable: read whole, and its error said once
 
 
-def renumbered(table_id: str | None, source: str, offset: int) -> str | None:
-    """``source#i`` of a later piece as the file's ``source#(i + offset)``; any other id as it is."""
-    prefix = f"{source}#"
-    if offset == 0 or table_id is None or not table_id.startswith(prefix):
-        return table_id
-    number = table_id[len(prefix) :]
-    return f"{prefix}{int(number) + offset}" if number.isdigit() else table_id
-
-
 STATES = ("read", "partly", "unreadable", "internal")  # what became of a file (batch.file_state), best first
 
 
@@ -100,10 +91,7 @@ def _join(part: Part, offset: int, state: str) -> tuple[int, str]:
     source, piece = part.piece
     if piece.first:
         offset, state = 0, STATES[0]
-    for row in part.assessments:
-        row["id"] = renumbered(row["id"], source, offset)
-    for row in (*part.findings, *part.indicators):  # both name their table by its id
-        row["assessment"] = renumbered(row["assessment"], source, offset)
+    part.renumber(source, offset - part.numbered_from)  # its ids may already count on from the cut's count
     state = max([state, *(s for _, s in part.files)], key=STATES.index)
     part.files = [(source, state)] if piece.last else []
     return offset + len(part.assessments), state

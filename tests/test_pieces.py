@@ -234,3 +234,36 @@ def test_a_file_over_the_input_limit_is_read_by_batch_in_pieces(
     rules, checks = get_ruleset(None), get_checks((), ())
     ids = [r["id"] for r in score_all([big], rules, checks, jobs=1).assessments]
     assert ids == [f"{big}#{i}" for i in range(1, 30)]  # every table of it
+
+
+def test_ids_count_on_past_a_table_the_cut_counted_but_reading_drops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker numbers a later piece's tables on from the tables the cut counted before it; a table with no
+    项目名称 (R012) is counted there yet never read, so every later piece's ids are one too high until joined."""
+    tables = [a for p in sorted(SAMPLES.glob("*.yaml")) for a in read_source(str(p)).assessments] * 3
+    header, rows = flat_table(tables)
+    project = next(n for n, a in enumerate(tables) if a.kind == "project")  # a department table is named anyway
+    start = sum(max(1, len(a.indicators)) for a in tables[:project])
+    for row in rows[start : start + len(tables[project].indicators)]:  # no name, its own 实施单位: a table of its own
+        row[header.index("项目名称")], row[header.index("实施单位")] = "", "无名单位"
+    big = tmp_path / "省级汇总.csv"
+    big.write_text(to_csv(header, rows), encoding="utf-8")
+    monkeypatch.setattr(scoring.pieces, "SPLIT_BYTES", 2048)
+    monkeypatch.setattr(scoring.pieces, "PIECE_BYTES", 4096)
+    pieces = cut(str(big), 2, 4096) or []
+    assert len(pieces) >= 4 and pieces[1].tables >= 1  # the nameless table is counted before the second piece
+    outputs = {}
+    for name, jobs, split in (("whole", "1", 2**30), ("cut", "1", 2048), ("cut-2", "2", 2048)):
+        monkeypatch.setattr(scoring.pieces, "SPLIT_BYTES", split)
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["batch", str(big), "-o", str(out), "--jobs", jobs, "--fail-on", "none"])
+        assert result.exit_code == 2, result.output  # R012 is an error: the file is not wholly read
+        outputs[name] = {output: (out / output).read_bytes() for output in OUTPUTS}
+    assert outputs["whole"] == outputs["cut"] == outputs["cut-2"]
+    lines = outputs["cut-2"]["assessments.csv"].decode("utf-8-sig").splitlines()[1:]
+    ids = [line.split(",")[2] for line in lines]
+    assert ids == [f"{big}#{i}" for i in range(1, len(tables))]  # 20 tables read, numbered without a gap
+    findings = outputs["cut-2"]["findings.csv"].decode("utf-8-sig")
+    assert f"{big}#{len(tables) - 1}," in findings and f"{big}#{len(tables)}," not in findings
+    assert "R012" in outputs["cut-2"]["errors.csv"].decode("utf-8-sig")
