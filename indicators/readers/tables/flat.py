@@ -334,6 +334,7 @@ class _Reader:
     tables: int = 0
     last_line: int = 0
     follow_only: bool = False  # follow the rows' keys and read no table (cutting a file: flat_index.cut)
+    followed: tuple[object, ...] | None = None  # following keys: the key cells of the last row with a key
 
     def where(self, name: str) -> str:
         column = f"列“{self.headers[name]}”"
@@ -348,7 +349,14 @@ class _Reader:
     # one row
 
     def row(self, cells: Sequence[object], line: int) -> None:
-        """Read one row: its key first (which table it belongs to), then, unless only following keys, the rest."""
+        """Read one row: its key first (which table it belongs to), then, unless only following keys, the rest.
+
+        Following keys, a row whose key cells are the very strings of the
+        last row with a key goes on with its table, unread: most rows do.
+        """
+        if self.follow_only and self.followed is not None and self._key_cells(cells) == self.followed:
+            self.last_line = line
+            return
         read = self._read(cells, self._key_plan if self.follow_only else self._plan)
         keys = [(name, read[name]) for name in self.key_names]
         if not any(text for _, (text, _) in keys):
@@ -360,8 +368,9 @@ class _Reader:
         current = self.current
         assert current is not None
         self.last_line = line
-        if not current.owned:
-            return  # only following the keys
+        if not current.owned:  # only following the keys
+            self.followed = self._key_cells(cells) if any(text for _, (text, _) in keys) else None
+            return
         values: dict[str, object] = {}
         for name, (_, value) in read.items():
             if isinstance(value, _Bad):
@@ -381,6 +390,10 @@ class _Reader:
     def _plan(self) -> tuple[tuple[str, int, Shape], ...]:
         """Every column read: field, cell index, shape, in the header's order (the order problems are told in)."""
         return tuple((name, col, BY_FIELD[name].shape) for name, col in self.columns.items())
+
+    def _key_cells(self, cells: Sequence[object]) -> tuple[object, ...]:
+        width = len(cells)
+        return tuple(cells[col] if col < width else None for _, col, _ in self._key_plan)
 
     @cached_property
     def _key_plan(self) -> tuple[tuple[str, int, Shape], ...]:
