@@ -380,6 +380,8 @@ def _last_year(scored: ScoredAssessment) -> dict[str, IndicatorResult]:
 def _pairs(scored: ScoredAssessment) -> Iterator[tuple[IndicatorResult, IndicatorResult]]:
     """This year's quantitative targets beside last year's row of the same name, in one unit family."""
     last = _last_year(scored)
+    if not last:  # no --previous, or nothing measured last year: nothing to pair (most tables of a batch)
+        return
     for r in _targets(scored):
         before = last.get(_name_key(r.indicator.name))
         if before is None or r.target.number is None or r.nature not in (">=", ">", "<=", "<", "="):
