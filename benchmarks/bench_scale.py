@@ -8,7 +8,10 @@ For each size, in one run and on the same file:
 - ``jixiao batch FILE -o DIR --jobs 1``: read, score, check and write every
   output, as a user runs it (a new process; wall time and peak memory);
 - the same with ``--jobs 2``: the file cut into one piece per worker
-  (:mod:`scoring.pieces`), wall time and the peak of the largest process;
+  (:mod:`scoring.pieces`), wall time and the peak of the largest process,
+  and the CPU time of the run's parent alone (cutting the file, writing
+  every output): work no number of workers shares, so what bounds a run
+  over many cores or a cluster;
 - the engine's scoring alone (``score_assessments``) against the per-row
   reference scorer of the tests (``tests/reference_scorer.py``) on the same
   tables: what vectorising the formulas buys.
@@ -24,6 +27,7 @@ pieces).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import subprocess
@@ -53,6 +57,18 @@ MEASURE = (
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
     "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
 )
+# jixiao run so that, at its exit, its own CPU seconds (not its workers') are written to the file $OWN_CPU
+OWN_CPU = (
+    "import atexit, os, resource, runpy, sys\n"
+    "me = os.getpid()\n"
+    "def report():\n"
+    "    if os.getpid() == me:\n"
+    "        r = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "        open(os.environ['OWN_CPU'], 'w').write(str(r.ru_utime + r.ru_stime))\n"
+    "atexit.register(report)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
 
 
 def build(rows: int, path: Path) -> int:
@@ -69,14 +85,18 @@ def build(rows: int, path: Path) -> int:
     return len(tables)
 
 
-def jixiao_batch(path: Path, out: Path, jobs: int = 1) -> tuple[float, float]:
-    """Wall seconds and peak MB (of the largest process) of ``jixiao batch`` on the file, in a process of its own."""
-    command = [sys.executable, "-c", MEASURE, str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", str(jobs)]
-    seconds, peak_kb, code = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+def jixiao_batch(path: Path, out: Path, jobs: int = 1) -> tuple[float, float, float]:
+    """Wall seconds, peak MB (of the largest process) and the parent's own CPU seconds of ``jixiao batch``."""
+    own = out.with_name(out.name + ".cpu")
+    batch = [str(JIXIAO), "batch", str(path), "-o", str(out), "--jobs", str(jobs)]
+    command = [sys.executable, "-c", MEASURE, sys.executable, "-c", OWN_CPU, *batch]
+    env = {**os.environ, "OWN_CPU": str(own)}
+    run = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    seconds, peak_kb, code = run.stdout.split()
     if int(code) not in (0, 1):  # 2: the file was refused (over the input limit) or unreadable; 3: a bug
         size = path.stat().st_size / 2**20
         raise SystemExit(f"jixiao batch exited {code} on {path.name} ({size:.0f} MB): not a timing")
-    return float(seconds), int(peak_kb) / 1024
+    return float(seconds), int(peak_kb) / 1024, float(own.read_text())
 
 
 def timed(func) -> float:  # type: ignore[no-untyped-def]
@@ -107,7 +127,7 @@ def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
     header = (
         "rows | tables | read_csv | batch | ×read_csv | ×previous size | peak MB | batch --jobs 2 | peak MB | "
-        "engine scoring | reference | ×faster"
+        "parent CPU | engine scoring | reference | ×faster"
     )
     print(header)
     before: float | None = None
@@ -116,8 +136,8 @@ def main() -> None:
             path = Path(tmp) / f"{rows}.csv"
             tables = build(rows, path)
             read_csv = min(timed(lambda p=path: pd.read_csv(p)) for _ in range(3))
-            batch, peak = jixiao_batch(path, Path(tmp) / f"out-{rows}")
-            parallel, parallel_peak = jixiao_batch(path, Path(tmp) / f"out2-{rows}", jobs=2)
+            batch, peak, _ = jixiao_batch(path, Path(tmp) / f"out-{rows}")
+            parallel, parallel_peak, parent = jixiao_batch(path, Path(tmp) / f"out2-{rows}", jobs=2)
             # the scoring pair reads the whole file into this process: past 100,000 rows, gigabytes
             pair = "— | — | —"
             if rows <= 100_000:
@@ -127,7 +147,7 @@ def main() -> None:
             before = batch
             print(
                 f"{rows:,} | {tables:,} | {read_csv:.2f} s | {batch:.1f} s | {batch / read_csv:.0f}× | {growth} | "
-                f"{peak:,.0f} | {parallel:.1f} s | {parallel_peak:,.0f} | {pair}"
+                f"{peak:,.0f} | {parallel:.1f} s | {parallel_peak:,.0f} | {parent:.1f} s | {pair}"
             )
 
 
