@@ -360,11 +360,12 @@ def evaluate(rows: list[IndicatorResult], ruleset: RuleSet) -> None:
         scores[mask] = formula.evaluate_rows(columns)
     failed = _failed(scores, frame["weight"])
     rounded = round_half_up(np.where(failed, 0.0, scores), ruleset.precision)
+    expressions = {key: ruleset.quantitative_formula(key).expression for key in set(keys)}  # not once per row
     for r, is_met, key, score, fails in zip(rows, met, keys, rounded, failed, strict=True):
         r.met = bool(is_met)
         r.status = "met" if is_met else "unmet"
         r.rule = f"quantitative.{key}"
-        r.formula = ruleset.quantitative_formula(key).expression
+        r.formula = expressions[key]
         r.score = score if r.weight is not None else None
         if fails:
             r.status, r.score, r.formula_failed = "unverifiable", None, True
