@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
@@ -334,7 +335,7 @@ class _Reader:
     tables: int = 0
     last_line: int = 0
     follow_only: bool = False  # follow the rows' keys and read no table (cutting a file: flat_index.cut)
-    followed: tuple[object, ...] | None = None  # following keys: the key cells of the last row with a key
+    followed: object = None  # following keys: the key cells of the last row with a key
 
     def where(self, name: str) -> str:
         column = f"列“{self.headers[name]}”"
@@ -391,9 +392,21 @@ class _Reader:
         """Every column read: field, cell index, shape, in the header's order (the order problems are told in)."""
         return tuple((name, col, BY_FIELD[name].shape) for name, col in self.columns.items())
 
-    def _key_cells(self, cells: Sequence[object]) -> tuple[object, ...]:
-        width = len(cells)
-        return tuple(cells[col] if col < width else None for _, col, _ in self._key_plan)
+    def _key_cells(self, cells: Sequence[object]) -> object:
+        try:
+            return self._key_getter(cells)
+        except IndexError:  # a short row
+            width = len(cells)
+            return tuple(cells[col] if col < width else None for _, col, _ in self._key_plan)
+
+    @cached_property
+    def _key_getter(self) -> Callable[[Sequence[object]], object]:
+        """The key cells of a full row, at C speed (``itemgetter``; a tuple for one column too, as for a short row)."""
+        columns = [col for _, col, _ in self._key_plan]
+        if len(columns) == 1:
+            (column,) = columns
+            return lambda cells: (cells[column],)
+        return itemgetter(*columns) if columns else (lambda cells: ())
 
     @cached_property
     def _key_plan(self) -> tuple[tuple[str, int, Shape], ...]:
