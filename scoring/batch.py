@@ -9,7 +9,7 @@ same bytes whatever the number of workers or machines.  A file whose reader
 
 :func:`score_parts` runs it, part by part (``jixiao batch`` writes each as it
 comes: :mod:`scoring.batch_output`); :func:`score_all` holds them as one.
-Here too: the tables' columns, and a CSV cell no spreadsheet runs.
+Here too: the tables' columns (their cells are encoded by :mod:`scoring.encoding`).
 """
 
 from __future__ import annotations

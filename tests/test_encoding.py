@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
+from batch_bench import bench
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli.common import get_checks, get_ruleset
+from scoring.batch import score_parts
+from scoring.batch_output import BatchOutputs
 from scoring.encoding import csv_lines, csv_row, encode, renumbered_ids, shifted
 
 SCHEMA = (("message", "string"), ("assessment", "string"), ("points", "float64"))
@@ -61,3 +66,22 @@ def test_every_cell_reads_back_as_written_carriage_returns_and_all(cells: list[l
     records = [dict(zip(("a", "b", "c"), line, strict=True)) for line in cells]
     text = csv_lines(records, ["a", "b", "c"]).decode("utf-8")
     assert list(csv.reader(io.StringIO(text, newline=""))) == [csv_row(r, ["a", "b", "c"]) for r in records]
+
+
+def test_parts_encoded_by_their_workers_write_the_bytes_of_parts_sent_as_rows(tmp_path: Path) -> None:
+    """Every format of the benchmark's directory (three files unreadable), scored in two worker processes."""
+    root = tmp_path / "上报"
+    bench.build_directory(root, bench.ROUND)
+    files = sorted(str(p) for p in root.rglob("*") if p.is_file())
+    rules, checks = get_ruleset(None), get_checks((), ())
+    written: dict[bool, dict[str, bytes]] = {}
+    for encode_there in (False, True):
+        out: dict[str, bytes] = {}
+        outputs = BatchOutputs(lambda name, data, out=out: out.__setitem__(name, out.get(name, b"") + data))
+        for part in score_parts(files, rules, checks, jobs=2, encode=encode_there):
+            assert bool(part.encoded) == encode_there and (not encode_there or not part.findings)
+            outputs.add(part)
+        summary = outputs.close(rules, files)
+        written[encode_there] = out
+    assert written[True] == written[False]
+    assert summary["findings"]["total"] > 0 and summary["unreadable"] == 3
