@@ -119,6 +119,10 @@ TABLES: dict[str, Schema] = {  # the outputs written both as CSV and as parquet,
     "findings": FINDING_COLUMNS,
     "indicators": INDICATOR_COLUMNS,
 }
+ID_COLUMN = {"assessments": "id", "findings": "assessment", "indicators": "assessment"}  # where each names its table
+# What the writer of the outputs still needs of an encoded assessment's row: its id and content (to mark a
+# repeat, duplicate_of), its status and grades (the summary's counts).
+KEPT = ("id", "content", "duplicate_of", "status", "stated_grade", "recomputed_grade")
 # at: the page, table and row of a PDF or Word file
 ERROR_COLUMNS = ("file", "line", "at", "place", "severity", "code", "message")
 
@@ -150,8 +154,9 @@ class Part:
     waived: int = 0  # findings a waiver took out of the tables
     waivers_used: set[int] = field(default_factory=set)  # the waivers (by index) that matched a finding
     piece: tuple[str, Piece] | None = None  # the one piece of a large file this part holds (scoring.pieces)
-    # Set by encode(), in the process that scored the chunk: the findings' and indicators' rows as their
-    # outputs' CSV lines and pyarrow tables (the rows are then let go), and the findings counted first.
+    # Set by encode(), in the process that scored the chunk: the rows as their outputs' CSV lines and pyarrow
+    # tables (the findings' and indicators' rows are then let go, the assessments' cut to KEPT), the findings
+    # counted first.
     encoded: dict[str, Encoded] = field(default_factory=dict)
     tally: Counter[tuple[str, str]] | None = None  # (severity, code) → findings
     numbered_from: int = 0  # the tables of its file its ids were numbered on from (a later piece's: see renumber)
@@ -163,7 +168,7 @@ class Part:
         for s in doc.assessments:  # with the document's findings tied to this table (X3xx)
             counts = severity_counts(doc.findings_of(s))
             row = assessment_record(doc.source, s, counts)
-            self.assessments.append({**row, "content": content_digest(s.assessment)})
+            self.assessments.append({**row, "content": content_digest(s.assessment), "duplicate_of": None})
             self.indicators += [indicator_record(doc.source, s.id, r) for r in s.indicators]
         self.findings += [_tabular(finding_record(doc.source, f)) for f in doc.all_findings()]
         self.errors += [e.to_dict() for e in doc.errors]
@@ -176,7 +181,7 @@ class Part:
         return Counter((f["severity"], f["code"]) for f in self.findings)
 
     def encode(self) -> None:
-        """The findings and indicators encoded here, so that the run's parent only appends them.
+        """The rows encoded here, so that the run's parent only appends them (and marks repeated tables).
 
         A later piece of a large file numbers its tables on from the tables
         its file had before it when the file was cut: its ids are then those
@@ -186,9 +191,10 @@ class Part:
         if self.piece is not None:
             self.renumber(self.piece[0], self.piece[1].tables)
         self.tally = self.finding_tally()
-        for name in ("findings", "indicators"):
-            self.encoded[name] = encode(getattr(self, name), TABLES[name])
-            setattr(self, name, [])
+        for name, columns in TABLES.items():
+            self.encoded[name] = encode(getattr(self, name), columns)
+        self.findings, self.indicators = [], []
+        self.assessments = [{key: row[key] for key in KEPT} for row in self.assessments]
 
     def renumber(self, source: str, shift: int) -> None:
         """Its tables' ids ``source#N`` made ``source#(N + shift)``, in every row and every encoded table."""
@@ -200,7 +206,7 @@ class Part:
         for row in (*self.findings, *self.indicators):  # both name their table by its id
             row["assessment"] = shifted(row["assessment"], prefix, shift)
         for name, encoded in self.encoded.items():
-            self.encoded[name] = renumbered_ids(encoded, "assessment", TABLES[name], prefix, shift)
+            self.encoded[name] = renumbered_ids(encoded, ID_COLUMN[name], TABLES[name], prefix, shift)
         self.numbered_from += shift
 
 

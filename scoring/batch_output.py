@@ -27,7 +27,7 @@ from typing import Any
 
 from indicators.vocabulary import SEVERITIES, VERSION
 from scoring.batch import ERROR_COLUMNS, NO_GRADE, TABLES, Duplicates, Part, Row
-from scoring.encoding import Schema, arrow_schema, arrow_table, csv_lines, csv_text, encode
+from scoring.encoding import Schema, arrow_schema, arrow_table, csv_lines, csv_text, encode, with_column
 from scoring.rules import RuleSet
 
 Emit = Callable[[str, bytes], None]  # (output's name, bytes to append to it)
@@ -203,6 +203,9 @@ class BatchOutputs:
         self.totals.add(part)
         for (name, columns), table, parquet in zip(TABLES.items(), self.csv, self.parquet, strict=False):
             encoded = part.encoded.get(name) or encode(getattr(part, name), columns)
+            if name == "assessments" and name in part.encoded and any(r["duplicate_of"] for r in part.assessments):
+                repeats = [r["duplicate_of"] for r in part.assessments]  # known only here, in input order
+                encoded = with_column(encoded, "duplicate_of", columns, repeats)
             table.append(encoded.csv)
             parquet.append(encoded.table)
         self.csv[-1].write(part.errors)

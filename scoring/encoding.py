@@ -124,19 +124,27 @@ def renumbered_ids(encoded: Encoded, column: str, columns: Schema, prefix: str, 
     """The rows with each table id ``{prefix}N`` in ``column`` made ``{prefix}(N + shift)``; other ids as they are.
 
     For the rare piece of a large file whose tables were numbered from a
-    count that turned out wrong (a table before it could not be read): the
-    lines are parsed back, the ids renumbered, and the lines written again,
-    so the bytes are those the rows with the right ids would have given.
+    count that turned out wrong (a table before it could not be read).
+    """
+    ids = [shifted(v, prefix, shift) for v in encoded.table.column(column).to_pylist()]
+    return with_column(encoded, column, columns, ids)
+
+
+def with_column(encoded: Encoded, column: str, columns: Schema, texts: Sequence[str | None]) -> Encoded:
+    """The rows with ``column`` (a text column) holding ``texts``, one per row, the rest as encoded.
+
+    The lines are parsed back, the column's cells replaced and the lines
+    written again: the bytes are those the rows with these texts would have
+    given (every cell reads back as written, and a text's cell is its
+    :func:`csv_cell`).  For what only the writer of the outputs knows.
     """
     import pyarrow as pa
 
     at = [name for name, _ in columns].index(column)
-    cell_prefix = csv_cell(prefix)  # an id's cell is its prefix's cell and its digits: "#" makes it no number
     lines = list(csv.reader(io.StringIO(encoded.csv.decode("utf-8"), newline="")))
-    for line in lines:
-        line[at] = shifted(line[at], cell_prefix, shift) or ""
-    ids = [shifted(v, prefix, shift) for v in encoded.table.column(column).to_pylist()]
-    table = encoded.table.set_column(at, column, pa.array(ids, type="string"))
+    for line, text in zip(lines, texts, strict=True):
+        line[at] = "" if text is None else csv_cell(text)
+    table = encoded.table.set_column(at, column, pa.array(texts, type="string"))
     return Encoded(csv_text(lines).encode("utf-8"), table, encoded.rows)
 
 

@@ -85,3 +85,4 @@ def test_parts_encoded_by_their_workers_write_the_bytes_of_parts_sent_as_rows(tm
         written[encode_there] = out
     assert written[True] == written[False]
     assert summary["findings"]["total"] > 0 and summary["unreadable"] == 3
+    assert summary["duplicates"] > 0  # the same tables in several formats: duplicate_of is set by the writer
