@@ -8,7 +8,10 @@ the parquet tables one row group of :data:`ROW_GROUP` rows at a time (a fixed
 schema, figures as float64, no pandas metadata), and ``summary.json`` at the
 end, counted on the way (:class:`Totals`), not from the rows.  Only the
 rows of one chunk, and fewer than :data:`ROW_GROUP` rows per parquet table,
-are held at a time.
+are held at a time.  A part its worker encoded (:meth:`Part.encode
+<scoring.batch.Part.encode>`, as ``jixiao batch`` asks) comes as CSV lines
+and pyarrow tables, appended as they are: the writer only marks each
+table that repeats an earlier one (``duplicate_of``), which no worker can.
 
 Row groups are cut by row count, never by chunk, so the bytes are the same
 whatever the number of workers or machines; a table of up to
