@@ -87,10 +87,6 @@ class ParquetTable:
         self.pending_rows = 0
         self.written = 0
 
-    def write(self, rows: Sequence[Row]) -> None:
-        for start in range(0, len(rows), ROW_GROUP):  # a large chunk (one large file) a row group at a time
-            self.append(self.table(rows[start : start + ROW_GROUP]))
-
     def append(self, table: Any) -> None:
         """Rows already a table of this schema (:func:`scoring.encoding.arrow_table`): row groups as they fill."""
         if not table.num_rows:
