@@ -24,6 +24,9 @@ Sources: ``SourceRef.file`` is the workbook's path and ``row`` the sheet's
 row number; :func:`sheet_place` names the sheet for the ``place`` of a
 :class:`ReadError`.
 
+The cells are read by :mod:`~indicators.readers.sources.xlsx_cells` (the
+sheets' XML streamed, openpyxl for the small parts), which gives each cell's
+value as openpyxl's full load would, without an object per cell.
 ``openpyxl`` is imported when a workbook is opened, not with this module:
 it is slow to import, and most runs read no workbook.
 """
@@ -48,6 +51,7 @@ from indicators.limits import (
     SMALLEST_FIGURE,
 )
 from indicators.readers.base import ReadError, ReadResult
+from indicators.readers.sources.xlsx_cells import read_cells
 
 __all__ = [
     "cell_text",
@@ -290,16 +294,15 @@ def _repacked(package: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
 
 
 def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
-    """The workbook (merged ranges and number formats loaded, cached formula values), or why not."""
+    """The workbook's cells (values as openpyxl gives them: cached formula values, merged ranges emptied
+    but their top-left cell; number formats), or why not (:mod:`~indicators.readers.sources.xlsx_cells`)."""
     try:
-        from openpyxl import load_workbook
-
         with open(path, "rb") as handle:  # a file object: openpyxl judges by content, not by the name
             data = handle.read()
         data, refused = prepared_package(data)
         if refused is not None:
             return None, ReadError(path, refused, code="R021")
-        return load_workbook(io.BytesIO(data), data_only=True, read_only=False), None
+        return read_cells(data), None
     except FileNotFoundError:
         return None, ReadError(path, "文件不存在", code="R001")
     except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds

@@ -1,0 +1,227 @@
+"""An .xlsx workbook's cells read straight from its sheets' XML: each cell's value and number format, nothing more.
+
+openpyxl's full load makes a ``Cell``, a style array and, for a string, a
+tree of text objects for every cell: a province's flat export of 20,000
+rows (580,000 cells) took 17 s to open, and a quarter of a GB beside its
+rows.  Here openpyxl still reads the small parts (the manifest, the
+workbook's sheets and date epoch, the styles), while each sheet is read once
+with lxml's ``iterparse``, which hands over a row at a time and parses at C
+speed (ElementTree's hands over every element: twice the time).  Every cell's value is made as openpyxl
+makes it when it loads a workbook with ``data_only`` (a formula by its
+cached value, a date by its cell's format on the workbook's epoch, a merged
+range's value in its top-left cell only), so the workbook given is the one
+openpyxl would give, in the shape the .xls source gives
+(:class:`~indicators.readers.sources.xls.XlsBook`): a cell's value and its
+number format.  ``tests/test_xlsx_cells.py`` holds it to openpyxl's own
+load on random and on hand-written workbooks.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import IO, Any
+
+from indicators.readers.sources.xls import XlsBook, XlsCell, XlsSheet
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # openpyxl's SHEET_MAIN_NS
+ROW, CELL, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "c", "v", "is", "t", "r", "mergeCell"))
+SHARED = MAIN + "si"
+DIGITS = "0123456789"
+
+
+def read_cells(data: bytes) -> XlsBook:
+    """The workbook's worksheets (chart sheets left out), in order, with the cells that hold a value.
+
+    Raises as openpyxl's load does on a package it cannot read (the caller
+    says why in one line).
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    action = "read manifest"
+    try:
+        reader.read_manifest()
+        action = "read strings"
+        part = reader.package.find(SHARED_STRINGS)
+        shared: list[str] = []
+        if part is not None:
+            with reader.archive.open(part.PartName[1:]) as source:
+                shared = _shared_strings(source)
+        action = "read workbook"
+        reader.read_workbook()
+        action = "read stylesheet"
+        apply_stylesheet(reader.archive, reader.wb)
+        action = "read worksheets"
+        sheets = list(_worksheets(reader, shared))
+    except ValueError as exc:  # as openpyxl words it
+        raise ValueError(f"Unable to read workbook: could not {action}.") from exc
+    finally:
+        reader.archive.close()
+    return XlsBook(worksheets=sheets)
+
+
+def _worksheets(reader: Any, shared: list[str]) -> Iterator[XlsSheet]:
+    wb = reader.wb
+    styles = _Styles(wb)
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+            continue
+        with reader.archive.open(rel.target) as source:
+            yield XlsSheet(title=sheet.name, _cells=_cells(source, shared, styles, wb.epoch))
+
+
+class _Styles:
+    """A cell style's number format, and whether it shows a date or a duration, by the cell's ``s``."""
+
+    def __init__(self, wb: Any) -> None:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+        self.formats = []
+        for style in wb._cell_styles:
+            code = style.numFmtId
+            if code < BUILTIN_FORMATS_MAX_SIZE:
+                self.formats.append(BUILTIN_FORMATS.get(code, "General"))
+            else:
+                self.formats.append(wb._number_formats[code - BUILTIN_FORMATS_MAX_SIZE])
+        self.dates = wb._date_formats
+        self.durations = wb._timedelta_formats
+
+
+def _cells(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) -> dict[tuple[int, int], XlsCell]:
+    """The sheet's cells that hold a value, by (row, column); the cells a merged range hides left out."""
+    cells: dict[tuple[int, int], XlsCell] = {}
+    merged: list[str] = []
+    row_number = 0
+    for element in _elements(source, (ROW, MERGE)):
+        if element.tag == MERGE:
+            merged.append(element.get("ref") or "")
+            continue
+        row_number = _row_number(element.get("r"), row_number)
+        column = 0
+        for cell in element:
+            get = cell.get
+            row, column = _place(get("r"), row_number, column)
+            style = int(get("s") or 0)
+            value = _value(get("t", "n"), cell, shared, style, styles, epoch)
+            if value is None:
+                cells.pop((row, column), None)  # as openpyxl: a later cell at the same place replaces it
+            else:
+                cells[(row, column)] = XlsCell(value, styles.formats[style])
+    for ref in merged:
+        _hide_merged(cells, ref)
+    return cells
+
+
+def _elements(source: IO[bytes], tags: tuple[str, ...]) -> Iterator[Any]:
+    """Each element of these tags, whole, in document order; each freed, with what came before it, once used.
+
+    Entities a document declares itself are left unexpanded (no DTD, no
+    network): an entity bomb stays a few bytes.
+    """
+    from lxml import etree
+
+    for _, element in etree.iterparse(source, events=("end",), tag=tags, resolve_entities=False):
+        yield element
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        while parent is not None and element.getprevious() is not None:
+            del parent[0]
+
+
+def _row_number(attribute: str | None, previous: int) -> int:
+    if attribute is None:
+        return previous + 1
+    try:
+        return int(attribute)
+    except ValueError:
+        number = float(attribute)
+        if not number.is_integer():
+            raise ValueError(f"{attribute} is not a valid row number") from None
+        return int(number)
+
+
+def _place(coordinate: str | None, row: int, previous_column: int) -> tuple[int, int]:
+    """A cell's (row, column): from its reference (B7), else the column after the last one, in its row."""
+    if not coordinate:
+        return row, previous_column + 1
+    letters = coordinate.rstrip(DIGITS)
+    if coordinate != letters and coordinate[len(letters)] != "0" and letters.isascii() and letters.isalpha():
+        return int(coordinate[len(letters) :]), _column(letters)
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(coordinate)  # $B$7, or not a reference: openpyxl's reading, or its error
+
+
+@lru_cache(maxsize=1 << 14)
+def _column(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    return column_index_from_string(letters.upper())
+
+
+def _value(kind: str, cell: Any, shared: list[str], style: int, styles: _Styles, epoch: Any) -> Any:
+    """A cell's value as openpyxl's worksheet parser makes it with ``data_only`` (its ``parse_cell``)."""
+    value = inline = None
+    for child in cell:  # the first <v> and the first <is>: openpyxl's find; a loop, as lxml's find is slower
+        tag = child.tag
+        if tag == VALUE:
+            if value is None:
+                value = child.text or ""
+        elif tag == INLINE and inline is None:
+            inline = child
+    if kind == "inlineStr":
+        return None if inline is None else _text(inline)
+    if not value:
+        return None
+    if kind == "n":
+        number = float(value) if "." in value or "E" in value or "e" in value else int(value)
+        if style in styles.dates:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return from_excel(number, epoch, timedelta=style in styles.durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+    if kind == "s":
+        return shared[int(value)]
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        return from_ISO8601(value)
+    return value  # str (a formula's text), e (an error: #N/A …), or a type openpyxl keeps as written
+
+
+def _text(element: Any) -> str:
+    """A string element's text without its formatting or its phonetic guide (openpyxl's ``Text.content``)."""
+    plain = None
+    runs = []
+    for child in element:
+        if child.tag == TEXT:
+            plain = child.text
+        elif child.tag == RUN:
+            run = child.find(TEXT)
+            if run is not None and run.text is not None:
+                runs.append(run.text)
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
+def _shared_strings(source: IO[bytes]) -> list[str]:
+    return [_text(element).replace("x005F_", "") for element in _elements(source, (SHARED,))]
+
+
+def _hide_merged(cells: dict[tuple[int, int], XlsCell], ref: str) -> None:
+    """A merged range's cells but its top-left one emptied, as openpyxl's load empties them."""
+    from openpyxl.utils.cell import range_boundaries
+
+    first_column, first_row, last_column, last_row = range_boundaries(ref)
+    for row in range(first_row, last_row + 1):
+        for column in range(first_column, last_column + 1):
+            if (row, column) != (first_row, first_column):
+                cells.pop((row, column), None)
