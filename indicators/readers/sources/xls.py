@@ -43,7 +43,7 @@ class XlsSheet:
 
 @dataclass
 class XlsBook:
-    worksheets: list[XlsSheet] = field(default_factory=list)
+    worksheets: list[Any] = field(default_factory=list)  # XlsSheet; an .xlsx's are SheetGrid (xlsx_cells)
 
     def close(self) -> None:
         """Nothing to release: the cells are read whole when the workbook is opened."""

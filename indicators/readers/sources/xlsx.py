@@ -39,6 +39,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -51,15 +52,16 @@ from indicators.limits import (
     SMALLEST_FIGURE,
 )
 from indicators.readers.base import ReadError, ReadResult
-from indicators.readers.sources.xlsx_cells import read_cells
 
 __all__ = [
+    "SheetGrid",
     "cell_text",
     "number_text",
     "one_line",
     "open_workbook",
     "sheet_place",
     "sheet_rows",
+    "value_text",
     "with_workbook",
     "worksheets",
 ]
@@ -182,7 +184,7 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 def one_line(text: str) -> str:
     """A cell's line breaks (Alt+Enter) and tabs joined: nothing between Chinese characters, a space elsewhere."""
-    if not any(c in text for c in "\r\n\t"):
+    if "\n" not in text and "\r" not in text and "\t" not in text:
         return text
     parts = [p.strip() for p in re.split(r"[\r\n\t]+", text)]
     out = ""
@@ -197,7 +199,11 @@ def one_line(text: str) -> str:
 
 def cell_text(cell: Any) -> str:
     """What a cell shows, as text ("" for an empty or merged-away cell)."""
-    value = cell.value
+    return value_text(cell.value, getattr(cell, "number_format", "General") or "General")
+
+
+def value_text(value: Any, number_format: str) -> str:
+    """What a cell holding ``value`` under ``number_format`` shows, as text ("" for no value)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -205,7 +211,7 @@ def cell_text(cell: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
-        return number_text(value, getattr(cell, "number_format", "General") or "General")
+        return number_text(value, number_format)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
     if isinstance(value, datetime.date | datetime.time):
@@ -269,7 +275,7 @@ def prepared_package(data: bytes) -> tuple[bytes, str | None]:
                 for first_col, first_row, last_col, last_row in _MERGE.findall(xml):
                     width = _column(last_col) - _column(first_col) + 1
                     merged += max(width, 1) * max(int(last_row) - int(first_row) + 1, 1)
-                if _cells_listed(xml) > STRIP_BLANKS_ABOVE:
+                if _cells_listed(xml) > STRIP_BLANKS_ABOVE and _BLANK_CELL.search(xml):
                     xml = stripped[part.filename] = _without_blank_cells(xml)
                 cells = _cells_listed(xml)
                 if cells > MAX_SHEET_CELLS:
@@ -302,6 +308,8 @@ def open_workbook(path: str) -> tuple[Any | None, ReadError | None]:
         data, refused = prepared_package(data)
         if refused is not None:
             return None, ReadError(path, refused, code="R021")
+        from indicators.readers.sources.xlsx_cells import read_cells
+
         return read_cells(data), None
     except FileNotFoundError:
         return None, ReadError(path, "文件不存在", code="R001")
@@ -316,6 +324,15 @@ def sheet_place(sheet: Any) -> str:
     return f"工作表“{sheet.title}”"
 
 
+@dataclass
+class SheetGrid:
+    """A worksheet read whole into its grid (by :mod:`~indicators.readers.sources.xlsx_cells`): ``sheet_rows``."""
+
+    title: str
+    rows: list[list[str]]
+    numbers: list[int]
+
+
 def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
     """The non-empty rows of a sheet as cell texts, and the sheet row number of each.
 
@@ -324,6 +341,8 @@ def sheet_rows(sheet: Any) -> tuple[list[list[str]], list[int]]:
     A sheet is turned into rows once (the reader that tells a template from
     a flat export reads them too); each call gets its own lists.
     """
+    if isinstance(sheet, SheetGrid):
+        return [list(row) for row in sheet.rows], list(sheet.numbers)
     cached = getattr(sheet, "_jixiao_rows", None)
     if cached is None:
         cached = sheet._jixiao_rows = _rows_of_cells(sheet)
@@ -351,7 +370,7 @@ def _rows_of_cells(sheet: Any) -> tuple[list[list[str]], list[int]]:
 
 def worksheets(workbook: Any) -> list[Any]:
     """The sheets of a workbook that hold cells (chart sheets left out), in order."""
-    return [s for s in workbook.worksheets if hasattr(s, "_cells")]
+    return [s for s in workbook.worksheets if isinstance(s, SheetGrid) or hasattr(s, "_cells")]
 
 
 def with_workbook(path: str, read: Callable[[Any, str], ReadResult]) -> ReadResult:

@@ -1,4 +1,4 @@
-"""An .xlsx workbook's cells read straight from its sheets' XML: each cell's value and number format, nothing more.
+"""An .xlsx workbook's sheets read straight from their XML into grids of cell texts, with no object per cell.
 
 openpyxl's full load makes a ``Cell``, a style array and, for a string, a
 tree of text objects for every cell: a province's flat export of 20,000
@@ -9,11 +9,12 @@ with lxml's ``iterparse``, which hands over a row at a time and parses at C
 speed (ElementTree's hands over every element: twice the time).  Every cell's value is made as openpyxl
 makes it when it loads a workbook with ``data_only`` (a formula by its
 cached value, a date by its cell's format on the workbook's epoch, a merged
-range's value in its top-left cell only), so the workbook given is the one
-openpyxl would give, in the shape the .xls source gives
-(:class:`~indicators.readers.sources.xls.XlsBook`): a cell's value and its
-number format.  ``tests/test_xlsx_cells.py`` holds it to openpyxl's own
-load on random and on hand-written workbooks.
+range's value in its top-left cell only) and turned at once into the text
+the cell shows (:func:`~indicators.readers.sources.xlsx.value_text`): each
+sheet is its grid (:class:`~indicators.readers.sources.xlsx.SheetGrid`),
+the grid ``sheet_rows`` makes of openpyxl's sheet, held to it by
+``tests/test_xlsx_cells.py`` on random and on hand-written workbooks.  A
+sheet costs its texts, not a cell object, a style and a dict entry each.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import IO, Any
 
-from indicators.readers.sources.xls import XlsBook, XlsCell, XlsSheet
+from indicators.readers.sources.xls import XlsBook
+from indicators.readers.sources.xlsx import SheetGrid, value_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # openpyxl's SHEET_MAIN_NS
 ROW, CELL, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "c", "v", "is", "t", "r", "mergeCell"))
@@ -64,14 +66,14 @@ def read_cells(data: bytes) -> XlsBook:
     return XlsBook(worksheets=sheets)
 
 
-def _worksheets(reader: Any, shared: list[str]) -> Iterator[XlsSheet]:
+def _worksheets(reader: Any, shared: list[str]) -> Iterator[SheetGrid]:
     wb = reader.wb
     styles = _Styles(wb)
     for sheet, rel in reader.parser.find_sheets():
         if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
             continue
         with reader.archive.open(rel.target) as source:
-            yield XlsSheet(title=sheet.name, _cells=_cells(source, shared, styles, wb.epoch))
+            yield SheetGrid(sheet.name, *_grid(source, shared, styles, wb.epoch))
 
 
 class _Styles:
@@ -91,9 +93,9 @@ class _Styles:
         self.durations = wb._timedelta_formats
 
 
-def _cells(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) -> dict[tuple[int, int], XlsCell]:
-    """The sheet's cells that hold a value, by (row, column); the cells a merged range hides left out."""
-    cells: dict[tuple[int, int], XlsCell] = {}
+def _grid(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) -> tuple[list[list[str]], list[int]]:
+    """The sheet's non-empty rows as cell texts, and each row's number (``sheet_rows`` of openpyxl's sheet)."""
+    by_row: dict[int, dict[int, str]] = {}
     merged: list[str] = []
     row_number = 0
     for element in _elements(source, (ROW, MERGE)):
@@ -107,13 +109,27 @@ def _cells(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) ->
             row, column = _place(get("r"), row_number, column)
             style = int(get("s") or 0)
             value = _value(get("t", "n"), cell, shared, style, styles, epoch)
-            if value is None:
-                cells.pop((row, column), None)  # as openpyxl: a later cell at the same place replaces it
+            text = "" if value is None else value_text(value, styles.formats[style])
+            cells = by_row.get(row)
+            if cells is None:
+                cells = by_row[row] = {}
+            if text.strip():  # as tables.cells.clean: strip() takes ideographic and no-break spaces too
+                cells[column] = text
             else:
-                cells[(row, column)] = XlsCell(value, styles.formats[style])
+                cells.pop(column, None)  # as openpyxl: a later cell at the same place replaces the earlier
     for ref in merged:
-        _hide_merged(cells, ref)
-    return cells
+        _hide_merged(by_row, ref)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for number in sorted(by_row):
+        cells = by_row[number]
+        if cells:
+            line = [""] * max(cells)
+            for column, text in cells.items():
+                line[column - 1] = text
+            rows.append(line)
+            numbers.append(number)
+    return rows, numbers
 
 
 def _elements(source: IO[bytes], tags: tuple[str, ...]) -> Iterator[Any]:
@@ -216,12 +232,15 @@ def _shared_strings(source: IO[bytes]) -> list[str]:
     return [_text(element).replace("x005F_", "") for element in _elements(source, (SHARED,))]
 
 
-def _hide_merged(cells: dict[tuple[int, int], XlsCell], ref: str) -> None:
+def _hide_merged(by_row: dict[int, dict[int, str]], ref: str) -> None:
     """A merged range's cells but its top-left one emptied, as openpyxl's load empties them."""
     from openpyxl.utils.cell import range_boundaries
 
     first_column, first_row, last_column, last_row = range_boundaries(ref)
     for row in range(first_row, last_row + 1):
+        cells = by_row.get(row)
+        if not cells:
+            continue
         for column in range(first_column, last_column + 1):
             if (row, column) != (first_row, first_column):
-                cells.pop((row, column), None)
+                cells.pop(column, None)

@@ -36,7 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 from indicators.model import Assessment, Budget, Figure, Indicator, SourceRef, Stated
 from indicators.readers.base import Piece, ReadError, ReadResult
 from indicators.readers.sources.csv import csv_grid, csv_text
-from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook
+from indicators.readers.sources.xlsx import number_text, one_line, sheet_place, sheet_rows, with_workbook, worksheets
 from indicators.readers.tables.cells import clean, figure, money_unit, squash
 from indicators.units import MONEY_SCALE
 from indicators.values import parse_nature
@@ -767,9 +767,7 @@ def parse_flat_workbook(workbook: Any, file: str) -> ReadResult:
     result = ReadResult(source=file)
     skipped: list[str] = []
     tables = 0
-    for sheet in workbook.worksheets:
-        if not hasattr(sheet, "_cells"):
-            continue
+    for sheet in worksheets(workbook):
         rows, _ = sheet_rows(sheet)
         if not rows:
             continue
