@@ -21,7 +21,9 @@ SMALLEST_FIGURE = Decimal("1e-6")  # below a hundredth of a 元 in 万元
 MAX_INPUT_BYTES = 200 * MIB  # a province's largest disclosure PDF is a few tens of MB; batch cuts a larger flat CSV
 MAX_UNZIPPED_BYTES = 256 * MIB  # a workbook's parts, unzipped: a province's largest is far smaller
 MAX_MERGED_CELLS = 1_000_000  # cells under merged ranges, all sheets: a real form merges a few hundred
-MAX_SHEET_CELLS = 1_000_000  # cells holding something in one sheet: a province-wide flat export holds less
+# cells holding something in one sheet: about 140,000 rows of a flat export. A sheet is read whole into its grid of
+# texts (readers.sources.xlsx_cells); 1.28M cells were read, scored and written by `batch` in 685 MB
+MAX_SHEET_CELLS = 3_000_000
 MAX_EXPANDED_NODES = 200_000  # YAML nodes once aliases are expanded: a canonical file holds far fewer
 MAX_UNDECODABLE = 10  # undecodable bytes a text may hold …
 MAX_UNDECODABLE_SHARE = 100  # … or one in this many characters, whichever is more; past both it is not text
