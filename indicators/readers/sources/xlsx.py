@@ -41,6 +41,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from indicators.limits import (
@@ -88,6 +89,7 @@ def _to_decimal(value: int | float | Decimal) -> Decimal:
 _DATE_CODES = set("yYmMdDhHsS")
 
 
+@lru_cache(maxsize=1 << 10)  # a workbook uses a few formats over and over: each is parsed once
 def _number_format(fmt: str) -> tuple[str, int, int, str, int] | None:
     """(prefix, least decimals, most decimals, suffix, percent signs) of a number format's first section.
 
