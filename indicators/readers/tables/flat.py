@@ -385,7 +385,11 @@ class _Reader:
     def _read(cells: Sequence[object], plan: tuple[tuple[str, int, Shape], ...]) -> dict[str, tuple[str, object]]:
         """The cells of a row the plan names, each as its text and its reading (:func:`_cell`), in the plan's order."""
         width = len(cells)
-        return {name: _cell(shape, cells[col] if col < width else None) for name, col, shape in plan}
+        read = {}
+        for name, col, shape in plan:
+            raw = cells[col] if col < width else None
+            read[name] = _cached_cell(shape, raw) if type(raw) is str else _cell(shape, raw)  # str: nearly every cell
+        return read
 
     @cached_property
     def _plan(self) -> tuple[tuple[str, int, Shape], ...]:
