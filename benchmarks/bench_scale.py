@@ -25,7 +25,9 @@ numbered so that every table is its own).  Ratios are printed beside the
 times, and each size's batch time over the size before (tenfold rows should
 cost about tenfold time); ``--million`` adds the 1,000,000-row size, which
 takes minutes (a file over the 200 MB input limit: ``batch`` reads it in
-pieces).
+pieces).  ``--xlsx`` also writes each size up to 100,000 rows as a flat
+.xlsx (what a province's system exports) and times ``batch --jobs 1`` on
+it beside the CSV (a sheet is read whole: one piece, one core).
 """
 
 from __future__ import annotations
@@ -113,6 +115,22 @@ def timed(func) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
+def as_xlsx(csv_path: Path) -> Path:
+    """The CSV's rows as a one-sheet .xlsx (write-only: strings inline; empty cells left out, as Excel does)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            sheet.append([cell if cell else None for cell in row])
+    path = csv_path.with_suffix(".xlsx")
+    book.save(path)
+    return path
+
+
 def floor(read_csv: float, out: Path) -> float:
     """``read_csv`` plus the seconds pyarrow takes to write the tables of a run's outputs in ``out``, as it did."""
     tables = [pq.read_table(out / f"{name}.parquet") for name in ("assessments", "findings", "indicators")]
@@ -150,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="10000,100000", help="sizes, comma-separated")
     parser.add_argument("--million", action="store_true", help="add 1,000,000 rows (minutes)")
+    parser.add_argument("--xlsx", action="store_true", help="also time batch on each size up to 100,000 as .xlsx")
     args = parser.parse_args()
     sizes = [int(n) for n in args.rows.split(",")] + ([1_000_000] if args.million else [])
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
@@ -160,6 +179,7 @@ def main() -> None:
     )
     print(header)
     before: float | None = None
+    on_csv: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
             path = Path(tmp) / f"{rows}.csv"
@@ -174,12 +194,19 @@ def main() -> None:
                 engine, reference = scoring_pair(path)
                 pair = f"{engine:.2f} s | {reference:.2f} s | {reference / engine:.1f}×"
             growth = f"{batch / before:.1f}×" if before else "—"
-            before = batch
+            before = on_csv[rows] = batch
             print(
                 f"{rows:,} | {tables:,} | {read_csv:.2f} s | {least:.2f} s | {batch:.1f} s | {batch / read_csv:.0f}× | "
                 f"{batch / least:.0f}× | {growth} | "
                 f"{peak:,.0f} | {parallel:.1f} s | {parallel_peak:,.0f} | {parent:.1f} s | {pair}"
             )
+        if args.xlsx:
+            print("rows | .xlsx MB | batch | peak MB | × the CSV's batch")
+            for rows in (n for n in sizes if n <= 100_000):
+                xlsx = as_xlsx(Path(tmp) / f"{rows}.csv")
+                seconds, peak, _ = jixiao_batch(xlsx, Path(tmp) / f"out-x-{rows}")
+                size = xlsx.stat().st_size / 2**20
+                print(f"{rows:,} | {size:.1f} | {seconds:.1f} s | {peak:,.0f} | {seconds / on_csv[rows]:.1f}×")
 
 
 if __name__ == "__main__":
