@@ -6,8 +6,8 @@ on (``sheet_rows``): they must be equal, sheet by sheet, on random
 workbooks (strings, numbers, booleans, dates and durations under number
 formats, merged ranges, several sheets) and on a hand-written package that
 holds what openpyxl never writes (inline and rich strings with a phonetic
-guide, cached formula values, errors, cells without a reference, the 1904
-epoch, a namespace prefix).
+guide, cached formula values, errors, cells without a reference among a
+comment and a processing instruction, the 1904 epoch, a namespace prefix).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 <x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c><x:c r="C1" t="s"><x:v>2</x:v></x:c></x:row>
 <x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:r><x:t>满意</x:t></x:r><x:r><x:t>度</x:t></x:r></x:is></x:c>
 <x:c r="B2"><x:f>SUM(C2:D2)</x:f><x:v>17.22</x:v></x:c><x:c r="C2" s="2"><x:v>0.9786</x:v></x:c><x:c r="D2" s="3"><x:v>1234.5</x:v></x:c></x:row>
-<x:row><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="str"><x:f>A1</x:f><x:v>产出指标</x:v></x:c><x:c s="1"><x:v>44926</x:v></x:c></x:row>
+<x:row><!-- not a cell --><x:c t="e"><x:v>#N/A</x:v></x:c><?pi not a cell either?><x:c t="b"><x:v>1</x:v></x:c><x:c t="str"><x:f>A1</x:f><x:v>产出指标</x:v></x:c><x:c s="1"><x:v>44926</x:v></x:c></x:row>
 <x:row r="5.0"><x:c r="A5"><x:v>1</x:v></x:c><x:c r="A5"><x:v>2</x:v></x:c><x:c r="B5" t="d"><x:v>2022-12-31T00:00:00</x:v></x:c><x:c r="C5"/></x:row>
 <x:row r="6"><x:c r="A6" t="str"><x:v>合并</x:v></x:c><x:c r="B6" t="inlineStr"><x:is><x:t>被合并</x:t></x:is></x:c></x:row>
 </x:sheetData>

@@ -136,11 +136,16 @@ def _elements(source: IO[bytes], tags: tuple[str, ...]) -> Iterator[Any]:
     """Each element of these tags, whole, in document order; each freed, with what came before it, once used.
 
     Entities a document declares itself are left unexpanded (no DTD, no
-    network): an entity bomb stays a few bytes.
+    network): an entity bomb stays a few bytes.  Comments and processing
+    instructions are dropped, as ElementTree (openpyxl's parser) drops them:
+    one inside a row would otherwise count as a cell.
     """
     from lxml import etree
 
-    for _, element in etree.iterparse(source, events=("end",), tag=tags, resolve_entities=False):
+    parse = etree.iterparse(
+        source, events=("end",), tag=tags, resolve_entities=False, remove_comments=True, remove_pis=True
+    )
+    for _, element in parse:
         yield element
         element.clear(keep_tail=False)
         parent = element.getparent()
