@@ -358,15 +358,21 @@ def _rows_of_cells(sheet: Any) -> tuple[list[list[str]], list[int]]:
         text = cell_text(cell)
         if text.strip():  # as tables.cells.clean: strip() takes ideographic and no-break spaces too
             by_row.setdefault(row, {})[column] = text
+    return grid_of(by_row)
+
+
+def grid_of(by_row: dict[int, dict[int, str]]) -> tuple[list[list[str]], list[int]]:
+    """Texts by row and column (1-based) as a grid: the rows holding any, in order, each as long as its last."""
     rows: list[list[str]] = []
     numbers: list[int] = []
-    for row in sorted(by_row):
-        cells = by_row[row]
-        line = [""] * max(cells)
-        for column, text in cells.items():
-            line[column - 1] = text
-        rows.append(line)
-        numbers.append(row)
+    for number in sorted(by_row):
+        cells = by_row[number]
+        if cells:
+            line = [""] * max(cells)
+            for column, text in cells.items():
+                line[column - 1] = text
+            rows.append(line)
+            numbers.append(number)
     return rows, numbers
 
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import IO, Any
 
 from indicators.readers.sources.xls import XlsBook
-from indicators.readers.sources.xlsx import SheetGrid, value_text
+from indicators.readers.sources.xlsx import SheetGrid, grid_of, value_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # openpyxl's SHEET_MAIN_NS
 ROW, CELL, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "c", "v", "is", "t", "r", "mergeCell"))
@@ -119,17 +119,7 @@ def _grid(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) -> 
                 cells.pop(column, None)  # as openpyxl: a later cell at the same place replaces the earlier
     for ref in merged:
         _hide_merged(by_row, ref)
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for number in sorted(by_row):
-        cells = by_row[number]
-        if cells:
-            line = [""] * max(cells)
-            for column, text in cells.items():
-                line[column - 1] = text
-            rows.append(line)
-            numbers.append(number)
-    return rows, numbers
+    return grid_of(by_row)
 
 
 def _elements(source: IO[bytes], tags: tuple[str, ...]) -> Iterator[Any]:
