@@ -4,15 +4,17 @@ openpyxl's full load makes a ``Cell``, a style array and, for a string, a
 tree of text objects for every cell: a province's flat export of 20,000
 rows (580,000 cells) took 17 s to open, and a quarter of a GB beside its
 rows.  Here openpyxl still reads the small parts (the manifest, the
-workbook's sheets and date epoch, the styles), while each sheet is read once
-with lxml's ``iterparse``, which hands over a row at a time and parses at C
-speed (ElementTree's hands over every element: twice the time).  Every cell's value is made as openpyxl
-makes it when it loads a workbook with ``data_only`` (a formula by its
-cached value, a date by its cell's format on the workbook's epoch, a merged
-range's value in its top-left cell only) and turned at once into the text
-the cell shows (:func:`~indicators.readers.sources.xlsx.value_text`): each
-sheet is its grid (:class:`~indicators.readers.sources.xlsx.SheetGrid`),
-the grid ``sheet_rows`` makes of openpyxl's sheet, held to it by
+workbook's sheets and date epoch, the styles), while each sheet is read
+once with lxml's ``iterparse``, which hands over a row at a time and
+parses at C speed (ElementTree's hands over every element: twice the time).
+
+Every cell's value is made as openpyxl makes it when it loads a workbook
+with ``data_only`` (a formula by its cached value, a date by its cell's
+format on the workbook's epoch, a merged range's value in its top-left cell
+only) and turned at once into the text the cell shows
+(:func:`~indicators.readers.sources.xlsx.value_text`).  Each sheet is its
+grid (:class:`~indicators.readers.sources.xlsx.SheetGrid`), the one
+``sheet_rows`` makes of openpyxl's sheet, held to it by
 ``tests/test_xlsx_cells.py`` on random and on hand-written workbooks.  A
 sheet costs its texts, not a cell object, a style and a dict entry each.
 """
@@ -28,13 +30,13 @@ from indicators.readers.sources.xls import XlsBook
 from indicators.readers.sources.xlsx import SheetGrid, grid_of, value_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # openpyxl's SHEET_MAIN_NS
-ROW, CELL, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "c", "v", "is", "t", "r", "mergeCell"))
+ROW, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "v", "is", "t", "r", "mergeCell"))
 SHARED = MAIN + "si"
 DIGITS = "0123456789"
 
 
 def read_cells(data: bytes) -> XlsBook:
-    """The workbook's worksheets (chart sheets left out), in order, with the cells that hold a value.
+    """The workbook's worksheets (chart sheets left out), in order, each as its grid of cell texts.
 
     Raises as openpyxl's load does on a package it cannot read (the caller
     says why in one line).
