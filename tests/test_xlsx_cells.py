@@ -64,6 +64,20 @@ def test_random_workbooks_give_the_grids_openpyxl_gives(sheets: list) -> None:
     assert streamed == openpyxl_grids
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(VALUES, max_size=8), max_size=30))
+def test_streamed_rows_of_inline_strings_give_the_grids_openpyxl_gives(rows: list) -> None:
+    """A write-only workbook, as exporting systems write them: strings inline, rows without gaps listed."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("平表")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    openpyxl_grids, streamed = both_ways(out.getvalue())
+    assert streamed == openpyxl_grids
+
+
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
