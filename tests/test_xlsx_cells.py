@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from xml.sax.saxutils import escape
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,7 @@ def test_streamed_rows_of_inline_strings_give_the_grids_openpyxl_gives(rows: lis
     assert streamed == openpyxl_grids
 
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
@@ -130,24 +132,48 @@ SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 </x:worksheet>"""
 
 
-def handwritten() -> bytes:
+def package(sheet: str = SHEET, shared: str = SHARED) -> bytes:
+    """An .xlsx package of these hand-written sheet and shared-strings parts (the 1904 epoch, four styles)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as package:
+    with zipfile.ZipFile(out, "w") as parts:
         for name, text in (
             ("[Content_Types].xml", CONTENT_TYPES),
             ("_rels/.rels", ROOT_RELS),
             ("xl/workbook.xml", WORKBOOK),
             ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
             ("xl/styles.xml", STYLES),
-            ("xl/sharedStrings.xml", SHARED),
-            ("xl/worksheets/sheet1.xml", SHEET),
+            ("xl/sharedStrings.xml", shared),
+            ("xl/worksheets/sheet1.xml", sheet),
         ):
-            package.writestr(name, text)
+            parts.writestr(name, text)
     return out.getvalue()
 
 
+def shared_strings_package(rows: list[list[tuple[str, int]]], strings: list[tuple[str, bool]]) -> bytes:
+    """A sheet whose cells point at shared strings (as Excel writes text), each cell (string, style) of ``rows``.
+
+    A string given with ``True`` is written as rich text: two runs and a phonetic guide.
+    """
+    items = []
+    for text, rich in strings:
+        escaped = [escape(part) for part in (text[: len(text) // 2], text[len(text) // 2 :])]
+        if rich:
+            runs = "".join(f'<r><t xml:space="preserve">{part}</t></r>' for part in escaped)
+            items.append(f'<si>{runs}<rPh sb="0" eb="1"><t>PY</t></rPh></si>')
+        else:
+            items.append(f'<si><t xml:space="preserve">{"".join(escaped)}</t></si>')
+    sst = f'<sst xmlns="{MAIN_NS}" count="{len(items)}" uniqueCount="{len(items)}">{"".join(items)}</sst>'
+    lines = []
+    for number, cells in enumerate(rows, start=1):
+        xml = "".join(f'<c r="{"ABCDEFGH"[n]}{number}" t="s" s="{style}"><v>{index}</v></c>'
+                      for n, (index, style) in enumerate(cells))  # fmt: skip
+        lines.append(f'<row r="{number}">{xml}</row>')
+    sheet = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
+    return package(sheet, sst)
+
+
 def test_a_handwritten_package_gives_the_grid_openpyxl_gives() -> None:
-    openpyxl_grids, streamed = both_ways(handwritten())
+    openpyxl_grids, streamed = both_ways(package())
     assert streamed == openpyxl_grids
     [(title, (rows, numbers))] = streamed
     assert title == "自评表"
@@ -157,3 +183,33 @@ def test_a_handwritten_package_gives_the_grid_openpyxl_gives() -> None:
     assert rows[2] == ["#N/A", "TRUE", "产出指标", "2027-01-01"]  # serial 44926 on the 1904 epoch
     assert rows[3] == ["2", "2022-12-31"]  # the later of two cells at one place; an ISO date
     assert rows[4] == ["合并"]  # the merged range's other cell emptied
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(TEXT.filter(lambda t: "\r" not in t), st.booleans()), min_size=1, max_size=8).flatmap(
+        lambda strings: st.tuples(
+            st.lists(st.lists(st.tuples(st.integers(0, len(strings) - 1), st.integers(0, 3)), max_size=6), max_size=12),
+            st.just(strings),
+        )
+    )
+)
+def test_shared_strings_give_the_grids_openpyxl_gives(case: tuple) -> None:
+    """Text as Excel stores it, in a shared-strings part (openpyxl itself writes text inline)."""
+    rows, strings = case
+    openpyxl_grids, streamed = both_ways(shared_strings_package(rows, strings))
+    assert streamed == openpyxl_grids
+
+
+def test_a_shared_string_shown_by_many_cells_is_held_once() -> None:
+    """A workbook may point a million cells at one 32,767-character string (a hostile one would): that is one text.
+
+    Each cell's text used to be made again (its line breaks joined) for
+    every cell, a copy of the whole string each.
+    """
+    long_text = "偏差原因\n" + "很长的说明" * 6_000
+    data = shared_strings_package([[(0, 0)] for _ in range(200)], [(long_text, False)])
+    [sheet] = read_cells(data).worksheets
+    texts = [row[0] for row in sheet.rows]
+    assert len(texts) == 200 and texts[0] == "偏差原因" + "很长的说明" * 6_000
+    assert all(text is texts[0] for text in texts)

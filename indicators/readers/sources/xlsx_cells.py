@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import IO, Any
 
 from indicators.readers.sources.xls import XlsBook
-from indicators.readers.sources.xlsx import SheetGrid, grid_of, value_text
+from indicators.readers.sources.xlsx import SheetGrid, grid_of, one_line, value_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # openpyxl's SHEET_MAIN_NS
 ROW, VALUE, INLINE, TEXT, RUN, MERGE = (MAIN + tag for tag in ("row", "v", "is", "t", "r", "mergeCell"))
@@ -54,7 +54,7 @@ def read_cells(data: bytes) -> XlsBook:
         shared: list[str] = []
         if part is not None:
             with reader.archive.open(part.PartName[1:]) as source:
-                shared = _shared_strings(source)
+                shared = [one_line(text) for text in _shared_strings(source)]  # shown as a cell shows them
         action = "read workbook"
         reader.read_workbook()
         action = "read stylesheet"
@@ -69,6 +69,7 @@ def read_cells(data: bytes) -> XlsBook:
 
 
 def _worksheets(reader: Any, shared: list[str]) -> Iterator[SheetGrid]:
+    """Each worksheet's grid; ``shared``: the shared strings as their cells show them."""
     wb = reader.wb
     styles = _Styles(wb)
     for sheet, rel in reader.parser.find_sheets():
@@ -110,8 +111,13 @@ def _grid(source: IO[bytes], shared: list[str], styles: _Styles, epoch: Any) -> 
             get = cell.get
             row, column = _place(get("r"), row_number, column)
             style = int(get("s") or 0)
-            value = _value(get("t", "n"), cell, shared, style, styles, epoch)
-            text = "" if value is None else value_text(value, styles.formats[style])
+            kind = get("t", "n")
+            raw, inline = _contents(cell)
+            if kind == "s":  # its text made once for every cell that shows it: a long one is not copied per cell
+                text = shared[int(raw)] if raw else ""
+            else:
+                value = _value(kind, raw, inline, style, styles, epoch)
+                text = "" if value is None else value_text(value, styles.formats[style])
             cells = by_row.get(row)
             if cells is None:
                 cells = by_row[row] = {}
@@ -176,16 +182,24 @@ def _column(letters: str) -> int:
     return column_index_from_string(letters.upper())
 
 
-def _value(kind: str, cell: Any, shared: list[str], style: int, styles: _Styles, epoch: Any) -> Any:
-    """A cell's value as openpyxl's worksheet parser makes it with ``data_only`` (its ``parse_cell``)."""
+def _contents(cell: Any) -> tuple[str | None, Any]:
+    """The text of a cell's first <v> ("" when empty), and its first <is> (openpyxl's ``findtext`` and ``find``).
+
+    A loop over the children, as lxml's ``find`` is slower.
+    """
     value = inline = None
-    for child in cell:  # the first <v> and the first <is>: openpyxl's find; a loop, as lxml's find is slower
+    for child in cell:
         tag = child.tag
         if tag == VALUE:
             if value is None:
                 value = child.text or ""
         elif tag == INLINE and inline is None:
             inline = child
+    return value, inline
+
+
+def _value(kind: str, value: str | None, inline: Any, style: int, styles: _Styles, epoch: Any) -> Any:
+    """The value of a cell not of a shared string as openpyxl's worksheet parser makes it (``data_only``)."""
     if kind == "inlineStr":
         return None if inline is None else _text(inline)
     if not value:
@@ -200,8 +214,6 @@ def _value(kind: str, cell: Any, shared: list[str], style: int, styles: _Styles,
             except (OverflowError, ValueError):
                 return "#VALUE!"
         return number
-    if kind == "s":
-        return shared[int(value)]
     if kind == "b":
         return bool(int(value))
     if kind == "d":
