@@ -27,7 +27,7 @@ def parse_template_workbook(workbook: Any, file: str) -> ReadResult:
         place = sheet_place(sheet)
         try:
             rows, numbers = sheet_rows(sheet)
-        except Exception as exc:  # a cell openpyxl cannot give: report the sheet, go on
+        except Exception as exc:  # a cell its reader cannot give as text: report the sheet, go on
             result.errors.append(ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place, code="R007"))
             continue
         assessments, errors, spans = read_tables(rows, numbers, file, first_table=table + 1)

@@ -754,11 +754,11 @@ def read_csv_file(path: str) -> ReadResult:
 
 
 def parse_flat_sheet(sheet: Any, file: str) -> ReadResult:
-    """One flat sheet of an open workbook (openpyxl); cells are read as they show (97.86% → 97.86 as a rate)."""
+    """One flat sheet of an open workbook (.xlsx or .xls); cells are read as they show (97.86% → 97.86 as a rate)."""
     place = sheet_place(sheet)
     try:
         rows, numbers = sheet_rows(sheet)
-    except Exception as exc:  # a cell openpyxl cannot give
+    except Exception as exc:  # a cell its reader cannot give as text
         error = ReadError(file, f"工作表无法读取：{type(exc).__name__}", place=place, code="R007")
         return ReadResult(file, errors=[error])
     if not rows:
