@@ -58,6 +58,7 @@ from cli.entry import GC_THRESHOLD  # noqa: E402
 from indicators.model import Assessment  # noqa: E402
 from indicators.readers import read_source  # noqa: E402
 from scoring import engine as engine_module  # noqa: E402
+from scoring.batch import TABLES  # noqa: E402
 from scoring.engine import score_assessments  # noqa: E402
 from scoring.rules import load_ruleset  # noqa: E402
 
@@ -133,7 +134,7 @@ def as_xlsx(csv_path: Path) -> Path:
 
 def floor(read_csv: float, out: Path) -> float:
     """``read_csv`` plus the seconds pyarrow takes to write the tables of a run's outputs in ``out``, as it did."""
-    tables = [pq.read_table(out / f"{name}.parquet") for name in ("assessments", "findings", "indicators")]
+    tables = [pq.read_table(out / f"{name}.parquet") for name in TABLES]  # the tables batch writes both ways
     written = out.with_name(out.name + ".floor")
     written.mkdir()
 
