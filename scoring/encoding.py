@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from indicators.values import repeated_text
@@ -41,30 +42,39 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def csv_row(row: Row, columns: Sequence[str]) -> list[str]:
-    """The row's cells under ``columns``, each its :func:`csv_cell`.
+def csv_cells(values: Iterable[Any]) -> list[str]:
+    """Each value's :func:`csv_cell`.
 
     A batch writes millions of cells, most of them text that starts with no
     formula character or nothing at all: those are given back at once, the
     rest go through :func:`csv_cell` (tested equal on random rows).
     """
-    cells = []
-    for value in map(row.__getitem__, columns):
-        if value is None:
-            cells.append("")
-        elif type(value) is str and not value.startswith(FORMULA_START):
-            cells.append(value)
-        else:
-            cells.append(csv_cell(value))
-    return cells
+    return [
+        "" if v is None else v if type(v) is str and not v.startswith(FORMULA_START) else csv_cell(v) for v in values
+    ]
+
+
+def csv_row(row: Row, columns: Sequence[str]) -> list[str]:
+    """The row's cells under ``columns``, each its :func:`csv_cell`."""
+    return csv_cells(map(row.__getitem__, columns))
+
+
+def column_values(rows: Sequence[Row], names: Sequence[str]) -> list[list[Any]]:
+    """The rows' values column by column: each output is encoded a column at a time (one test of kind per cell)."""
+    return [list(map(itemgetter(name), rows)) for name in names]
 
 
 def csv_lines(rows: Sequence[Row], columns: Sequence[str]) -> bytes:
     """The rows as CSV lines (UTF-8, ``\n``), their cells :func:`csv_row`'s."""
-    data = []
-    for start in range(0, len(rows), CSV_ROWS):
-        data.append(csv_text([csv_row(row, columns) for row in rows[start : start + CSV_ROWS]]).encode("utf-8"))
-    return b"".join(data)
+    return _csv_bytes(column_values(rows, columns))
+
+
+def _csv_bytes(values: Sequence[Sequence[Any]]) -> bytes:
+    """Columns of values as CSV lines, :data:`CSV_ROWS` lines at a time, so that no chunk is one large string."""
+    lines = list(zip(*(csv_cells(column) for column in values), strict=True))
+    return b"".join(
+        csv_text(lines[start : start + CSV_ROWS]).encode("utf-8") for start in range(0, len(lines), CSV_ROWS)
+    )
 
 
 def csv_text(lines: Sequence[Sequence[str]]) -> str:
@@ -94,16 +104,19 @@ def arrow_schema(columns: Schema) -> Any:
 
 def arrow_table(rows: Sequence[Row], columns: Schema) -> Any:
     """The rows as a pyarrow table of the fixed schema (a finding's figures as the CSV says them)."""
+    return _arrow(column_values(rows, [name for name, _ in columns]), columns)
+
+
+def _arrow(values: Sequence[Sequence[Any]], columns: Schema) -> Any:
     import pyarrow as pa
 
     arrays = []
-    for name, kind in columns:
-        values = [row[name] for row in rows]
+    for column, (_, kind) in zip(values, columns, strict=True):
         if kind == "float64":
-            values = [None if v is None else float(v) for v in values]
+            column = [None if v is None else float(v) for v in column]
         elif kind == "string":  # a finding's figures may be numbers, texts or a figure per 一级
-            values = [None if v is None else repeated_text(v) for v in values]
-        arrays.append(pa.array(values, type=kind))
+            column = [v if v is None or type(v) is str else repeated_text(v) for v in column]
+        arrays.append(pa.array(column, type=kind))
     return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
 
 
@@ -117,7 +130,8 @@ class Encoded:
 
 
 def encode(rows: Sequence[Row], columns: Schema) -> Encoded:
-    return Encoded(csv_lines(rows, [name for name, _ in columns]), arrow_table(rows, columns), len(rows))
+    values = column_values(rows, [name for name, _ in columns])
+    return Encoded(_csv_bytes(values), _arrow(values, columns), len(rows))
 
 
 def renumbered_ids(encoded: Encoded, column: str, columns: Schema, prefix: str, shift: int) -> Encoded:
