@@ -98,10 +98,15 @@ class _Span:
 
 
 def cut(path: str, pieces: int, piece_bytes: int) -> list[Piece] | None:
-    """The file cut at table starts, every ``piece_bytes`` or into ``pieces``, whichever is more; None: read it whole.
+    """The file cut at table starts into pieces of about equal size; None: read it whole.
 
-    A piece ends at the first table start past each multiple of the size
-    aimed at, so there are as many as asked when the tables are small.
+    As many pieces as ``pieces`` (the workers), or as ``piece_bytes`` asks
+    for when that is more, rounded up to a multiple of ``pieces``: the
+    workers then take the same number of pieces of the same size, and end
+    together (eight pieces of 8 MB and a last one of 1 MB left one worker
+    idle for most of a piece).  A piece ends at the first table start past
+    each multiple of the size aimed at, so there are as many as asked when
+    the tables are small.
     """
     for encoding in ("utf-8", "gb18030"):  # as decode_text tries them, over the whole file
         try:
@@ -116,7 +121,9 @@ def cut(path: str, pieces: int, piece_bytes: int) -> list[Piece] | None:
 
 def _cut(path: str, encoding: str, pieces: int, piece_bytes: int) -> list[Piece] | None:
     size = os.stat(path).st_size
-    target = max(1, min(piece_bytes, -(-size // max(1, pieces))))
+    workers = max(1, pieces)
+    count = -(-max(workers, -(-size // piece_bytes)) // workers) * workers
+    target = max(1, -(-size // count))
     sep = _head_delimiter(path, encoding)
     records = _records(path, encoding, sep)
     head = [r for _, r in zip(range(HEAD_RECORDS), records, strict=False)]
