@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from indicators import taxonomy, units
 from indicators.values import ValueKind, num
@@ -69,8 +70,12 @@ def _percent(r: IndicatorResult) -> Decimal | None:
     return r.target.number
 
 
+@lru_cache(maxsize=65536)
 def _name_key(name: str | None) -> str:
-    """An indicator's name as compared: normalised, without spaces or punctuation (培训 人次。 is 培训人次)."""
+    """An indicator's name as compared: normalised, without spaces or punctuation (培训 人次。 is 培训人次).
+
+    Cached: a batch's tables name the same indicators again and again.
+    """
     return re.sub(r"[\W_]+", "", squash(name))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from indicators import taxonomy, units
+from indicators.model import SourceRef
 from indicators.units import in_money_unit
 from indicators.values import PLACEHOLDERS, ValueKind, normalise_text, num
 from indicators.vocabulary import YEAR
@@ -366,23 +367,29 @@ def year_mismatch(scored: ScoredAssessment, ruleset: RuleSet) -> Iterator[Findin
     if year is None:
         return
     goals = scored.assessment.goals
-    texts: list[tuple[str, str | None, object]] = []
+    texts: list[tuple[str, str | None, IndicatorResult | SourceRef | None]] = []
     if goals:
         texts += [("年度目标", goals.target, goals.source), ("实际完成情况", goals.actual, goals.source)]
     for r in measured(scored):
-        for label, text in (("指标值", r.indicator.target), ("实际完成值", r.indicator.actual)):
-            texts.append((f"“{r.indicator.name}”的{label}", text, r))
+        texts += (("指标值", r.indicator.target, r), ("实际完成值", r.indicator.actual, r))
     for label, text, where in texts:
-        years = sorted({int(y) for y in _YEAR.findall(text or "")})
-        outside = [y for y in years if abs(y - year) > ruleset.year_window]
+        outside = [y for y in _years(text) if abs(y - year) > ruleset.year_window]
         if not outside:
             continue
         listed = "、".join(f"{y}年" for y in outside)
-        message = f"{label}中出现 {listed}，与评价年度 {year} 年不符，疑为沿用旧表"
         if isinstance(where, IndicatorResult):
+            message = f"“{where.indicator.name}”的{label}中出现 {listed}，与评价年度 {year} 年不符，疑为沿用旧表"
             yield finding(scored, message, result=where, expected=year, stated=outside[0])
         else:
+            message = f"{label}中出现 {listed}，与评价年度 {year} 年不符，疑为沿用旧表"
             yield finding(scored, message, source=where, expected=year, stated=outside[0])
+
+
+def _years(text: str | None) -> list[int]:
+    """The years a text names (2020年, 2021 年), each once, in order."""
+    if not text or "年" not in text:  # most cells: no year to look for
+        return []
+    return sorted({int(y) for y in _YEAR.findall(text)})
 
 
 @check(
