@@ -351,8 +351,7 @@ class _Reader:
         Following keys, a row whose key cells are the very strings of the
         last row with a key goes on with its table, unread: most rows do.
         """
-        if self.follow_only and self.followed is not None and self._key_cells(cells) == self.followed:
-            self.last_line = line
+        if self.goes_on(cells, line):
             return
         read = self._read(cells, self._key_plan if self.follow_only else self._plan)
         keys = [(name, read[name]) for name in self.key_names]
@@ -376,6 +375,14 @@ class _Reader:
                 values[name] = value
         self._merge(values, read, line)
         self._indicator(values, read, line)
+
+    def goes_on(self, cells: Sequence[object], line: int) -> bool:
+        """Following keys, a row whose key cells are the very strings of the last row with a key: its table goes
+        on to this line, and the row needs no reading (most rows)."""
+        if self.follow_only and self.followed is not None and self._key_cells(cells) == self.followed:
+            self.last_line = line
+            return True
+        return False
 
     @staticmethod
     def _read(cells: Sequence[object], plan: tuple[tuple[str, int, Shape], ...]) -> dict[str, tuple[str, object]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import BinaryIO
@@ -72,17 +72,61 @@ def _head_delimiter(path: str, encoding: str) -> str:
     return delimiter("".join(head))
 
 
-def _records(path: str, encoding: str, sep: str) -> Iterator[_Record]:
-    """The file's non-blank records with their lines and byte ranges, as :func:`csv_grid` gives them."""
+class _PushedBack:
+    """A line given back, then the rest of ``lines``: what the csv module reads a quoted record from."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.pushed: str | None = None
+
+    def __iter__(self) -> _PushedBack:
+        return self
+
+    def __next__(self) -> str:
+        if self.pushed is None:
+            return next(self.lines)
+        text, self.pushed = self.pushed, None
+        return text
+
+
+def _never(cells: list[str], line: int) -> bool:
+    return False
+
+
+def _records(
+    path: str, encoding: str, sep: str, goes_on: Callable[[list[str], int], bool] = _never
+) -> Iterator[_Record]:
+    """The file's non-blank records with their lines and byte ranges, as :func:`csv_grid` gives them.
+
+    A line without a quote is a record of its own whose cells are its text
+    split at the delimiter, exactly as the csv module splits it: it is split
+    here, and one that ``goes_on`` says needs no reading (a row going on with
+    the table being followed, as most rows do) is passed over at once.  A
+    line with a quote is read by the csv module, with the lines its quoted
+    cells run on to.  Cutting a province's file was mostly the cost of
+    handing every line through the csv module and a record object.
+    """
     state = [0]
     with open(path, "rb") as handle:
-        reader = csv.reader(_lines(handle, encoding, state), delimiter=sep)
+        lines = _lines(handle, encoding, state)
+        quoted = _PushedBack(lines)
+        reader = csv.reader(quoted, delimiter=sep)
         start, line = 0, 1
         try:
-            for cells in reader:
+            for text in lines:
+                if '"' in text:
+                    quoted.pushed, before = text, reader.line_num
+                    cells = next(reader)
+                    taken = reader.line_num - before
+                else:
+                    body = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+                    cells, taken = body.split(sep), 1
+                    if goes_on(cells, line):
+                        start, line = state[0], line + 1
+                        continue
                 if any(cell.strip() for cell in cells):
                     yield _Record(cells, line, start, state[0])
-                start, line = state[0], reader.line_num + 1
+                start, line = state[0], line + taken
         except csv.Error as exc:
             raise _NotStreamable from exc
 
@@ -125,7 +169,13 @@ def _cut(path: str, encoding: str, pieces: int, piece_bytes: int) -> list[Piece]
     count = -(-max(workers, -(-size // piece_bytes)) // workers) * workers
     target = max(1, -(-size // count))
     sep = _head_delimiter(path, encoding)
-    records = _records(path, encoding, sep)
+    followed: list[tuple[_Reader, int]] = []  # the reader and the header's width, once the header is read
+
+    def goes_on(cells: list[str], line: int) -> bool:
+        """A row within the header's width (no R112 to find in it) that goes on with the table being followed."""
+        return bool(followed) and len(cells) <= followed[0][1] and followed[0][0].goes_on(cells, line)
+
+    records = _records(path, encoding, sep, goes_on)
     head = [r for _, r in zip(range(HEAD_RECORDS), records, strict=False)]
     at = _find_header([r.cells for r in head])
     if at is None:
@@ -141,6 +191,7 @@ def _cut(path: str, encoding: str, pieces: int, piece_bytes: int) -> list[Piece]
     table_span: _Span = spans[0]  # the span the table being followed started in
     beyond_line: int | None = None
     width = len(header.cells)
+    followed.append((reader, width))
     for record in chain(head[at + 1 :], records):
         if beyond_line is None and beyond(record.cells, width):
             beyond_line = record.line
