@@ -267,3 +267,17 @@ def test_ids_count_on_past_a_table_the_cut_counted_but_reading_drops(
     findings = outputs["cut-2"]["findings.csv"].decode("utf-8-sig")
     assert f"{big}#{len(tables) - 1}," in findings and f"{big}#{len(tables)}," not in findings
     assert "R012" in outputs["cut-2"]["errors.csv"].decode("utf-8-sig")
+
+
+def test_a_file_is_cut_into_equal_pieces_a_multiple_of_the_workers(tmp_path: Path) -> None:
+    """Eight pieces' worth for three workers is nine equal pieces (each worker takes three), not eight and a rest."""
+    tables = [a for p in sorted(SAMPLES.glob("*.yaml")) for a in read_source(str(p)).assessments]
+    header, rows = flat_table(tables * 40)
+    path = tmp_path / "省级汇总.csv"
+    path.write_text(to_csv(header, rows), encoding="utf-8")
+    size = path.stat().st_size
+    pieces = cut(str(path), 3, size // 8 + 1)
+    assert pieces is not None and len(pieces) == 9
+    sizes = [p.stop - p.start for p in pieces]
+    assert sum(sizes) == size and all(abs(s - size / 9) < size / 9 * 0.1 for s in sizes)  # a table is 1/280th
+    assert len(cut(str(path), 3, size) or []) == 3  # one piece's worth: still one per worker
