@@ -89,13 +89,7 @@ class _PushedBack:
         return text
 
 
-def _never(cells: list[str], line: int) -> bool:
-    return False
-
-
-def _records(
-    path: str, encoding: str, sep: str, goes_on: Callable[[list[str], int], bool] = _never
-) -> Iterator[_Record]:
+def _records(path: str, encoding: str, sep: str, goes_on: Callable[[list[str], int], bool]) -> Iterator[_Record]:
     """The file's non-blank records with their lines and byte ranges, as :func:`csv_grid` gives them.
 
     A line without a quote is a record of its own whose cells are its text
